@@ -169,3 +169,15 @@ class ProtocolError(CloudifyError):
 
 class ChecksumMismatchError(CloudifyError):
     """A transferred file's size or sha256 does not match what was expected."""
+
+
+class TransferCancelledError(CloudifyError):
+    """A download or upload stopped because the caller set its `cancel` event.
+
+    A cancelled download keeps its `<destination>.part` file: running it again resumes there.
+    """
+
+    def __init__(self, message: str, *, url: str = "", done: int = 0, part_path: str = "") -> None:
+        super().__init__(message, url=url)
+        self.done = done
+        self.part_path = part_path

@@ -1,0 +1,342 @@
+"""The HTTP plumbing under ManagerClient: the session, its retry policy and the error mapping.
+
+Kept apart from client.py so the transfer code (transfer.py) and the client share one place that
+decides what a failure *means*: every requests/urllib3 exception and every non-2xx answer leaves
+this module as a typed error from wizard.cloudify.errors, with a message a person can act on.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import ssl
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import requests
+import urllib3
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from wizard.cloudify.errors import (
+    ERROR_CODES,
+    STATUS_CLASSES,
+    CloudifyError,
+    ConnectionDroppedError,
+    ConnectionFailedError,
+    HTTPError,
+    MaintenanceModeError,
+    NameResolutionError,
+    NotFoundError,
+    ProtocolError,
+    RequestTimeoutError,
+    ServerError,
+    TLSError,
+    TransportError,
+)
+
+log = logging.getLogger("wizard.cloudify")
+
+#: bytes per socket write when a request body is a file (urllib3's default is 16 KiB)
+SEND_BLOCKSIZE = 1024 * 1024
+#: the only methods urllib3 may repeat on its own
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD"})
+#: the statuses worth another try for an idempotent request (gateway errors, REST restarting)
+RETRY_STATUSES = (502, 503, 504)
+
+_TLS_MISMATCH_MARKERS = (
+    "wrong version number",
+    "record layer failure",
+    "unknown protocol",
+    "packet length too long",
+    "http request",  # "SSL: HTTP_REQUEST" when the peer speaks plain HTTP
+    "unexpected eof while reading",
+)
+
+
+class IdempotentRetry(Retry):
+    """urllib3 Retry that never repeats a non-idempotent request, not even after a connect error.
+
+    Plain Retry repeats any method after a connect error; POST/PUT/DELETE here must reach the
+    caller at once (the engine decides whether the request may have happened).
+    """
+
+    def increment(self, method: str | None = None, url: str | None = None, *args: Any, **kwargs: Any) -> Any:
+        """Count one more try, or give up at once for a method outside allowed_methods."""
+        allowed = self.allowed_methods
+        if method is not None and allowed is not None and method.upper() not in allowed:
+            return Retry(total=0, raise_on_status=False).increment(method, url, *args, **kwargs)
+        return super().increment(method, url, *args, **kwargs)
+
+
+class _BigBlockAdapter(HTTPAdapter):
+    """HTTPAdapter whose connections send file bodies in 1 MiB writes (uploads near wire speed)."""
+
+    def init_poolmanager(
+        self, connections: int, maxsize: int, block: bool = False, **pool_kwargs: Any
+    ) -> None:
+        """Same as HTTPAdapter's, plus a large blocksize for every connection."""
+        pool_kwargs.setdefault("blocksize", SEND_BLOCKSIZE)
+        super().init_poolmanager(connections, maxsize, block=block, **pool_kwargs)
+
+
+def make_retry(retries: int, backoff: float) -> Retry:
+    """The retry policy: GET/HEAD only, on connection errors and 502/503/504, honouring
+    Retry-After; the final response is returned (not raised) so a 503 body can still be read."""
+    return IdempotentRetry(
+        total=retries,
+        connect=retries,
+        read=retries,
+        status=retries,
+        other=0,
+        backoff_factor=backoff,
+        status_forcelist=RETRY_STATUSES,
+        allowed_methods=IDEMPOTENT_METHODS,
+        respect_retry_after_header=True,
+        raise_on_status=False,
+        raise_on_redirect=False,
+    )
+
+
+def make_session(
+    username: str,
+    password: str,
+    *,
+    ca_cert: Path | None,
+    insecure: bool,
+    retries: int,
+    backoff: float,
+) -> requests.Session:
+    """A Session with HTTP Basic, the retry policy mounted for http and https, and TLS set up:
+    CA bundle if given, else the system trust store; off only when `insecure` is set."""
+    session = requests.Session()
+    session.auth = (username, password)
+    session.trust_env = False  # no proxies or netrc from the environment: talk to the manager
+    if insecure:
+        session.verify = False
+        # The caller prints one warning of its own; urllib3 would print one per request.
+        warnings.filterwarnings("ignore", category=urllib3.exceptions.InsecureRequestWarning)
+    elif ca_cert is not None:
+        session.verify = str(ca_cert)
+    else:
+        session.verify = True
+    adapter = _BigBlockAdapter(max_retries=make_retry(retries, backoff))
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.headers.pop("Accept-Encoding", None)
+    session.headers["Accept"] = "application/json"
+    return session
+
+
+# --- transport errors --------------------------------------------------------------------------
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """exc, its args that are exceptions, its __cause__/__context__ and MaxRetryError.reason."""
+    seen: set[int] = set()
+    stack: list[BaseException] = [exc]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        reason = getattr(current, "reason", None)
+        if isinstance(reason, BaseException):
+            stack.append(reason)
+        stack.extend(a for a in current.args if isinstance(a, BaseException))
+        if current.__cause__ is not None:
+            stack.append(current.__cause__)
+        if current.__context__ is not None:
+            stack.append(current.__context__)
+
+
+def _looks_like_tls_bytes(exc: BaseException) -> bool:
+    """A status line that is really a TLS record (0x15 alert / 0x16 handshake, version 3.x)."""
+    text = str(exc)
+    line = getattr(exc, "line", None)
+    raw = line if isinstance(line, str) else text
+    prefixes = ("\x15\x03", "\x16\x03")
+    escaped = tuple(q + p.encode("unicode_escape").decode() for q in ("'", "b'") for p in prefixes)
+    return raw.startswith(prefixes + escaped)
+
+
+def transport_error(exc: BaseException, url: str, *, base_url: str) -> TransportError:
+    """Turn a requests/urllib3/socket exception into the TransportError that says what to check.
+
+    `url` is the full request URL (for the record), `base_url` the manager's address named in the
+    message.
+    """
+    chain = list(_causes(exc))
+    https = base_url.startswith("https:")
+    mismatch_hint = (
+        "the manager seems to speak plain HTTP on this port; try http:// instead of https://"
+        if https
+        else "the manager seems to speak HTTPS on this port; try https:// instead of http://"
+    )
+    text = " ".join(str(c) for c in chain).lower()
+
+    if isinstance(exc, requests.exceptions.SSLError) or any(
+        isinstance(c, (ssl.SSLError, urllib3.exceptions.SSLError)) for c in chain
+    ):
+        if any(isinstance(c, ssl.SSLCertVerificationError) for c in chain) or "certificate" in text:
+            detail = next(
+                (c.verify_message for c in chain if isinstance(c, ssl.SSLCertVerificationError)), ""
+            )
+            return TLSError(
+                f"the TLS certificate of {base_url} could not be verified"
+                + (f" ({detail})" if detail else ""),
+                url=url,
+            )
+        if any(marker in text for marker in _TLS_MISMATCH_MARKERS):
+            return TLSError(
+                f"TLS handshake with {base_url} failed: protocol mismatch", url=url, hint=mismatch_hint
+            )
+        return TLSError(f"TLS handshake with {base_url} failed: {_short(chain)}", url=url)
+
+    if any(isinstance(c, urllib3.exceptions.NameResolutionError | socket.gaierror) for c in chain):
+        return NameResolutionError(f"the host name of {base_url} does not resolve", url=url)
+
+    if isinstance(exc, requests.exceptions.ConnectTimeout) or any(
+        isinstance(c, urllib3.exceptions.ConnectTimeoutError)
+        and not isinstance(c, urllib3.exceptions.NewConnectionError)
+        for c in chain
+    ):
+        return RequestTimeoutError(f"connecting to {base_url} timed out", url=url)
+
+    if isinstance(exc, requests.exceptions.ReadTimeout) or any(
+        isinstance(c, urllib3.exceptions.ReadTimeoutError | TimeoutError | socket.timeout) for c in chain
+    ):
+        return RequestTimeoutError(f"{base_url} did not answer in time", url=url)
+
+    if any(isinstance(c, ConnectionRefusedError) for c in chain) or (
+        any(isinstance(c, urllib3.exceptions.NewConnectionError) for c in chain)
+    ):
+        return ConnectionFailedError(f"could not connect to {base_url} (connection refused)", url=url)
+
+    if any(_looks_like_tls_bytes(c) for c in chain if c.__class__.__name__ == "BadStatusLine"):
+        return TLSError(
+            f"{base_url} answered with TLS bytes to a plain HTTP request", url=url, hint=mismatch_hint
+        )
+
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError) or any(
+        isinstance(
+            c,
+            urllib3.exceptions.ProtocolError
+            | ConnectionResetError
+            | ConnectionAbortedError
+            | BrokenPipeError
+            | urllib3.exceptions.IncompleteRead,
+        )
+        or c.__class__.__name__ in {"RemoteDisconnected", "IncompleteRead", "BadStatusLine"}
+        for c in chain
+    ):
+        hint = ConnectionDroppedError.hint
+        if not https and any(c.__class__.__name__ in {"RemoteDisconnected", "BadStatusLine"} for c in chain):
+            hint = f"{hint}; if it happens on every request, {mismatch_hint}"
+        return ConnectionDroppedError(f"the connection to {base_url} was closed before the answer ended",
+                                      url=url, hint=hint)
+
+    return ConnectionFailedError(f"could not talk to {base_url}: {_short(chain)}", url=url)
+
+
+def _short(chain: list[BaseException]) -> str:
+    """The innermost, most specific text of an exception chain, without urllib3's object reprs."""
+    for c in reversed(chain):
+        text = str(c).strip()
+        if text and "object at 0x" not in text:
+            return text
+    return type(chain[0]).__name__
+
+
+# --- HTTP errors --------------------------------------------------------------------------------
+
+
+def _json_or_none(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def http_error(response: requests.Response, *, base_url: str) -> HTTPError | TransportError:
+    """The typed error for a non-2xx answer: by error_code, else by status.
+
+    A non-JSON 404 (Flask's HTML page) means the URL is not a REST endpoint of this manager
+    (wrong address, or a version without it); nginx's "plain HTTP request was sent to HTTPS port"
+    page is a protocol mismatch and becomes a TLSError.
+    """
+    status = response.status_code
+    url = response.url or ""
+    method = response.request.method if response.request is not None else "GET"
+    path = _path_of(url)
+    body = _json_or_none(response)
+    if isinstance(body, dict) and ("error_code" in body or "message" in body or "detail" in body):
+        code = body.get("error_code")
+        code = code if isinstance(code, str) else ""
+        message = body.get("message") if body.get("message") is not None else body.get("detail")
+        text = str(message) if message not in (None, "") else f"{method} {path} answered HTTP {status}"
+        tb = body.get("server_traceback")
+        cls = ERROR_CODES.get(code) or _class_for_status(status)
+        return cls(text, status=status, error_code=code, url=url,
+                   server_traceback=tb if isinstance(tb, str) else None)
+
+    raw = response.text[:500] if response.content else ""
+    if status == 400 and "plain http request was sent to https port" in raw.lower():
+        return TLSError(
+            f"{base_url} speaks HTTPS on this port", url=url,
+            hint="use https:// instead of http:// in the manager address",
+        )
+    if status == 404:
+        return NotFoundError(
+            f"{method} {path}: {base_url} has no such REST endpoint "
+            "(HTTP 404 without a Cloudify error body); check the manager address, "
+            "or the manager runs a version without this endpoint",
+            status=status, url=url,
+        )
+    if status == 503 and isinstance(body, dict) and "maintenance" in str(body).lower():
+        return MaintenanceModeError(str(body), status=status, url=url)
+    reason = response.reason or ""
+    snippet = " ".join(raw.split())[:200]
+    text = f"{method} {path} answered HTTP {status} {reason}".rstrip()
+    if snippet:
+        text += f": {snippet}"
+    return _class_for_status(status)(text, status=status, url=url)
+
+
+def _class_for_status(status: int) -> type[HTTPError]:
+    cls = STATUS_CLASSES.get(status)
+    if cls is not None:
+        return cls
+    if status >= 500:
+        return ServerError
+    return HTTPError
+
+
+def _path_of(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def json_body(response: requests.Response, *, base_url: str) -> Any:
+    """The JSON of a 2xx answer, or ProtocolError naming what came instead."""
+    try:
+        return response.json()
+    except (ValueError, json.JSONDecodeError) as exc:
+        ctype = response.headers.get("Content-Type", "no Content-Type")
+        method = response.request.method if response.request is not None else "GET"
+        raise ProtocolError(
+            f"{method} {_path_of(response.url or '')} on {base_url} answered HTTP {response.status_code} "
+            f"but not with JSON ({ctype})",
+            url=response.url or "",
+        ) from exc
+
+
+def describe(exc: CloudifyError) -> str:
+    """One line for logs: the class and the text (never headers or credentials)."""
+    return f"{type(exc).__name__}: {exc}"
