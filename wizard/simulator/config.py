@@ -1,0 +1,77 @@
+"""The knobs of one simulated manager (`SimulatorConfig`), shared by the CLI, tests and the demo."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from typing import Any
+
+#: The manager versions the simulator can impersonate.
+PROFILES = ("4.6", "5.2.7", "6.4.2", "7.0.4")
+
+
+@dataclass
+class SimulatorConfig:
+    """Everything that shapes one simulated manager; every field has a default.
+
+    Timings are *base* seconds (what a demo shows at ``time_scale=1.0``) multiplied by
+    ``time_scale``; ``restore_outage`` is scaled the same way, so tests that use a small
+    time scale also get a short outage.
+    """
+
+    profile: str = "6.4.2"
+    edition: str = "premium"
+    seed: int = 1
+    tenants: int = 2
+    deployments: int = 6
+    installed: int = 4
+    clean: bool = False
+    admin_password: str = "admin"
+    host: str = "127.0.0.1"
+    port: int = 0
+    hostname: str | None = None
+    data_dir: str | None = None
+    snapshot_size: int | None = None
+    time_scale: float = 0.05
+    restore_outage: float = 2.0
+    outage_mode: str = "refuse"
+    faults: str | dict[str, Any] | list[Any] | None = None
+    #: Agent network names the manager (and its broker) has besides ``default``; seeded agents
+    #: are spread over all of them, so a snapshot from here needs them on the restoring manager.
+    extra_networks: tuple[str, ...] = ()
+    #: How long (base seconds) after a legacy restore ends the post-restore commands run:
+    #: the admin password switch and the /snapshot-status flip.
+    post_restore_delay: float = 3.0
+    #: Node instances per deployment beyond the Compute host (at least 1 besides the host).
+    extra_nodes: int = 1
+    _validated: bool = field(default=False, repr=False, compare=False)
+
+    def validate(self) -> None:
+        """Reject values the simulator cannot honour, with a message a human can act on."""
+        if self.profile not in PROFILES:
+            raise ValueError(f"unknown profile {self.profile!r}; choose one of {', '.join(PROFILES)}")
+        if self.edition not in ("premium", "community"):
+            raise ValueError(f"edition must be 'premium' or 'community', not {self.edition!r}")
+        if not is_loopback(self.host):
+            raise ValueError(f"host {self.host!r} is outside 127.0.0.0/8; the simulator serves loopback only")
+        if self.tenants < 1:
+            raise ValueError("tenants must be at least 1 (default_tenant)")
+        if self.deployments < 0 or self.installed < 0:
+            raise ValueError("deployments and installed must not be negative")
+        if self.installed > self.deployments:
+            raise ValueError("installed cannot exceed deployments")
+        if self.time_scale <= 0:
+            raise ValueError("time_scale must be positive")
+        if self.outage_mode not in ("refuse", "502"):
+            raise ValueError("outage_mode must be 'refuse' or '502'")
+        if self.snapshot_size is not None and self.snapshot_size < 0:
+            raise ValueError("snapshot_size must not be negative")
+        self._validated = True
+
+
+def is_loopback(host: str) -> bool:
+    """True when ``host`` is an IPv4 address inside 127.0.0.0/8 (names are not resolved)."""
+    try:
+        return ipaddress.IPv4Address(host) in ipaddress.IPv4Network("127.0.0.0/8")
+    except ValueError:
+        return False

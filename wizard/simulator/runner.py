@@ -1,0 +1,102 @@
+"""Starting and stopping a simulator in-process: ``start_simulator(cfg) -> RunningSimulator``."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from types import TracebackType
+from typing import Any
+
+from .config import SimulatorConfig
+from .manager import Manager
+from .server import Listener
+from .state import build_state
+
+
+class RunningSimulator:
+    """A serving simulator: its URL, its state, fault control, and stop()."""
+
+    def __init__(self, mgr: Manager, listener: Listener) -> None:
+        self._mgr = mgr
+        self._listener = listener
+        self._stopped = False
+
+    @property
+    def url(self) -> str:
+        """``http://HOST:PORT``."""
+        return f"http://{self._mgr.cfg.host}:{self._listener.port}"
+
+    @property
+    def host(self) -> str:
+        """The loopback address it listens on (also the manager IP it reports)."""
+        return self._mgr.cfg.host
+
+    @property
+    def port(self) -> int:
+        """The TCP port (kept across restore outages)."""
+        return self._listener.port
+
+    @property
+    def config(self) -> SimulatorConfig:
+        """The configuration it was started with."""
+        return self._mgr.cfg
+
+    @property
+    def manager(self) -> Manager:
+        """The in-process manager state (for white-box tests; prefer state())."""
+        return self._mgr
+
+    def state(self) -> dict[str, Any]:
+        """The same JSON as GET /_sim/state, read in-process."""
+        return json.loads(json.dumps(build_state(self._mgr)))  # type: ignore[no-any-return]
+
+    def set_faults(self, spec: str | dict[str, Any] | list[Any] | None) -> None:
+        """Replace the fault rules (same as POST /_sim/faults); raises ValueError on a bad spec."""
+        self._mgr.faults.replace(spec)
+
+    def clear_faults(self) -> None:
+        """Remove every fault rule (same as DELETE /_sim/faults)."""
+        self._mgr.faults.clear()
+
+    def stop(self) -> None:
+        """Stop serving, stop the workflows, remove the temporary data dir."""
+        if self._stopped:
+            return
+        self._stopped = True
+        self._listener.stop()
+        self._mgr.close()
+
+    def __enter__(self) -> RunningSimulator:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+
+def start_simulator(cfg: SimulatorConfig | None = None, **overrides: Any) -> RunningSimulator:
+    """Build the manager, bind the port and serve in background threads; returns once it answers."""
+    if cfg is None:
+        cfg = SimulatorConfig(**overrides)
+    elif overrides:
+        cfg = SimulatorConfig(**{**cfg.__dict__, **overrides})
+    mgr = Manager(cfg)
+    if cfg.hostname is None:
+        mgr.hostname = "cfy-manager-pending"
+    listener = Listener(mgr, cfg.host, cfg.port)
+    mgr.listener = listener
+    try:
+        listener.start()
+    except OSError:
+        mgr.close()
+        raise
+    if cfg.hostname is None:
+        mgr.hostname = f"cfy-manager-{listener.port}"
+    sim = RunningSimulator(mgr, listener)
+    try:
+        with urllib.request.urlopen(f"{sim.url}/_sim/state", timeout=10) as resp:
+            resp.read()
+    except OSError:
+        sim.stop()
+        raise
+    return sim

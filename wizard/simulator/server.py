@@ -1,0 +1,301 @@
+"""The HTTP layer: a threading HTTP/1.1 server on loopback, routing, auth/maintenance/fault gates,
+streaming downloads with os.sendfile (Range, HEAD), streaming uploads (raw or chunked), and the
+REST outage of a restore (socket closed and re-opened, or nginx-style 502 answers).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlsplit
+
+from .errors import HTML_404, NGINX_502, ApiError
+from .wire import Request, Response
+
+if TYPE_CHECKING:
+    from .manager import Manager
+
+API_VERSIONS = ("v1", "v2", "v2.1", "v3", "v3.1")
+_COPY = 1 << 20
+
+
+class BodyError(Exception):
+    """The client's request body could not be read (connection dropped, bad chunking)."""
+
+
+class SimHandler(BaseHTTPRequestHandler):
+    """One connection: parses requests and hands them to the API router."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "nginx"
+    sys_version = ""
+    disable_nagle_algorithm = True
+    server: SimServer
+
+    # -- plumbing ---------------------------------------------------------------------------------
+    def setup(self) -> None:
+        super().setup()
+        self.server.listener.track(self.connection, True)
+
+    def finish(self) -> None:
+        with contextlib.suppress(OSError):
+            super().finish()
+        self.server.listener.track(self.connection, False)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - base class signature
+        return
+
+    def do_GET(self) -> None:
+        """GET."""
+        self._dispatch()
+
+    do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_GET
+
+    # -- request body -----------------------------------------------------------------------------
+    def _start_body(self) -> None:
+        self._body_consumed = False
+
+    def body_is_chunked(self) -> bool:
+        """The client sent Transfer-Encoding: chunked."""
+        return "chunked" in (self.headers.get("Transfer-Encoding") or "").lower()
+
+    def has_body(self) -> bool:
+        """A body follows the headers."""
+        return self.body_is_chunked() or int(self.headers.get("Content-Length") or 0) > 0
+
+    def iter_body(self, limit: int | None = None) -> Any:
+        """Yield the request body in pieces (raw or chunked); stops early after ``limit`` bytes."""
+        self._body_consumed = True
+        seen = 0
+        if self.body_is_chunked():
+            while True:
+                line = self.rfile.readline(65537)
+                if not line:
+                    raise BodyError("connection closed in chunked body")
+                size = int(line.split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while True:
+                        trailer = self.rfile.readline(65537)
+                        if trailer in (b"\r\n", b"\n", b""):
+                            break
+                    return
+                remaining = size
+                while remaining:
+                    data = self.rfile.read(min(remaining, _COPY))
+                    if not data:
+                        raise BodyError("connection closed in chunk")
+                    remaining -= len(data)
+                    if limit is not None and seen + len(data) > limit:
+                        yield data[: limit - seen]
+                        raise BodyError("limit")
+                    seen += len(data)
+                    yield data
+                self.rfile.readline(3)
+        else:
+            remaining = int(self.headers.get("Content-Length") or 0)
+            while remaining:
+                want = min(remaining, _COPY)
+                if limit is not None:
+                    want = min(want, limit - seen)
+                    if want <= 0:
+                        raise BodyError("limit")
+                data = self.rfile.read(want)
+                if not data:
+                    raise BodyError("connection closed in body")
+                remaining -= len(data)
+                seen += len(data)
+                yield data
+
+    def read_body(self) -> bytes:
+        """The whole (small) request body."""
+        if getattr(self, "_body_consumed", True):
+            return b""
+        return b"".join(self.iter_body())
+
+    # -- dispatch ---------------------------------------------------------------------------------
+    def _dispatch(self) -> None:
+        self._start_body()
+        mgr = self.server.mgr
+        split = urlsplit(self.path)
+        path = split.path
+        query = parse_qsl(split.query, keep_blank_values=True)
+        if path.startswith("/_sim/"):
+            from .api import handle_sim
+
+            response = handle_sim(mgr, self.command, path, self)
+        else:
+            response = self._api(mgr, path, query)
+        if response.drop:
+            self._drop()
+            return
+        if self.has_body() and not self._body_consumed:
+            response.close = True
+        self._send(response)
+
+    def _api(self, mgr: Manager, path: str, query: list[tuple[str, str]]) -> Response:
+        from .api import handle_api
+
+        if mgr.outage_active:
+            if mgr.cfg.outage_mode == "502" and self.server.listener.serving:
+                return Response(502, NGINX_502.encode(), "text/html", close=True)
+            return Response(0, drop=True)
+        delay = mgr.faults.delay(self.command, path)
+        if delay > 0:
+            time.sleep(delay)
+        forced = mgr.faults.http_error(self.command, path)
+        if forced is not None:
+            mgr.count_request(f"{self.command} (fault {forced})")
+            if forced == 500:
+                err = ApiError(500, "internal_server_error", "Internal error occurred in manager REST server - "
+                               "simulated fault", "Traceback (most recent call last):\nSimulatedFault\n")
+                return Response.json(err.body(), 500)
+            reason = {502: "Bad Gateway", 503: "Service Temporarily Unavailable", 504: "Gateway Time-out"}.get(
+                forced, "Error")
+            html = NGINX_502.replace("502 Bad Gateway", f"{forced} {reason}")
+            return Response(forced, html.encode(), "text/html")
+        req = Request(self.command, path, query, self.headers, self)
+        return handle_api(mgr, req)
+
+    def _drop(self) -> None:
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+    def _send(self, response: Response) -> None:
+        head_only = self.command == "HEAD"
+        file = response.file
+        length = file.length if file is not None else len(response.body)
+        reason = self.responses.get(response.status, ("",))[0]
+        lines = [f"HTTP/1.1 {response.status} {reason}", "Server: nginx", f"Date: {self.date_time_string()}"]
+        if response.content_type is not None:
+            lines.append(f"Content-Type: {response.content_type}")
+        if response.status != 304:
+            lines.append(f"Content-Length: {length}")
+        for key, value in response.headers:
+            lines.append(f"{key}: {value}")
+        if response.close or self.request_version != "HTTP/1.1":
+            lines.append("Connection: close")
+            self.close_connection = True
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        try:
+            if file is None:
+                self.wfile.write(head if head_only or response.status == 304 else head + response.body)
+                return
+            self.wfile.write(head)
+            if not head_only:
+                self._sendfile(file)
+        except OSError:
+            self.close_connection = True
+
+    def _sendfile(self, file: Any) -> None:
+        sock = self.connection
+        with open(file.path, "rb") as fh:
+            offset = file.offset
+            remaining = file.length
+            if file.cut_after is not None:
+                remaining = min(remaining, file.cut_after)
+            while remaining > 0:
+                sent = os.sendfile(sock.fileno(), fh.fileno(), offset, min(remaining, 1 << 30))
+                if sent == 0:
+                    break
+                offset += sent
+                remaining -= sent
+        if file.cut_after is not None and file.cut_after < file.length:
+            self._drop()
+
+
+class SimServer(ThreadingHTTPServer):
+    """The listening socket; one thread per connection."""
+
+    daemon_threads = True
+    block_on_close = False
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], mgr: Manager, listener: Listener) -> None:
+        self.mgr = mgr
+        self.listener = listener
+        super().__init__(address, SimHandler)
+
+
+class Listener:
+    """Owns the server socket so a restore can close it and re-open the same port later."""
+
+    def __init__(self, mgr: Manager, host: str, port: int) -> None:
+        self.mgr = mgr
+        self.host = host
+        self.port = port
+        self._server: SimServer | None = None
+        self._thread: threading.Thread | None = None
+        self._conns: set[socket.socket] = set()
+        self._conns_lock = threading.Lock()
+        self._lock = threading.Lock()
+        self.serving = False
+
+    def track(self, conn: socket.socket, alive: bool) -> None:
+        """Remember open connections so an outage or stop can cut them."""
+        with self._conns_lock:
+            if alive:
+                self._conns.add(conn)
+            else:
+                self._conns.discard(conn)
+
+    def _cut_connections(self) -> None:
+        with self._conns_lock:
+            conns = list(self._conns)
+        for conn in conns:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+
+    def start(self) -> None:
+        """Bind (port 0 picks a free port, kept for re-opens) and serve in a thread."""
+        with self._lock:
+            server = None
+            for attempt in range(50):
+                try:
+                    server = SimServer((self.host, self.port), self.mgr, self)
+                    break
+                except OSError:
+                    if attempt == 49 or self.port == 0:
+                        raise
+                    time.sleep(0.05)
+            assert server is not None
+            self._server = server
+            self.port = server.server_address[1]
+            self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                                            name=f"sim-http-{self.port}", daemon=True)
+            self._thread.start()
+            self.serving = True
+
+    def _close(self) -> None:
+        with self._lock:
+            server, self._server = self._server, None
+            self.serving = False
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def begin_outage(self, mode: str) -> None:
+        """Make the REST API unavailable: close the socket (``refuse``) or answer 502 (``502``)."""
+        self.mgr.outage_active = True
+        if mode == "refuse":
+            self._close()
+            self._cut_connections()
+
+    def end_outage(self) -> None:
+        """Bring the REST API back (re-open the same port if it was closed)."""
+        if not self.serving:
+            self.start()
+        self.mgr.outage_active = False
+
+    def stop(self) -> None:
+        """Close the socket and every open connection."""
+        self._close()
+        self._cut_connections()
