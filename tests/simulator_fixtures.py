@@ -1,4 +1,6 @@
-"""Pytest fixture factory for simulated managers: ``make_simulator`` yields ``make(**config) -> RunningSimulator``.
+"""Pytest fixture factory for simulated managers.
+
+``make_simulator`` yields ``make(**config) -> RunningSimulator``.
 
 The lead's tests/conftest.py imports it with ``from tests.simulator_fixtures import make_simulator``.
 Every simulator a test starts is stopped at teardown.

@@ -1,16 +1,138 @@
-"""Sub-command `simulate` (placeholder until its issue lands)."""
+"""Sub-command `simulate`: serve one simulated Cloudify Manager on loopback until Ctrl-C.
+
+The admin password comes from --admin-password-file or $CFY_SIM_ADMIN_PASSWORD (default
+"admin"), never from argv. Fault SPEC syntax: see wizard.simulator.faults (also in --help).
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+import threading
+
+FAULTS_HELP = """fault SPEC: rules separated by ';', each KIND:key=value,...
+  drop_download:after=BYTES[,times=K]       cut archive downloads after BYTES
+  http_error:path=SUBSTR[,method=M][,status=503][,nth=N][,count=M]
+                                            answer STATUS to the Nth matching request (M in a row; 0 = all)
+  delay:seconds=S[,path=SUBSTR][,method=M]  slow responses
+  fail_execution:workflow=WF[,deployment=DEP][,message=TEXT][,times=K]
+  restore_outage:seconds=S                  REST outage length of a legacy restore (base seconds)
+  fail_upload:after=BYTES[,times=K]         drop snapshot uploads after BYTES
+example: --faults 'drop_download:after=1048576,times=1;http_error:path=/executions,status=502,nth=3'"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register this sub-command's options."""
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = (
+        FAULTS_HELP + "\n\nThe admin password is read from --admin-password-file or "
+        "$CFY_SIM_ADMIN_PASSWORD (default 'admin')."
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind (127.0.0.0/8 only)")
+    parser.add_argument("--port", type=int, default=0, help="TCP port (0 = any free port)")
+    parser.add_argument("--profile", default="6.4.2", help="manager version: 4.6, 5.2.7, 6.4.2 or 7.0.4")
+    parser.add_argument("--edition", default="premium", choices=("premium", "community"))
+    parser.add_argument("--seed", type=int, default=1, help="seed of the generated inventory")
+    parser.add_argument("--tenants", type=int, default=2)
+    parser.add_argument("--deployments", type=int, default=6)
+    parser.add_argument("--installed", type=int, default=4, help="how many deployments are installed")
+    parser.add_argument(
+        "--snapshot-size",
+        type=int,
+        default=None,
+        metavar="BYTES",
+        help="pad every created snapshot archive to about this size",
+    )
+    parser.add_argument(
+        "--clean", action="store_true", help="an empty manager (default_tenant and admin only)"
+    )
+    parser.add_argument(
+        "--admin-password-file",
+        default=None,
+        metavar="FILE",
+        help="file whose first line is the admin password",
+    )
+    parser.add_argument("--faults", default=None, metavar="SPEC", help="fault injection rules (see below)")
+    parser.add_argument("--data-dir", default=None, help="where archives live (default: a temp dir)")
+    parser.add_argument("--time-scale", type=float, default=1.0, help="1.0 = demo speed; smaller is faster")
+    parser.add_argument(
+        "--restore-outage",
+        type=float,
+        default=2.0,
+        metavar="S",
+        help="REST outage during a legacy restore on 6.x/7.x (base seconds)",
+    )
+    parser.add_argument("--outage-mode", default="refuse", choices=("refuse", "502"))
+    parser.add_argument("--hostname", default=None, help='manager hostname (default "cfy-manager-<port>")')
+    parser.add_argument(
+        "--extra-network",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="an agent network besides 'default' (repeatable)",
+    )
+
+
+def _admin_password(args: argparse.Namespace) -> str:
+    if args.admin_password_file:
+        with open(args.admin_password_file, encoding="utf-8") as fh:
+            return fh.readline().rstrip("\r\n")
+    return os.environ.get("CFY_SIM_ADMIN_PASSWORD", "admin")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the sub-command; returns the exit code."""
-    print("cfy-migrate: 'simulate' is not built yet", file=sys.stderr)
-    return 1
+    """Serve until interrupted; returns the exit code."""
+    from wizard.simulator import SimulatorConfig, start_simulator
+    from wizard.simulator.config import is_loopback
+
+    if not is_loopback(args.host):
+        print(
+            f"cfy-migrate simulate: --host {args.host} is not in 127.0.0.0/8; the simulator only serves "
+            "loopback addresses",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        password = _admin_password(args)
+    except OSError as exc:
+        print(f"cfy-migrate simulate: cannot read the admin password file: {exc}", file=sys.stderr)
+        return 2
+    try:
+        cfg = SimulatorConfig(
+            profile=args.profile,
+            edition=args.edition,
+            seed=args.seed,
+            tenants=args.tenants,
+            deployments=args.deployments,
+            installed=min(args.installed, args.deployments),
+            clean=args.clean,
+            admin_password=password,
+            host=args.host,
+            port=args.port,
+            hostname=args.hostname,
+            data_dir=args.data_dir,
+            snapshot_size=args.snapshot_size,
+            time_scale=args.time_scale,
+            restore_outage=args.restore_outage,
+            outage_mode=args.outage_mode,
+            faults=args.faults,
+            extra_networks=tuple(args.extra_network),
+        )
+        cfg.validate()
+        sim = start_simulator(cfg)
+    except (ValueError, OSError) as exc:
+        print(f"cfy-migrate simulate: {exc}", file=sys.stderr)
+        return 2
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    print(f"Simulated Cloudify Manager {args.profile} ({args.edition}) serving at {sim.url}", flush=True)
+    try:
+        while not done.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sim.stop()
+    return 0

@@ -52,15 +52,25 @@ def install_new_agents_steps(mgr: Manager, exe: Record, fault: str | None) -> Wo
         yield RUN_TIME / 4
         with mgr.lock:
             ni = not_started[0]
-            mark_ended(mgr, exe, failure=f"Node {ni['id']} is not started (state: {ni['state']})",
-                       exc_type="RuntimeError")
+            mark_ended(
+                mgr,
+                exe,
+                failure=f"Node {ni['id']} is not started (state: {ni['state']})",
+                exc_type="RuntimeError",
+            )
         return
     target_ip = params.get("manager_ip") or mgr.manager_ip
     for ni, node in hosts:
         yield RUN_TIME / max(1, len(hosts)) / 2
         with mgr.lock:
-            emit(mgr, exe, "Validating agent connection to the new manager", event_type="sending_task",
-                 node_instance_id=ni["id"], node_name=node["id"])
+            emit(
+                mgr,
+                exe,
+                "Validating agent connection to the new manager",
+                event_type="sending_task",
+                node_instance_id=ni["id"],
+                node_name=node["id"],
+            )
             log(mgr, exe, f"Agent {ni['id']}: validated AMQP connection to {target_ip}")
     if fault is not None:
         yield RUN_TIME / 4
@@ -75,12 +85,21 @@ def install_new_agents_steps(mgr: Manager, exe: Record, fault: str | None) -> Wo
             agent = mgr.inv.agents.get((tenant, ni["id"]))
             if agent is None:
                 agent = {
-                    "id": ni["id"], "host_id": ni["id"], "node_instance_id": ni["id"],
-                    "ip": node.get("properties", {}).get("ip"), "install_method": agent_cfg.get("install_method"),
-                    "system": "centos core", "node": ni["node_id"], "deployment": ni["deployment_id"],
-                    "tenant_name": tenant, "created_at": iso(), "created_by": exe["created_by"],
-                    "visibility": "tenant", "rabbitmq_exchange": ni["id"],
-                    "rabbitmq_username": f"rabbitmq_user_{ni['id']}", "rabbitmq_password": "<hidden>",
+                    "id": ni["id"],
+                    "host_id": ni["id"],
+                    "node_instance_id": ni["id"],
+                    "ip": node.get("properties", {}).get("ip"),
+                    "install_method": agent_cfg.get("install_method"),
+                    "system": "centos core",
+                    "node": ni["node_id"],
+                    "deployment": ni["deployment_id"],
+                    "tenant_name": tenant,
+                    "created_at": iso(),
+                    "created_by": exe["created_by"],
+                    "visibility": "tenant",
+                    "rabbitmq_exchange": ni["id"],
+                    "rabbitmq_username": f"rabbitmq_user_{ni['id']}",
+                    "rabbitmq_password": "<hidden>",
                     "_network": agent_cfg.get("network", "default"),
                 }
                 mgr.inv.agents[(tenant, ni["id"])] = agent
@@ -89,9 +108,16 @@ def install_new_agents_steps(mgr: Manager, exe: Record, fault: str | None) -> Wo
             agent["_manager_ip"] = target_ip
             agent["_old_agent_stopped"] = bool(params.get("stop_old_agent"))
             ni.setdefault("runtime_properties", {}).setdefault("cloudify_agent", {}).update(
-                {"version": mgr.profile.version, "broker_config": {"broker_ip": [target_ip]}})
-            emit(mgr, exe, "Task succeeded 'cloudify_agent.operations.create_agent_amqp'",
-                 event_type="task_succeeded", node_instance_id=ni["id"], node_name=node["id"])
+                {"version": mgr.profile.version, "broker_config": {"broker_ip": [target_ip]}}
+            )
+            emit(
+                mgr,
+                exe,
+                "Task succeeded 'cloudify_agent.operations.create_agent_amqp'",
+                event_type="task_succeeded",
+                node_instance_id=ni["id"],
+                node_name=node["id"],
+            )
     if not hosts:
         yield RUN_TIME / 2
     with mgr.lock:

@@ -15,11 +15,11 @@ from .auth import authenticate, require_tenant, resolve_tenant, visible_tenants
 from .clock import iso
 from .errors import HTML_404, ApiError, bad_parameters, not_found
 from .executions import cancel_execution, start_deployment_execution
-from .wire import FileBody, Request, Response
 from .listing import envelope, list_items, query_bool, query_one, query_values
 from .restore import start_restore
 from .snapshots import create_snapshot, delete_snapshot, get_snapshot, register_upload
 from .state import build_state
+from .wire import FileBody, Request, Response
 
 if TYPE_CHECKING:
     from .manager import Manager
@@ -45,8 +45,14 @@ class Route:
 ROUTES: list[Route] = []
 
 
-def route(method: str, path: str, *, auth: bool = True, json_body: bool = False,
-          exists: Callable[[Manager], bool] = lambda m: True) -> Callable[[Handler], Handler]:
+def route(
+    method: str,
+    path: str,
+    *,
+    auth: bool = True,
+    json_body: bool = False,
+    exists: Callable[[Manager], bool] = lambda m: True,
+) -> Callable[[Handler], Handler]:
     """Register a handler for ``METHOD /path/<param>``."""
     regex = re.compile("^" + re.sub(r"<(\w+)>", r"(?P<\1>[^/]+)", path) + "$")
 
@@ -63,9 +69,11 @@ def _html_404() -> Response:
 
 def _error(mgr: Manager, err: ApiError) -> Response:
     if err.traceback is None and err.status < 500 and mgr.profile.traceback_on_4xx and err.has_traceback_key:
-        err.traceback = ("Traceback (most recent call last):\n  File \"/opt/manager/env/lib/python2.7/site-packages/"
-                         "manager_rest/rest/rest_decorators.py\", line 71, in wrapper\n    return func(*args, **kwargs)\n"
-                         f"{type(err).__name__}: {err.message}\n")
+        err.traceback = (
+            'Traceback (most recent call last):\n  File "/opt/manager/env/lib/python2.7/site-packages/'
+            'manager_rest/rest/rest_decorators.py", line 71, in wrapper\n    return func(*args, **kwargs)\n'
+            f"{type(err).__name__}: {err.message}\n"
+        )
     return Response.json(err.body(), err.status)
 
 
@@ -88,8 +96,14 @@ def handle_api(mgr: Manager, req: Request) -> Response:
     chosen = next(((r, mm) for r, mm in matched if r.method == method), None)
     if chosen is None:
         mgr.count_request("405")
-        return Response.json({"message": "The method is not allowed for the requested URL.",
-                              "error_code": "method_not_allowed_error", "server_traceback": None}, 405)
+        return Response.json(
+            {
+                "message": "The method is not allowed for the requested URL.",
+                "error_code": "method_not_allowed_error",
+                "server_traceback": None,
+            },
+            405,
+        )
     rt, mm = chosen
     mgr.count_request(rt.name)
     req.params = mm.groupdict()
@@ -98,8 +112,12 @@ def handle_api(mgr: Manager, req: Request) -> Response:
             req.user = authenticate(mgr, req.headers.get("Authorization"))
             req.tenant = resolve_tenant(mgr, req.user, req.headers.get("Tenant"))
         segment = rest.strip("/").split("/")[0]
-        bypass = bool(req.headers.get("X-BYPASS-MAINTENANCE")) and bool(req.user) and \
-            req.user is not None and req.user.get("role") == "sys_admin"
+        bypass = (
+            bool(req.headers.get("X-BYPASS-MAINTENANCE"))
+            and bool(req.user)
+            and req.user is not None
+            and req.user.get("role") == "sys_admin"
+        )
         maintenance.gate(mgr, segment, method, bypass)
         if rt.json_body and "application/json" not in (req.headers.get("Content-Type") or ""):
             raise ApiError(415, "unsupported_content_type_error", "Content type must be application/json")
@@ -124,25 +142,53 @@ def _tenants_for(mgr: Manager, req: Request) -> set[str]:
 def get_version(mgr: Manager, req: Request) -> Response:
     """GET /api/version and /api/v3.1/version."""
     dist, release = mgr.profile.distribution
-    return Response.json({"edition": mgr.profile.edition, "version": mgr.profile.version, "build": None,
-                          "date": None, "commit": None, "distribution": dist, "distro_release": release})
+    return Response.json(
+        {
+            "edition": mgr.profile.edition,
+            "version": mgr.profile.version,
+            "build": None,
+            "date": None,
+            "commit": None,
+            "distribution": dist,
+            "distro_release": release,
+        }
+    )
 
 
-_SERVICES = [("Webserver", "nginx.service"), ("Management Worker", "cloudify-mgmtworker.service"),
-             ("Manager Rest-Service", "cloudify-restservice.service"), ("Cloudify API", "cloudify-api.service"),
-             ("Cloudify Execution Scheduler", "cloudify-execution-scheduler.service"),
-             ("AMQP-Postgres", "cloudify-amqp-postgres.service"), ("PostgreSQL", "postgresql-14.service"),
-             ("RabbitMQ", "cloudify-rabbitmq.service")]
+_SERVICES = [
+    ("Webserver", "nginx.service"),
+    ("Management Worker", "cloudify-mgmtworker.service"),
+    ("Manager Rest-Service", "cloudify-restservice.service"),
+    ("Cloudify API", "cloudify-api.service"),
+    ("Cloudify Execution Scheduler", "cloudify-execution-scheduler.service"),
+    ("AMQP-Postgres", "cloudify-amqp-postgres.service"),
+    ("PostgreSQL", "postgresql-14.service"),
+    ("RabbitMQ", "cloudify-rabbitmq.service"),
+]
 
 
 @route("GET", "/status")
 def get_status(mgr: Manager, req: Request) -> Response:
     """GET /status: a list of systemd units on 4.x, a dict of services from 5.0.5."""
     if mgr.profile.status_is_list:
-        services = [{"display_name": name, "unit_id": unit, "instances": [{
-            "LoadState": "loaded", "Description": name, "state": "running", "MainPID": 1000 + i,
-            "Id": unit, "ActiveState": "active", "SubState": "running"}]}
-            for i, (name, unit) in enumerate(_SERVICES)]
+        services = [
+            {
+                "display_name": name,
+                "unit_id": unit,
+                "instances": [
+                    {
+                        "LoadState": "loaded",
+                        "Description": name,
+                        "state": "running",
+                        "MainPID": 1000 + i,
+                        "Id": unit,
+                        "ActiveState": "active",
+                        "SubState": "running",
+                    }
+                ],
+            }
+            for i, (name, unit) in enumerate(_SERVICES)
+        ]
         return Response.json({"status": "running", "services": services})
     if query_bool(req.query, "summary"):
         return Response.json({"status": "OK", "services": {}})
@@ -161,11 +207,21 @@ def get_ok(mgr: Manager, req: Request) -> Response:
 def _manager_item(mgr: Manager) -> dict[str, Any]:
     dist, release = mgr.profile.distribution
     nets = {n: mgr.manager_ip for n in mgr.networks}
-    item: dict[str, Any] = {"id": 1, "hostname": mgr.hostname, "private_ip": mgr.manager_ip,
-                            "public_ip": mgr.manager_ip, "version": mgr.profile.version,
-                            "edition": mgr.profile.edition, "distribution": dist, "distro_release": release,
-                            "fs_sync_node_id": None, "networks": nets, "last_seen": iso(),
-                            "status_report_frequency": 0, "ca_cert_content": "<simulated CA certificate>"}
+    item: dict[str, Any] = {
+        "id": 1,
+        "hostname": mgr.hostname,
+        "private_ip": mgr.manager_ip,
+        "public_ip": mgr.manager_ip,
+        "version": mgr.profile.version,
+        "edition": mgr.profile.edition,
+        "distribution": dist,
+        "distro_release": release,
+        "fs_sync_node_id": None,
+        "networks": nets,
+        "last_seen": iso(),
+        "status_report_frequency": 0,
+        "ca_cert_content": "<simulated CA certificate>",
+    }
     if not mgr.profile.at_least(6, 0):
         item["monitoring_username"] = None
         item["monitoring_password"] = None
@@ -185,27 +241,46 @@ def get_managers(mgr: Manager, req: Request) -> Response:
 @route("GET", "/brokers")
 def get_brokers(mgr: Manager, req: Request) -> Response:
     """GET /brokers: the RabbitMQ node with the same networks as the manager."""
-    item = {"name": "rabbitmq", "host": mgr.manager_ip, "management_host": mgr.manager_ip, "port": 5671,
-            "username": "cloudify", "password": "<simulated>", "params": None,
-            "networks": {n: mgr.manager_ip for n in mgr.networks}, "is_external": False,
-            "ca_cert_content": "<simulated CA certificate>"}
+    item = {
+        "name": "rabbitmq",
+        "host": mgr.manager_ip,
+        "management_host": mgr.manager_ip,
+        "port": 5671,
+        "username": "cloudify",
+        "password": "<simulated>",
+        "params": None,
+        "networks": {n: mgr.manager_ip for n in mgr.networks},
+        "is_external": False,
+        "ca_cert_content": "<simulated CA certificate>",
+    }
     return Response.json(envelope(mgr, [item], 1, 1000, 0))
 
 
 @route("GET", "/db-nodes")
 def get_db_nodes(mgr: Manager, req: Request) -> Response:
     """GET /db-nodes."""
-    item = {"name": mgr.hostname, "node_id": f"db-{mgr.hostname}", "host": mgr.manager_ip, "is_external": False}
+    item = {
+        "name": mgr.hostname,
+        "node_id": f"db-{mgr.hostname}",
+        "host": mgr.manager_ip,
+        "is_external": False,
+    }
     return Response.json(envelope(mgr, [item], 1, 1000, 0))
 
 
 @route("GET", "/provider/context")
 def get_provider_context(mgr: Manager, req: Request) -> Response:
     """GET /provider/context: broker_ip and networks (how a 4.x client finds the manager IP)."""
-    agent = {"broker_ip": mgr.manager_ip, "networks": {n: mgr.manager_ip for n in mgr.networks},
-             "min_workers": 0, "max_workers": 5, "broker_port": 5671}
-    return Response.json({"id": "CONTEXT", "name": "provider",
-                          "context": {"cloudify": {"cloudify_agent": agent}}})
+    agent = {
+        "broker_ip": mgr.manager_ip,
+        "networks": {n: mgr.manager_ip for n in mgr.networks},
+        "min_workers": 0,
+        "max_workers": 5,
+        "broker_port": 5671,
+    }
+    return Response.json(
+        {"id": "CONTEXT", "name": "provider", "context": {"cloudify": {"cloudify_agent": agent}}}
+    )
 
 
 @route("GET", "/cluster-status", exists=lambda m: m.profile.at_least(5, 0, 5))
@@ -225,8 +300,12 @@ def get_user(mgr: Manager, req: Request) -> Response:
 def get_users(mgr: Manager, req: Request) -> Response:
     """GET /users (premium only)."""
     if not mgr.profile.premium:
-        raise ApiError(404, "missing_premium_package_error", "This feature exists only in the premium edition of "
-                       "Cloudify.\nPlease contact sales for additional info.")
+        raise ApiError(
+            404,
+            "missing_premium_package_error",
+            "This feature exists only in the premium edition of "
+            "Cloudify.\nPlease contact sales for additional info.",
+        )
     with mgr.lock:
         return Response.json(list_items(mgr, req.query, render.USERS, list(mgr.inv.users.values())))
 
@@ -236,8 +315,11 @@ def get_tenants(mgr: Manager, req: Request) -> Response:
     """GET /tenants: all for sys_admin, the user's own otherwise."""
     user = _user(req)
     with mgr.lock:
-        rows = [t for name, t in mgr.inv.tenants.items()
-                if user.get("role") == "sys_admin" or name in user.get("tenants", {})]
+        rows = [
+            t
+            for name, t in mgr.inv.tenants.items()
+            if user.get("role") == "sys_admin" or name in user.get("tenants", {})
+        ]
         return Response.json(list_items(mgr, req.query, render.TENANTS, rows))
 
 
@@ -319,8 +401,13 @@ def get_blueprint(mgr: Manager, req: Request) -> Response:
 @route("GET", "/deployments/<id>")
 def get_deployment(mgr: Manager, req: Request) -> Response:
     """GET /deployments/<id> (with the declared workflows)."""
-    return _one(mgr, req, render.DEPLOYMENTS, "deployments",
-                lambda m, r: render.render_deployment(m, r, listing=False))
+    return _one(
+        mgr,
+        req,
+        render.DEPLOYMENTS,
+        "deployments",
+        lambda m, r: render.render_deployment(m, r, listing=False),
+    )
 
 
 @route("GET", "/node-instances/<id>")
@@ -336,8 +423,11 @@ def get_executions(mgr: Manager, req: Request) -> Response:
     system = query_bool(req.query, "_include_system_workflows")
     with mgr.lock:
         tenants = _tenants_for(mgr, req)
-        rows = [e for e in mgr.inv.executions.values()
-                if e["tenant_name"] in tenants and (system or not e.get("is_system_workflow"))]
+        rows = [
+            e
+            for e in mgr.inv.executions.values()
+            if e["tenant_name"] in tenants and (system or not e.get("is_system_workflow"))
+        ]
         return Response.json(list_items(mgr, req.query, render.EXECUTIONS, rows))
 
 
@@ -359,8 +449,9 @@ def get_execution(mgr: Manager, req: Request) -> Response:
             raise not_found("Execution", req.params["id"])
         from .listing import includes, project
 
-        return Response.json(project(render.render_execution(mgr, exe),
-                                     includes(req.query, render.execution_fields(mgr))))
+        return Response.json(
+            project(render.render_execution(mgr, exe), includes(req.query, render.execution_fields(mgr)))
+        )
 
 
 @route("POST", "/executions/<id>", json_body=True)
@@ -374,8 +465,21 @@ def post_execution_action(mgr: Manager, req: Request) -> Response:
         return Response.json(render.render_execution(mgr, exe))
 
 
-EVENT_FILTERS = ("execution_id", "execution_group_id", "deployment_id", "blueprint_id", "node_instance_id",
-                 "node_name", "event_type", "level", "operation", "message", "type", "logger", "workflow_id")
+EVENT_FILTERS = (
+    "execution_id",
+    "execution_group_id",
+    "deployment_id",
+    "blueprint_id",
+    "node_instance_id",
+    "node_name",
+    "event_type",
+    "level",
+    "operation",
+    "message",
+    "type",
+    "logger",
+    "workflow_id",
+)
 
 
 @route("GET", "/events")
@@ -403,11 +507,16 @@ def get_events(mgr: Manager, req: Request) -> Response:
             rows = [ev for ev in rows if str(ev.get(key)) in wanted]
         for s in reversed(sorts):
             name = s.lstrip("-").lstrip("@")
-            rows.sort(key=lambda ev, n=name: (str(ev.get(n) or ""), ev["_storage_id"]), reverse=s.startswith("-"))
+
+            def by_field(ev: dict[str, Any], n: str = name) -> tuple[str, int]:
+                return (str(ev.get(n) or ""), int(ev["_storage_id"]))
+
+            rows.sort(key=by_field, reverse=s.startswith("-"))
         total = len(rows)
-        page = [render.render_event(ev) for ev in rows[offset:offset + size]]
-    return Response.json({"metadata": {"pagination": {"size": size, "offset": offset, "total": total}},
-                          "items": page})
+        page = [render.render_event(ev) for ev in rows[offset : offset + size]]
+    return Response.json(
+        {"metadata": {"pagination": {"size": size, "offset": offset, "total": total}}, "items": page}
+    )
 
 
 # -- maintenance ------------------------------------------------------------------------------------
@@ -421,8 +530,11 @@ def get_maintenance(mgr: Manager, req: Request) -> Response:
 def post_maintenance_activate(mgr: Manager, req: Request) -> Response:
     """POST /maintenance/activate (304 if already on)."""
     if _user(req).get("role") != "sys_admin":
-        raise ApiError(403, "forbidden_error", f"User `{_user(req)['username']}` is not permitted to perform the "
-                       "action maintenance_mode_set")
+        raise ApiError(
+            403,
+            "forbidden_error",
+            f"User `{_user(req)['username']}` is not permitted to perform the action maintenance_mode_set",
+        )
     return Response.json(maintenance.activate(mgr, _user(req)["username"]))
 
 
@@ -430,8 +542,11 @@ def post_maintenance_activate(mgr: Manager, req: Request) -> Response:
 def post_maintenance_deactivate(mgr: Manager, req: Request) -> Response:
     """POST /maintenance/deactivate (304 if already off)."""
     if _user(req).get("role") != "sys_admin":
-        raise ApiError(403, "forbidden_error", f"User `{_user(req)['username']}` is not permitted to perform the "
-                       "action maintenance_mode_set")
+        raise ApiError(
+            403,
+            "forbidden_error",
+            f"User `{_user(req)['username']}` is not permitted to perform the action maintenance_mode_set",
+        )
     return Response.json(maintenance.deactivate(mgr))
 
 
@@ -452,7 +567,9 @@ def get_snapshot_one(mgr: Manager, req: Request) -> Response:
 
     with mgr.lock:
         rec = get_snapshot(mgr, req.tenant, req.params["id"])
-        return Response.json(project(render.render_snapshot(mgr, rec), includes(req.query, render.SNAPSHOT_FIELDS)))
+        return Response.json(
+            project(render.render_snapshot(mgr, rec), includes(req.query, render.SNAPSHOT_FIELDS))
+        )
 
 
 @route("PUT", "/snapshots/<id>", json_body=True)
@@ -499,11 +616,17 @@ def get_snapshot_archive(mgr: Manager, req: Request) -> Response:
     try:
         size = os.path.getsize(path)
     except OSError:
-        return Response(404, b"<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 "
-                             b"Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
-                        "text/html")
-    headers = [("Content-Disposition", f'attachment; filename="{sid}.zip"'), ("Accept-Ranges", "bytes"),
-               ("Cache-Control", "no-cache")]
+        return Response(
+            404,
+            b"<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 "
+            b"Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
+            "text/html",
+        )
+    headers = [
+        ("Content-Disposition", f'attachment; filename="{sid}.zip"'),
+        ("Accept-Ranges", "bytes"),
+        ("Cache-Control", "no-cache"),
+    ]
     rng = req.headers.get("Range")
     start, end, status = 0, size - 1, 200
     if rng:
@@ -516,8 +639,12 @@ def get_snapshot_archive(mgr: Manager, req: Request) -> Response:
             status = 206
             headers.append(("Content-Range", f"bytes {start}-{end}/{size}"))
     cut = mgr.faults.download_limit(req.path) if req.method == "GET" else None
-    return Response(status, content_type="application/octet-stream", headers=headers,
-                    file=FileBody(path, start, end - start + 1 if size else 0, cut))
+    return Response(
+        status,
+        content_type="application/octet-stream",
+        headers=headers,
+        file=FileBody(path, start, end - start + 1 if size else 0, cut),
+    )
 
 
 @route("PUT", "/snapshots/<id>/archive")

@@ -17,8 +17,10 @@ PG_HEADER = "--\n-- cfy-sim inventory dump (JSON); PostgreSQL database dump stan
 PADDING_NAME = "sim-padding.bin"
 _CHUNK = b"\0" * (1 << 20)
 
-FAKE_CA = ("-----BEGIN CERTIFICATE-----\nMIIBsimulatedCAcertificateForCfySimulatorOnly0000000000000000\n"
-           "-----END CERTIFICATE-----\n")
+FAKE_CA = (
+    "-----BEGIN CERTIFICATE-----\nMIIBsimulatedCAcertificateForCfySimulatorOnly0000000000000000\n"
+    "-----END CERTIFICATE-----\n"
+)
 
 
 @dataclass
@@ -44,15 +46,25 @@ def _pad(zf: zipfile.ZipFile, fh: Any, pad_to: int | None) -> None:
     remaining = pad_to - fh.tell() - 400
     if remaining <= 0:
         return
-    with zf.open(zipfile.ZipInfo(PADDING_NAME, date_time=(2024, 5, 1, 10, 0, 0)), "w", force_zip64=True) as out:
+    with zf.open(
+        zipfile.ZipInfo(PADDING_NAME, date_time=(2024, 5, 1, 10, 0, 0)), "w", force_zip64=True
+    ) as out:
         while remaining > 0:
             chunk = _CHUNK if remaining >= len(_CHUNK) else _CHUNK[:remaining]
             out.write(chunk)
             remaining -= len(chunk)
 
 
-def write_legacy(path: str, *, metadata: dict[str, Any], dump: dict[str, Any], admin_account: dict[str, Any],
-                 networks: dict[str, Any], agents: dict[str, Any], pad_to: int | None = None) -> int:
+def write_legacy(
+    path: str,
+    *,
+    metadata: dict[str, Any],
+    dump: dict[str, Any],
+    admin_account: dict[str, Any],
+    networks: dict[str, Any],
+    agents: dict[str, Any],
+    pad_to: int | None = None,
+) -> int:
     """Write a legacy-format snapshot zip atomically; returns its size."""
     tmp = path + ".part"
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -60,42 +72,62 @@ def write_legacy(path: str, *, metadata: dict[str, Any], dump: dict[str, Any], a
         for d in ("blueprints/", "deployments/", "snapshot-credentials/", "ssl/", "uploaded-blueprints/"):
             zf.writestr(zipfile.ZipInfo(d, date_time=(2024, 5, 1, 10, 0, 0)), b"")
         _write_json(zf, "admin_account.json", admin_account, prefix=" ")
-        zf.writestr("rest-security.conf", json.dumps({
-            "secret_key": "sim-secret", "hash_salt": "sim-salt", "encryption_key": "sim-encryption-key",
-            "encoding_alphabet": "abcdefghijklmnopqrstuvwxyz", "encoding_block_size": 24, "encoding_min_length": 5,
-        }))
+        zf.writestr(
+            "rest-security.conf",
+            json.dumps(
+                {
+                    "secret_key": "sim-secret",
+                    "hash_salt": "sim-salt",
+                    "encryption_key": "sim-encryption-key",
+                    "encoding_alphabet": "abcdefghijklmnopqrstuvwxyz",
+                    "encoding_block_size": 24,
+                    "encoding_min_length": 5,
+                }
+            ),
+        )
         _write_json(zf, "agents.json", agents)
         _write_json(zf, "networks.json", networks)
         _write_json(zf, "metadata.json", metadata)
         zf.writestr("pg_data", PG_HEADER + json.dumps(dump), compress_type=zipfile.ZIP_DEFLATED)
         zf.writestr("ssl/cloudify_internal_ca_cert.pem", FAKE_CA)
         for bp in dump.get("blueprints", []):
-            zf.writestr(f"blueprints/{bp['tenant_name']}/{bp['id']}/blueprint.yaml",
-                        "tosca_definitions_version: cloudify_dsl_1_3\nnode_templates: {}\n")
+            zf.writestr(
+                f"blueprints/{bp['tenant_name']}/{bp['id']}/blueprint.yaml",
+                "tosca_definitions_version: cloudify_dsl_1_3\nnode_templates: {}\n",
+            )
         _pad(zf, fh, pad_to)
     os.replace(tmp, path)
     return os.path.getsize(path)
 
 
-def write_new_format(path: str, *, metadata: dict[str, Any], dump: dict[str, Any], pad_to: int | None = None) -> int:
+def write_new_format(
+    path: str, *, metadata: dict[str, Any], dump: dict[str, Any], pad_to: int | None = None
+) -> int:
     """Write a 7.x new-format snapshot (mgmt/ and tenants/<t>/ JSON files, no schema_revision)."""
     tmp = path + ".part"
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(tmp, "wb") as fh, zipfile.ZipFile(fh, "w", allowZip64=True) as zf:
         _write_json(zf, "metadata.json", metadata)
-        seq = 0
-        for kind in ("tenants", "users"):
+        for seq, kind in enumerate(("tenants", "users")):
             items = [r for r in dump.get(kind, []) if not r.get("_bootstrap_admin")]
             _write_json(zf, f"mgmt/{seq:08d}.json", {"type": kind, "items": items})
-            seq += 1
         tenants = [t["name"] for t in dump.get("tenants", [])]
         for tenant in tenants:
-            n = 0
-            for kind in ("secrets", "plugins", "blueprints", "deployments", "nodes", "node_instances", "agents",
-                         "executions", "events"):
+            for n, kind in enumerate(
+                (
+                    "secrets",
+                    "plugins",
+                    "blueprints",
+                    "deployments",
+                    "nodes",
+                    "node_instances",
+                    "agents",
+                    "executions",
+                    "events",
+                )
+            ):
                 items = [r for r in dump.get(kind, []) if r.get("tenant_name", r.get("_tenant")) == tenant]
                 _write_json(zf, f"tenants/{tenant}/{n:08d}.json", {"type": kind, "items": items})
-                n += 1
         _pad(zf, fh, pad_to)
     os.replace(tmp, path)
     return os.path.getsize(path)

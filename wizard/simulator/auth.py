@@ -34,8 +34,9 @@ def authenticate(mgr: Manager, authorization: str | None) -> Record:
         user = mgr.inv.users.get(username)
         stored = user.get("password_hash") if user else None
     if user is None or not stored or not verify_password(password, str(stored)):
-        raise unauthorized(f"Authentication failed for <User username=`{username}`>. Wrong credentials or locked "
-                           "account")
+        raise unauthorized(
+            f"Authentication failed for <User username=`{username}`>. Wrong credentials or locked account"
+        )
     return user
 
 
@@ -48,7 +49,9 @@ def resolve_tenant(mgr: Manager, user: Record, header: str | None) -> str | None
     if not exists:
         raise forbidden(f"Authorization failed: Tried to authenticate with invalid tenant name: {header}")
     if user.get("role") != "sys_admin" and header not in user.get("tenants", {}):
-        raise forbidden(f"User `{user['username']}` is not permitted to perform the action in the tenant `{header}`")
+        raise forbidden(
+            f"User `{user['username']}` is not permitted to perform the action in the tenant `{header}`"
+        )
     return header
 
 

@@ -8,8 +8,15 @@ from typing import Any
 class ApiError(Exception):
     """An error answer: HTTP status plus the ``{"message", "error_code", "server_traceback"}`` body."""
 
-    def __init__(self, status: int, error_code: str, message: str, traceback: str | None = None,
-                 *, has_traceback_key: bool = True) -> None:
+    def __init__(
+        self,
+        status: int,
+        error_code: str,
+        message: str,
+        traceback: str | None = None,
+        *,
+        has_traceback_key: bool = True,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.error_code = error_code
@@ -44,7 +51,8 @@ def internal_error(last_line: str, frames: str = "") -> ApiError:
     """500 internal_server_error as Flask renders an unhandled exception, with a traceback text."""
     tb = (
         "Traceback (most recent call last):\n"
-        '  File "/opt/manager/env/lib/python3.11/site-packages/flask/app.py", line 1823, in full_dispatch_request\n'
+        '  File "/opt/manager/env/lib/python3.11/site-packages/flask/app.py", line 1823, '
+        "in full_dispatch_request\n"
         "    rv = self.dispatch_request()\n"
         f"{frames}"
         f"{last_line}\n"

@@ -25,37 +25,80 @@ PENDING_DELAY = 0.4
 RUN_TIME = 1.0
 
 
-def new_execution(mgr: Manager, workflow_id: str, tenant: str, user: str, *, deployment: Record | None = None,
-                  parameters: dict[str, Any] | None = None, system: bool = False,
-                  allow_custom: bool = False, dry_run: bool = False, status: str = "pending",
-                  visibility: str = "tenant") -> Record:
+def new_execution(
+    mgr: Manager,
+    workflow_id: str,
+    tenant: str,
+    user: str,
+    *,
+    deployment: Record | None = None,
+    parameters: dict[str, Any] | None = None,
+    system: bool = False,
+    allow_custom: bool = False,
+    dry_run: bool = False,
+    status: str = "pending",
+    visibility: str = "tenant",
+) -> Record:
     """Insert an execution row (caller holds the lock)."""
     exec_id = str(uuid.uuid4())
     rec: Record = {
-        "id": exec_id, "workflow_id": workflow_id, "status": status, "error": None,
-        "parameters": parameters or {}, "is_system_workflow": system, "is_dry_run": dry_run,
-        "allow_custom_parameters": allow_custom, "created_at": iso(), "started_at": None, "ended_at": None,
-        "scheduled_for": None, "deployment_id": deployment["id"] if deployment else None,
-        "blueprint_id": deployment["blueprint_id"] if deployment else None, "total_operations": 0,
-        "finished_operations": 0, "resume": False, "visibility": visibility, "tenant_name": tenant,
+        "id": exec_id,
+        "workflow_id": workflow_id,
+        "status": status,
+        "error": None,
+        "parameters": parameters or {},
+        "is_system_workflow": system,
+        "is_dry_run": dry_run,
+        "allow_custom_parameters": allow_custom,
+        "created_at": iso(),
+        "started_at": None,
+        "ended_at": None,
+        "scheduled_for": None,
+        "deployment_id": deployment["id"] if deployment else None,
+        "blueprint_id": deployment["blueprint_id"] if deployment else None,
+        "total_operations": 0,
+        "finished_operations": 0,
+        "resume": False,
+        "visibility": visibility,
+        "tenant_name": tenant,
         "created_by": user,
     }
     mgr.inv.executions[exec_id] = rec
     return rec
 
 
-def emit(mgr: Manager, exe: Record, message: str, *, event_type: str | None = None, level: str | None = None,
-         node_instance_id: str | None = None, node_name: str | None = None,
-         error_causes: list[dict[str, Any]] | None = None) -> None:
+def emit(
+    mgr: Manager,
+    exe: Record,
+    message: str,
+    *,
+    event_type: str | None = None,
+    level: str | None = None,
+    node_instance_id: str | None = None,
+    node_name: str | None = None,
+    error_causes: list[dict[str, Any]] | None = None,
+) -> None:
     """Record an event (``event_type`` given) or a log line (``level`` given) of an execution."""
     now = iso()
     rec: Record = {
-        "timestamp": now, "reported_timestamp": now, "blueprint_id": exe.get("blueprint_id"),
-        "deployment_id": exe.get("deployment_id"), "deployment_display_name": exe.get("deployment_id"),
-        "execution_id": exe["id"], "execution_group_id": None, "workflow_id": exe["workflow_id"],
-        "message": message, "error_causes": error_causes, "operation": None, "source_id": None,
-        "target_id": None, "manager_name": mgr.hostname, "agent_name": None,
-        "node_instance_id": node_instance_id, "node_name": node_name, "_tenant": exe["tenant_name"],
+        "timestamp": now,
+        "reported_timestamp": now,
+        "blueprint_id": exe.get("blueprint_id"),
+        "deployment_id": exe.get("deployment_id"),
+        "deployment_display_name": exe.get("deployment_id"),
+        "execution_id": exe["id"],
+        "execution_group_id": None,
+        "workflow_id": exe["workflow_id"],
+        "message": message,
+        "error_causes": error_causes,
+        "operation": None,
+        "source_id": None,
+        "target_id": None,
+        "manager_name": mgr.hostname,
+        "agent_name": None,
+        "node_instance_id": node_instance_id,
+        "node_name": node_name,
+        "_tenant": exe["tenant_name"],
     }
     if event_type is not None:
         rec["type"] = "cloudify_event"
@@ -109,8 +152,14 @@ def mark_started(mgr: Manager, exe: Record) -> None:
     _set_latest(mgr, exe, "in_progress")
 
 
-def mark_ended(mgr: Manager, exe: Record, *, failure: str | None = None,
-               exc_type: str = "cloudify.exceptions.NonRecoverableError", cancelled: bool = False) -> None:
+def mark_ended(
+    mgr: Manager,
+    exe: Record,
+    *,
+    failure: str | None = None,
+    exc_type: str = "cloudify.exceptions.NonRecoverableError",
+    cancelled: bool = False,
+) -> None:
     """started -> terminated / failed / cancelled with the matching final event (lock held)."""
     exe["ended_at"] = iso()
     wf = exe["workflow_id"]
@@ -122,8 +171,13 @@ def mark_ended(mgr: Manager, exe: Record, *, failure: str | None = None,
         exe["status"] = "failed"
         exe["error"] = failure_traceback(failure, exc_type)
         short = exc_type.rsplit(".", 1)[-1]
-        emit(mgr, exe, f"'{wf}' workflow execution failed: {failure}", event_type="workflow_failed",
-             error_causes=[{"message": failure, "traceback": exe["error"], "type": short}])
+        emit(
+            mgr,
+            exe,
+            f"'{wf}' workflow execution failed: {failure}",
+            event_type="workflow_failed",
+            error_causes=[{"message": failure, "traceback": exe["error"], "type": short}],
+        )
         _set_latest(mgr, exe, "failed")
     else:
         exe["status"] = "terminated"
@@ -139,22 +193,31 @@ def active_executions(mgr: Manager) -> list[Record]:
 
 def system_running(mgr: Manager) -> bool:
     """A blocking system workflow (snapshot create/restore) is active."""
-    return any(e["is_system_workflow"] and e["workflow_id"] in SYSTEM_BLOCKING and e["status"] in ACTIVE
-               and e.get("_blocking", True) for e in mgr.inv.executions.values())
+    return any(
+        e["is_system_workflow"]
+        and e["workflow_id"] in SYSTEM_BLOCKING
+        and e["status"] in ACTIVE
+        and e.get("_blocking", True)
+        for e in mgr.inv.executions.values()
+    )
 
 
 def assert_no_running(mgr: Manager) -> None:
     """What a blocking system workflow needs: no other active execution anywhere (else the real 400)."""
     running = [e["id"] for e in active_executions(mgr)]
     if running:
-        raise ApiError(400, "existing_running_execution_error",
-                       "Cannot start execution because there are other executions running e.g.: "
-                       + ", ".join(running))
+        raise ApiError(
+            400,
+            "existing_running_execution_error",
+            "Cannot start execution because there are other executions running e.g.: " + ", ".join(running),
+        )
 
 
 def _execution_repr(exe: Record) -> str:
-    return (f"<Execution id=`{exe['id']}` tenant=`{exe['tenant_name']}` status=`{exe['status']}` "
-            f"workflow_id=`{exe['workflow_id']}`>")
+    return (
+        f"<Execution id=`{exe['id']}` tenant=`{exe['tenant_name']}` status=`{exe['status']}` "
+        f"workflow_id=`{exe['workflow_id']}`>"
+    )
 
 
 def _instances_state(instances: list[Record]) -> str:
@@ -207,32 +270,51 @@ def start_deployment_execution(mgr: Manager, user: str, tenant: str, body: dict[
             raise not_found("Deployment", dep_id)
         decl = next((w for w in deployment_workflows(dep) if w["name"] == wf_id), None)
         if decl is None:
-            raise ApiError(400, "nonexistent_workflow_error", f"Workflow {wf_id} does not exist in the deployment {dep_id}")
+            raise ApiError(
+                400,
+                "nonexistent_workflow_error",
+                f"Workflow {wf_id} does not exist in the deployment {dep_id}",
+            )
         declared: dict[str, Any] = decl.get("parameters") or {}
         undeclared = [k for k in params if k not in declared]
         if undeclared and not allow_custom:
-            raise ApiError(400, "illegal_execution_parameters_error",
-                           f'Workflow "{wf_id}" does not have the following parameters declared: '
-                           f"{','.join(undeclared)}. Remove these parameters or use the flag for allowing "
-                           "custom parameters")
-        missing = [k for k, v in declared.items() if isinstance(v, dict) and "default" not in v and k not in params]
+            raise ApiError(
+                400,
+                "illegal_execution_parameters_error",
+                f'Workflow "{wf_id}" does not have the following parameters declared: '
+                f"{','.join(undeclared)}. Remove these parameters or use the flag for allowing "
+                "custom parameters",
+            )
+        missing = [
+            k for k, v in declared.items() if isinstance(v, dict) and "default" not in v and k not in params
+        ]
         if missing:
-            raise ApiError(400, "illegal_execution_parameters_error",
-                           f'Workflow "{wf_id}" must be provided with the following parameters to execute: '
-                           f"{','.join(missing)}")
+            raise ApiError(
+                400,
+                "illegal_execution_parameters_error",
+                f'Workflow "{wf_id}" must be provided with the following parameters to execute: '
+                f"{','.join(missing)}",
+            )
         if not force and not workflow_available(mgr, dep, decl):
             raise ApiError(400, "unavailable_workflow_error", f"Workflow not available: {wf_id}")
-        running = [e for e in mgr.inv.executions.values()
-                   if e.get("deployment_id") == dep_id and e["tenant_name"] == tenant
-                   and (e["status"] in ACTIVE or e["status"] in WAITING)]
+        running = [
+            e
+            for e in mgr.inv.executions.values()
+            if e.get("deployment_id") == dep_id
+            and e["tenant_name"] == tenant
+            and (e["status"] in ACTIVE or e["status"] in WAITING)
+        ]
         status = "pending"
         if running and not force:
             if not queue:
-                raise ApiError(400, "existing_running_execution_error",
-                               "The following executions are currently running for this deployment: ["
-                               + ", ".join(_execution_repr(e) for e in running)
-                               + ']. To execute this workflow anyway, pass "force=true" as a query parameter '
-                               "to this request")
+                raise ApiError(
+                    400,
+                    "existing_running_execution_error",
+                    "The following executions are currently running for this deployment: ["
+                    + ", ".join(_execution_repr(e) for e in running)
+                    + ']. To execute this workflow anyway, pass "force=true" as a query parameter '
+                    "to this request",
+                )
             status = "queued"
         if system_running(mgr):
             status = "queued"
@@ -240,8 +322,17 @@ def start_deployment_execution(mgr: Manager, user: str, tenant: str, body: dict[
         for k, v in declared.items():
             if k not in merged and isinstance(v, dict) and "default" in v:
                 merged[k] = v["default"]
-        exe = new_execution(mgr, wf_id, tenant, user, deployment=dep, parameters=merged,
-                            allow_custom=allow_custom, dry_run=dry_run, status=status)
+        exe = new_execution(
+            mgr,
+            wf_id,
+            tenant,
+            user,
+            deployment=dep,
+            parameters=merged,
+            allow_custom=allow_custom,
+            dry_run=dry_run,
+            status=status,
+        )
         _set_latest(mgr, exe, "in_progress")
     mgr.scheduler.spawn(deployment_workflow(mgr, exe))
     return exe
@@ -254,9 +345,14 @@ def _cancel_requested(exe: Record) -> bool:
 def _blocked(mgr: Manager, exe: Record) -> bool:
     if system_running(mgr):
         return True
-    return any(e is not exe and e.get("deployment_id") == exe["deployment_id"]
-               and e["tenant_name"] == exe["tenant_name"] and e["status"] in ACTIVE
-               and e["created_at"] <= exe["created_at"] for e in mgr.inv.executions.values())
+    return any(
+        e is not exe
+        and e.get("deployment_id") == exe["deployment_id"]
+        and e["tenant_name"] == exe["tenant_name"]
+        and e["status"] in ACTIVE
+        and e["created_at"] <= exe["created_at"]
+        for e in mgr.inv.executions.values()
+    )
 
 
 def deployment_workflow(mgr: Manager, exe: Record) -> Workflow:
@@ -302,11 +398,23 @@ def _generic_steps(mgr: Manager, exe: Record, fault: str | None) -> Workflow:
         yield RUN_TIME / max(1, len(instances))
         with mgr.lock:
             if wf in ("install", "start", "restart", "heal"):
-                emit(mgr, exe, "Node instance started", event_type="workflow_node_event",
-                     node_instance_id=ni["id"], node_name=ni["node_id"])
+                emit(
+                    mgr,
+                    exe,
+                    "Node instance started",
+                    event_type="workflow_node_event",
+                    node_instance_id=ni["id"],
+                    node_name=ni["node_id"],
+                )
             elif wf in ("uninstall", "stop"):
-                emit(mgr, exe, f"Node instance {'deleted' if wf == 'uninstall' else 'stopped'}",
-                     event_type="workflow_node_event", node_instance_id=ni["id"], node_name=ni["node_id"])
+                emit(
+                    mgr,
+                    exe,
+                    f"Node instance {'deleted' if wf == 'uninstall' else 'stopped'}",
+                    event_type="workflow_node_event",
+                    node_instance_id=ni["id"],
+                    node_name=ni["node_id"],
+                )
     if not instances:
         yield RUN_TIME
     with mgr.lock:
@@ -337,12 +445,24 @@ def _install_effects(mgr: Manager, exe: Record, instances: list[Record]) -> None
             continue
         ip = node.get("properties", {}).get("ip", "127.0.100.1")
         mgr.inv.agents[(tenant, ni["id"])] = {
-            "id": ni["id"], "host_id": ni["id"], "node_instance_id": ni["id"], "ip": ip,
-            "install_method": method, "system": "centos core", "version": mgr.profile.version,
-            "node": ni["node_id"], "deployment": ni["deployment_id"], "tenant_name": tenant,
-            "created_at": iso(), "created_by": exe["created_by"], "visibility": "tenant", "state": "started",
-            "rabbitmq_exchange": ni["id"], "rabbitmq_username": f"rabbitmq_user_{ni['id']}",
-            "rabbitmq_password": "<hidden>", "_manager_ip": mgr.manager_ip,
+            "id": ni["id"],
+            "host_id": ni["id"],
+            "node_instance_id": ni["id"],
+            "ip": ip,
+            "install_method": method,
+            "system": "centos core",
+            "version": mgr.profile.version,
+            "node": ni["node_id"],
+            "deployment": ni["deployment_id"],
+            "tenant_name": tenant,
+            "created_at": iso(),
+            "created_by": exe["created_by"],
+            "visibility": "tenant",
+            "state": "started",
+            "rabbitmq_exchange": ni["id"],
+            "rabbitmq_username": f"rabbitmq_user_{ni['id']}",
+            "rabbitmq_password": "<hidden>",
+            "_manager_ip": mgr.manager_ip,
             "_network": agent_cfg.get("network", "default"),
         }
 
@@ -350,21 +470,29 @@ def _install_effects(mgr: Manager, exe: Record, instances: list[Record]) -> None
 def cancel_execution(mgr: Manager, tenant: str, exec_id: str, action: str) -> Record:
     """POST /executions/<id> {"action": ...}: request a cancel (the workflow ends it at its next step)."""
     if action not in ("cancel", "force-cancel", "kill", "resume", "force-resume", "requeue"):
-        raise bad_parameters(f"Unknown action: {action}. Valid actions are: cancel, force-cancel, kill, resume, "
-                             "force-resume, requeue")
+        raise bad_parameters(
+            f"Unknown action: {action}. Valid actions are: cancel, force-cancel, kill, resume, "
+            "force-resume, requeue"
+        )
     with mgr.lock:
         exe = mgr.inv.executions.get(exec_id)
         if exe is None or exe["tenant_name"] != tenant:
             raise not_found("Execution", exec_id)
         if action in ("cancel", "force-cancel", "kill"):
             if exe["status"] in ENDED:
-                raise ApiError(400, "illegal_action_error",
-                               f"Can't {action} execution {exec_id} because it's in status {exe['status']}")
+                raise ApiError(
+                    400,
+                    "illegal_action_error",
+                    f"Can't {action} execution {exec_id} because it's in status {exe['status']}",
+                )
             if exe["status"] in ("pending", "queued", "scheduled"):
                 exe["ended_at"] = iso()
                 exe["status"] = "cancelled"
                 _set_latest(mgr, exe, "cancelled")
             else:
-                exe["status"] = {"cancel": "cancelling", "force-cancel": "force_cancelling",
-                                 "kill": "kill_cancelling"}[action]
+                exe["status"] = {
+                    "cancel": "cancelling",
+                    "force-cancel": "force_cancelling",
+                    "kill": "kill_cancelling",
+                }[action]
         return exe

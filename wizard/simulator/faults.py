@@ -83,7 +83,9 @@ def _check(rule: dict[str, Any]) -> dict[str, Any]:
         if key == "kind":
             continue
         if key not in KINDS[kind]:
-            raise ValueError(f"fault {kind!r} has no parameter {key!r} (allowed: {', '.join(sorted(KINDS[kind]))})")
+            raise ValueError(
+                f"fault {kind!r} has no parameter {key!r} (allowed: {', '.join(sorted(KINDS[kind]))})"
+            )
         try:
             if key in _INTS:
                 rule[key] = int(rule[key])
@@ -93,8 +95,14 @@ def _check(rule: dict[str, Any]) -> dict[str, Any]:
                 rule[key] = str(rule[key])
         except (TypeError, ValueError):
             raise ValueError(f"fault {kind!r}: {key}={rule[key]!r} is not a number") from None
-    required = {"drop_download": "after", "http_error": "path", "delay": "seconds",
-                "fail_execution": "workflow", "restore_outage": "seconds", "fail_upload": "after"}[kind]
+    required = {
+        "drop_download": "after",
+        "http_error": "path",
+        "delay": "seconds",
+        "fail_execution": "workflow",
+        "restore_outage": "seconds",
+        "fail_upload": "after",
+    }[kind]
     if required not in rule:
         raise ValueError(f"fault {kind!r} needs {required}=")
     rule["_hits"] = 0

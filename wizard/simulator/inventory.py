@@ -45,7 +45,7 @@ class Inventory:
         for (tenant, ni_id), ni in self.node_instances.items():
             self.instances_by_dep[(tenant, ni["deployment_id"])].append(ni_id)
         self.nodes_by_dep = defaultdict(list)
-        for (tenant, dep, node_id) in self.nodes:
+        for tenant, dep, node_id in self.nodes:
             self.nodes_by_dep[(tenant, dep)].append(node_id)
         self.events_by_exec = defaultdict(list)
         for ev in self.events:
@@ -79,16 +79,22 @@ class Inventory:
 
     def instances_of(self, tenant: str, deployment_id: str) -> list[Record]:
         """The node instances of one deployment."""
-        return [self.node_instances[(tenant, i)] for i in self.instances_by_dep.get((tenant, deployment_id), [])
-                if (tenant, i) in self.node_instances]
+        return [
+            self.node_instances[(tenant, i)]
+            for i in self.instances_by_dep.get((tenant, deployment_id), [])
+            if (tenant, i) in self.node_instances
+        ]
 
     def nodes_of(self, tenant: str, deployment_id: str) -> list[Record]:
         """The nodes of one deployment."""
-        return [self.nodes[(tenant, deployment_id, n)] for n in self.nodes_by_dep.get((tenant, deployment_id), [])
-                if (tenant, deployment_id, n) in self.nodes]
+        return [
+            self.nodes[(tenant, deployment_id, n)]
+            for n in self.nodes_by_dep.get((tenant, deployment_id), [])
+            if (tenant, deployment_id, n) in self.nodes
+        ]
 
     def installation_status(self, tenant: str, deployment_id: str) -> str:
-        """The real 6.0+ rule: active iff no node instance of the deployment is in a state other than started."""
+        """The real 6.0+ rule: active iff no node instance of the deployment is not ``started``."""
         for ni in self.instances_of(tenant, deployment_id):
             if ni["state"] != "started":
                 return "inactive"
@@ -108,19 +114,21 @@ class Inventory:
 
     def dump(self) -> dict[str, Any]:
         """Every table as lists of records (shared, not copied: serialise before releasing the lock)."""
-        return dict({
-            "tenants": list(self.tenants.values()),
-            "users": list(self.users.values()),
-            "blueprints": list(self.blueprints.values()),
-            "deployments": list(self.deployments.values()),
-            "nodes": list(self.nodes.values()),
-            "node_instances": list(self.node_instances.values()),
-            "agents": list(self.agents.values()),
-            "secrets": list(self.secrets.values()),
-            "plugins": list(self.plugins.values()),
-            "executions": list(self.executions.values()),
-            "events": self.events,
-        })
+        return dict(
+            {
+                "tenants": list(self.tenants.values()),
+                "users": list(self.users.values()),
+                "blueprints": list(self.blueprints.values()),
+                "deployments": list(self.deployments.values()),
+                "nodes": list(self.nodes.values()),
+                "node_instances": list(self.node_instances.values()),
+                "agents": list(self.agents.values()),
+                "secrets": list(self.secrets.values()),
+                "plugins": list(self.plugins.values()),
+                "executions": list(self.executions.values()),
+                "events": self.events,
+            }
+        )
 
     @classmethod
     def load(cls, data: dict[str, Any]) -> Inventory:

@@ -1,4 +1,4 @@
-"""List endpoints: filters, ``_include``, ``_sort``, ``_offset``/``_size``/``_get_all_results`` and the envelope."""
+"""List endpoints: filters, ``_include``, ``_sort``, pagination and the envelope."""
 
 from __future__ import annotations
 
@@ -15,9 +15,23 @@ Record = dict[str, Any]
 Query = list[tuple[str, str]]
 
 #: Query keys that are never equality filters.
-RESERVED = {"_offset", "_size", "_include", "_sort", "_all_tenants", "_get_all_results", "_search",
-            "_include_system_workflows", "_get_data", "_evaluate_functions", "_search_name", "_filter_id",
-            "_range", "_group_id", "_include_hidden"}
+RESERVED = {
+    "_offset",
+    "_size",
+    "_include",
+    "_sort",
+    "_all_tenants",
+    "_get_all_results",
+    "_search",
+    "_include_system_workflows",
+    "_get_data",
+    "_evaluate_functions",
+    "_search_name",
+    "_filter_id",
+    "_range",
+    "_group_id",
+    "_include_hidden",
+}
 
 
 def parse_bool(value: Any, name: str) -> bool:
@@ -55,15 +69,22 @@ def _int_param(query: Query, name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise ApiError(400, "bad_parameters_error",
-                       f"1 validation error for Pagination\n{name}\n  value is not a valid integer "
-                       "(type=type_error.integer)", has_traceback_key=False) from None
+        raise ApiError(
+            400,
+            "bad_parameters_error",
+            f"1 validation error for Pagination\n{name}\n  value is not a valid integer "
+            "(type=type_error.integer)",
+            has_traceback_key=False,
+        ) from None
 
 
 def pagination(query: Query, default_size: int = 1000) -> tuple[int, int, bool]:
     """(offset, size, get_all) from the query."""
-    return (_int_param(query, "_offset", 0), _int_param(query, "_size", default_size),
-            query_bool(query, "_get_all_results"))
+    return (
+        _int_param(query, "_offset", 0),
+        _int_param(query, "_size", default_size),
+        query_bool(query, "_get_all_results"),
+    )
 
 
 def includes(query: Query, allowed: Sequence[str]) -> list[str] | None:
@@ -74,8 +95,11 @@ def includes(query: Query, allowed: Sequence[str]) -> list[str] | None:
     wanted = [f for value in raw for f in value.split(",") if f]
     bad = [f for f in wanted if f not in allowed]
     if bad:
-        raise ApiError(400, "no_such_include_field_error",
-                       f"Include keys '{bad}' do not exist. Allowed keys are: {list(allowed)}")
+        raise ApiError(
+            400,
+            "no_such_include_field_error",
+            f"Include keys '{bad}' do not exist. Allowed keys are: {list(allowed)}",
+        )
     return wanted
 
 
@@ -107,9 +131,16 @@ def _sort_key(value: Any) -> tuple[int, Any]:
     return (2, str(value))
 
 
-def list_items(mgr: Manager, query: Query, view: View, records: Iterable[Record], *,
-               ignore: Iterable[str] = (), default_size: int = 1000,
-               render: Any = None) -> dict[str, Any]:
+def list_items(
+    mgr: Manager,
+    query: Query,
+    view: View,
+    records: Iterable[Record],
+    *,
+    ignore: Iterable[str] = (),
+    default_size: int = 1000,
+    render: Any = None,
+) -> dict[str, Any]:
     """Run one list request over ``records`` (already limited to the visible tenants)."""
     fields = view.fields(mgr)
     filter_allowed = list(fields) + list(view.extra_filters)
@@ -136,16 +167,20 @@ def list_items(mgr: Manager, query: Query, view: View, records: Iterable[Record]
         rows = [r for r in rows if _matches(view.value(mgr, r, key), wanted)]
     for s in reversed(sort_keys):
         name = s.lstrip("-")
-        rows.sort(key=lambda r, n=name: _sort_key(view.value(mgr, r, n)), reverse=s.startswith("-"))
+
+        def by_field(r: Record, n: str = name) -> tuple[int, Any]:
+            return _sort_key(view.value(mgr, r, n))
+
+        rows.sort(key=by_field, reverse=s.startswith("-"))
     total = len(rows)
-    page = rows if get_all else rows[offset:offset + size] if size >= 0 else rows[offset:]
+    page = rows if get_all else rows[offset : offset + size] if size >= 0 else rows[offset:]
     renderer = render or view.render
     items = [project(renderer(mgr, r), include) for r in page]
     return envelope(mgr, items, total, size, offset)
 
 
 def envelope(mgr: Manager, items: list[Record], total: int, size: int, offset: int) -> dict[str, Any]:
-    """``{"metadata": {"pagination": ..., "filtered": null}, "items": [...]}`` (no ``filtered`` before 6.0)."""
+    """The list envelope; ``filtered: null`` only from 6.0."""
     meta: dict[str, Any] = {"pagination": {"total": total, "size": size, "offset": offset}}
     if mgr.profile.has_filtered:
         meta["filtered"] = None

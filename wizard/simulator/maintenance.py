@@ -17,9 +17,17 @@ class NotModified(Exception):
 
 
 def _running(mgr: Manager) -> list[dict[str, Any]]:
-    return [{"id": e["id"], "deployment_id": e.get("deployment_id"), "workflow_id": e["workflow_id"],
-             "tenant_name": e["tenant_name"], "status": e["status"]}
-            for e in mgr.inv.executions.values() if e["status"] in ACTIVE]
+    return [
+        {
+            "id": e["id"],
+            "deployment_id": e.get("deployment_id"),
+            "workflow_id": e["workflow_id"],
+            "tenant_name": e["tenant_name"],
+            "status": e["status"],
+        }
+        for e in mgr.inv.executions.values()
+        if e["status"] in ACTIVE
+    ]
 
 
 def refresh(mgr: Manager) -> None:
@@ -50,8 +58,14 @@ def activate(mgr: Manager, user: str) -> dict[str, Any]:
             raise NotModified()
         now = iso()
         running = _running(mgr)
-        mgr.maintenance.update({"status": "activating" if running else "activated", "activation_requested_at": now,
-                                "activated_at": "" if running else now, "requested_by": user})
+        mgr.maintenance.update(
+            {
+                "status": "activating" if running else "activated",
+                "activation_requested_at": now,
+                "activated_at": "" if running else now,
+                "requested_by": user,
+            }
+        )
         out = dict(mgr.maintenance)
         out["remaining_executions"] = running if running else [[]]
         return out
@@ -76,11 +90,20 @@ def gate(mgr: Manager, segment: str, method: str, bypass: bool) -> None:
         refresh(mgr)
         state = mgr.maintenance["status"]
     if state == "activated" and segment not in mgr.profile.maintenance_allowed:
-        raise ApiError(503, "maintenance_mode_active",
-                       "Your request was rejected since Cloudify manager is currently in maintenance mode",
-                       "NoneType: None\n")
-    if state == "activating" and method in ("PUT", "POST", "PATCH") and segment in (
-            "snapshots", "executions", "deployments", "deployment-modifications"):
-        raise ApiError(503, "entering_maintenance_mode",
-                       "Your request was rejected since Cloudify manager is entering maintenance mode",
-                       "NoneType: None\n")
+        raise ApiError(
+            503,
+            "maintenance_mode_active",
+            "Your request was rejected since Cloudify manager is currently in maintenance mode",
+            "NoneType: None\n",
+        )
+    if (
+        state == "activating"
+        and method in ("PUT", "POST", "PATCH")
+        and segment in ("snapshots", "executions", "deployments", "deployment-modifications")
+    ):
+        raise ApiError(
+            503,
+            "entering_maintenance_mode",
+            "Your request was rejected since Cloudify manager is entering maintenance mode",
+            "NoneType: None\n",
+        )

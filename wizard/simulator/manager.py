@@ -40,17 +40,30 @@ class Manager:
         os.makedirs(os.path.join(self.data_dir, "uploads"), exist_ok=True)
         self.installed_admin_hash = hash_password(cfg.admin_password, f"admin-{cfg.seed}-{cfg.profile}")
         self.inv: Inventory = seed_inventory(
-            self.profile, seed=cfg.seed, tenants=cfg.tenants, deployments=cfg.deployments,
-            installed=cfg.installed, clean=cfg.clean, admin_hash=self.installed_admin_hash,
-            manager_ip=self.manager_ip, networks=self.networks, extra_nodes=cfg.extra_nodes)
+            self.profile,
+            seed=cfg.seed,
+            tenants=cfg.tenants,
+            deployments=cfg.deployments,
+            installed=cfg.installed,
+            clean=cfg.clean,
+            admin_hash=self.installed_admin_hash,
+            manager_ip=self.manager_ip,
+            networks=self.networks,
+            extra_nodes=cfg.extra_nodes,
+        )
         #: (tenant, id) -> snapshot record; not part of the inventory (a restore truncates it).
         self.snapshots: dict[tuple[str, str], Record] = {}
         #: Executions that are not restorable history: live ones share the inventory table.
         self.snapshot_restoring = False
         self.admin_password_source = "installed"
         self.restore_history: list[Record] = []
-        self.maintenance: Record = {"status": "deactivated", "activated_at": "", "activation_requested_at": "",
-                                    "remaining_executions": None, "requested_by": ""}
+        self.maintenance: Record = {
+            "status": "deactivated",
+            "activated_at": "",
+            "activation_requested_at": "",
+            "remaining_executions": None,
+            "requested_by": "",
+        }
         self.requests_total = 0
         self.requests_by_route: Counter[str] = Counter()
         self.faults = FaultSet()

@@ -34,8 +34,7 @@ def verify_password(password: str, hashed: str) -> bool:
     if len(parts) == 5 and parts[1] == "pbkdf2-sha256":
         try:
             iterations = int(parts[2])
-            salt = base64.b64decode(parts[3].replace(".", "+") + "=" * (-len(parts[3]) % 4),
-                                    altchars=b"+/")
+            salt = base64.b64decode(parts[3].replace(".", "+") + "=" * (-len(parts[3]) % 4), altchars=b"+/")
         except ValueError:
             iterations, salt = 0, b""
         if iterations > 0:

@@ -135,12 +135,35 @@ class Profile:
         """First path segments that keep working while maintenance mode is active."""
         if self.at_least(6, 0, 0):
             return frozenset(
-                {"brokers", "managers", "db-nodes", "cluster", "config", "status", "version", "license",
-                 "maintenance", "cluster-status", "file-server-auth", "ok", "snapshots", "snapshot-status"}
+                {
+                    "brokers",
+                    "managers",
+                    "db-nodes",
+                    "cluster",
+                    "config",
+                    "status",
+                    "version",
+                    "license",
+                    "maintenance",
+                    "cluster-status",
+                    "file-server-auth",
+                    "ok",
+                    "snapshots",
+                    "snapshot-status",
+                }
             )
         if self.at_least(5, 0, 5):
-            return frozenset({"status", "version", "license", "maintenance", "snapshots",
-                              "cluster-status", "snapshot-status"})
+            return frozenset(
+                {
+                    "status",
+                    "version",
+                    "license",
+                    "maintenance",
+                    "snapshots",
+                    "cluster-status",
+                    "snapshot-status",
+                }
+            )
         return frozenset({"status", "version", "license", "maintenance", "snapshots"})
 
     @property

@@ -37,19 +37,37 @@ class View:
 
 def _res(rec: Record, *, private: bool = False) -> dict[str, Any]:
     vis = rec.get("visibility", "tenant")
-    return {"tenant_name": rec.get("tenant_name"), "created_by": rec.get("created_by", "admin"),
-            "resource_availability": vis, "private_resource": vis == "private"}
+    return {
+        "tenant_name": rec.get("tenant_name"),
+        "created_by": rec.get("created_by", "admin"),
+        "resource_availability": vis,
+        "private_resource": vis == "private",
+    }
 
 
 # -- snapshots ------------------------------------------------------------------------------------
-SNAPSHOT_FIELDS = ["created_at", "id", "visibility", "status", "error", "tenant_name", "created_by",
-                   "resource_availability", "private_resource"]
+SNAPSHOT_FIELDS = [
+    "created_at",
+    "id",
+    "visibility",
+    "status",
+    "error",
+    "tenant_name",
+    "created_by",
+    "resource_availability",
+    "private_resource",
+]
 
 
 def render_snapshot(mgr: Manager, rec: Record) -> Record:
     """A snapshot row."""
-    out = {"created_at": rec["created_at"], "id": rec["id"], "visibility": "private", "status": rec["status"],
-           "error": rec.get("error", "")}
+    out = {
+        "created_at": rec["created_at"],
+        "id": rec["id"],
+        "visibility": "private",
+        "status": rec["status"],
+        "error": rec.get("error", ""),
+    }
     out.update(_res({**rec, "visibility": "private"}))
     return out
 
@@ -62,19 +80,53 @@ def execution_fields(mgr: Manager) -> list[str]:
     """Execution keys per version (7.x adds the pickle column parameters_p)."""
     p = mgr.profile
     if not p.at_least(6, 0):
-        return ["id", "status", "status_display", "error", "parameters", "workflow_id", "is_system_workflow",
-                "is_dry_run", "created_at", "started_at", "ended_at", "scheduled_for", "deployment_id",
-                "blueprint_id", "visibility", "tenant_name", "created_by", "resource_availability",
-                "private_resource"]
+        return [
+            "id",
+            "status",
+            "status_display",
+            "error",
+            "parameters",
+            "workflow_id",
+            "is_system_workflow",
+            "is_dry_run",
+            "created_at",
+            "started_at",
+            "ended_at",
+            "scheduled_for",
+            "deployment_id",
+            "blueprint_id",
+            "visibility",
+            "tenant_name",
+            "created_by",
+            "resource_availability",
+            "private_resource",
+        ]
     out = ["created_at", "visibility", "id", "ended_at", "error", "is_system_workflow"]
     if p.at_least(7, 0):
         out.append("parameters_p")
-    out += ["parameters", "status", "workflow_id", "started_at", "scheduled_for", "is_dry_run", "resume",
-            "total_operations", "finished_operations", "allow_custom_parameters", "blueprint_id"]
+    out += [
+        "parameters",
+        "status",
+        "workflow_id",
+        "started_at",
+        "scheduled_for",
+        "is_dry_run",
+        "resume",
+        "total_operations",
+        "finished_operations",
+        "allow_custom_parameters",
+        "blueprint_id",
+    ]
     if p.at_least(6, 4):
         out.append("deployment_display_name")
-    out += ["deployment_id", "status_display", "tenant_name", "created_by", "resource_availability",
-            "private_resource"]
+    out += [
+        "deployment_id",
+        "status_display",
+        "tenant_name",
+        "created_by",
+        "resource_availability",
+        "private_resource",
+    ]
     return out
 
 
@@ -85,8 +137,13 @@ def status_display(status: str) -> str:
 
 def render_execution(mgr: Manager, rec: Record) -> Record:
     """An execution row."""
-    base = {**rec, "status_display": status_display(rec["status"]), "parameters_p": None,
-            "deployment_display_name": rec.get("deployment_id"), **_res(rec)}
+    base = {
+        **rec,
+        "status_display": status_display(rec["status"]),
+        "parameters_p": None,
+        "deployment_display_name": rec.get("deployment_id"),
+        **_res(rec),
+    }
     base.setdefault("resume", False)
     base.setdefault("total_operations", 0)
     base.setdefault("finished_operations", 0)
@@ -96,15 +153,26 @@ def render_execution(mgr: Manager, rec: Record) -> Record:
     return {k: base.get(k) for k in execution_fields(mgr)}
 
 
-EXECUTIONS = View("Execution", execution_fields, render_execution,
-                  computed={"status_display": lambda m, r: status_display(r["status"])},
-                  extra_filters=("_group_id",))
+EXECUTIONS = View(
+    "Execution",
+    execution_fields,
+    render_execution,
+    computed={"status_display": lambda m, r: status_display(r["status"])},
+    extra_filters=("_group_id",),
+)
+
 
 #: The restore answer: the execution marshalled with the Snapshot field set.
 def render_execution_short(mgr: Manager, rec: Record) -> Record:
     """The short execution shape POST /snapshots/<id>/restore answers with."""
-    return {"created_at": rec["created_at"], "id": rec["id"], "visibility": rec.get("visibility", "tenant"),
-            "status": rec["status"], "error": rec.get("error"), **_res(rec)}
+    return {
+        "created_at": rec["created_at"],
+        "id": rec["id"],
+        "visibility": rec.get("visibility", "tenant"),
+        "status": rec["status"],
+        "error": rec.get("error"),
+        **_res(rec),
+    }
 
 
 # -- deployments ----------------------------------------------------------------------------------
@@ -121,18 +189,54 @@ def deployment_fields(mgr: Manager) -> list[str]:
             out += [f"{name}_p", name] if seven else [name]
         out.append("updated_at")
         out += ["workflows_p", "workflows"] if seven else ["workflows"]
-        out += ["runtime_only_evaluation", "installation_status", "deployment_status", "sub_services_status",
-                "sub_environments_status", "sub_services_count", "sub_environments_count", "display_name"]
+        out += [
+            "runtime_only_evaluation",
+            "installation_status",
+            "deployment_status",
+            "sub_services_status",
+            "sub_environments_status",
+            "sub_services_count",
+            "sub_environments_count",
+            "display_name",
+        ]
         if p.at_least(6, 4):
             out += ["resource_tags", "drifted_instances", "unavailable_instances"]
-        out += ["latest_execution", "latest_execution_finished_operations", "latest_execution_total_operations",
-                "latest_execution_workflow_id", "create_execution", "blueprint_id", "site_name",
-                "latest_execution_status", "environment_type", "has_sub_deployments", "tenant_name",
-                "created_by", "resource_availability", "private_resource", "workdir_zip", "labels",
-                "deployment_groups"]
+        out += [
+            "latest_execution",
+            "latest_execution_finished_operations",
+            "latest_execution_total_operations",
+            "latest_execution_workflow_id",
+            "create_execution",
+            "blueprint_id",
+            "site_name",
+            "latest_execution_status",
+            "environment_type",
+            "has_sub_deployments",
+            "tenant_name",
+            "created_by",
+            "resource_availability",
+            "private_resource",
+            "workdir_zip",
+            "labels",
+            "deployment_groups",
+        ]
         return out
-    out = ["created_at", "id", "visibility", "description", "inputs", "groups", "permalink", "policy_triggers",
-           "policy_types", "outputs", "capabilities", "scaling_groups", "updated_at", "workflows"]
+    out = [
+        "created_at",
+        "id",
+        "visibility",
+        "description",
+        "inputs",
+        "groups",
+        "permalink",
+        "policy_triggers",
+        "policy_types",
+        "outputs",
+        "capabilities",
+        "scaling_groups",
+        "updated_at",
+        "workflows",
+    ]
     if p.at_least(5, 0):
         out += ["runtime_only_evaluation", "blueprint_id", "site_name"]
     else:
@@ -159,7 +263,15 @@ def _workflows_for(mgr: Manager, rec: Record, *, listing: bool) -> list[Record]:
     p = mgr.profile
     if listing and p.at_least(7, 0):
         # Recorded quirk (7.x): the list endpoint marshals workflows as all-null objects.
-        keys = ["name", "plugin", "operation", "parameters", "is_cascading", "is_available", "availability_rules"]
+        keys = [
+            "name",
+            "plugin",
+            "operation",
+            "parameters",
+            "is_cascading",
+            "is_available",
+            "availability_rules",
+        ]
         return [dict.fromkeys(keys)]
     return [workflow_shape(w, p.at_least(6, 4), p.at_least(6, 0)) for w in deployment_workflows(rec)]
 
@@ -171,17 +283,30 @@ def render_deployment(mgr: Manager, rec: Record, *, listing: bool = False) -> Re
     base["workflows"] = _workflows_for(mgr, rec, listing=listing)
     base["installation_status"] = _installation_status(mgr, rec)
     base["deployment_status"] = _deployment_status(mgr, rec)
-    base.update({"sub_services_status": None, "sub_environments_status": None, "sub_services_count": 0,
-                 "sub_environments_count": 0, "drifted_instances": 0, "unavailable_instances": 0,
-                 "environment_type": "", "has_sub_deployments": False, "workdir_zip": None,
-                 "deployment_groups": []})
+    base.update(
+        {
+            "sub_services_status": None,
+            "sub_environments_status": None,
+            "sub_services_count": 0,
+            "sub_environments_count": 0,
+            "drifted_instances": 0,
+            "unavailable_instances": 0,
+            "environment_type": "",
+            "has_sub_deployments": False,
+            "workdir_zip": None,
+            "deployment_groups": [],
+        }
+    )
     return {k: base.get(k) for k in deployment_fields(mgr)}
 
 
-DEPLOYMENTS = View("Deployment", deployment_fields, lambda m, r: render_deployment(m, r, listing=True),
-                   computed={"installation_status": _installation_status,
-                             "deployment_status": _deployment_status},
-                   extra_filters=("deployment_group_id",))
+DEPLOYMENTS = View(
+    "Deployment",
+    deployment_fields,
+    lambda m, r: render_deployment(m, r, listing=True),
+    computed={"installation_status": _installation_status, "deployment_status": _deployment_status},
+    extra_filters=("deployment_group_id",),
+)
 
 
 # -- blueprints -----------------------------------------------------------------------------------
@@ -191,9 +316,21 @@ def blueprint_fields(mgr: Manager) -> list[str]:
     if p.at_least(6, 0):
         out = ["created_at", "id", "visibility", "main_file_name"]
         out += ["plan_p", "plan"] if p.at_least(7, 0) else ["plan"]
-        out += ["requirements", "updated_at", "description", "is_hidden", "state", "error", "error_traceback",
-                "tenant_name", "created_by", "resource_availability", "private_resource", "labels",
-                "upload_execution"]
+        out += [
+            "requirements",
+            "updated_at",
+            "description",
+            "is_hidden",
+            "state",
+            "error",
+            "error_traceback",
+            "tenant_name",
+            "created_by",
+            "resource_availability",
+            "private_resource",
+            "labels",
+            "upload_execution",
+        ]
         return out
     out = ["created_at", "id", "visibility", "main_file_name", "plan", "updated_at", "description"]
     if p.at_least(5, 0):
@@ -209,11 +346,23 @@ def render_blueprint(mgr: Manager, rec: Record) -> Record:
     base: dict[str, Any] = dict(rec)
     base.update(_res(rec))
     base["plan"] = {k: v for k, v in rec.get("plan", {}).items() if not k.startswith("_")}
-    upload = {"id": f"upload-{rec['id']}", "workflow_id": "upload_blueprint", "status": "terminated",
-              "error": "", "parameters": {"blueprint_id": rec["id"]}, "is_system_workflow": False,
-              "created_at": rec["created_at"], "started_at": rec["created_at"], "ended_at": rec["created_at"],
-              "deployment_id": None, "blueprint_id": None, "tenant_name": rec["tenant_name"],
-              "created_by": "admin", "visibility": "tenant", "allow_custom_parameters": True}
+    upload = {
+        "id": f"upload-{rec['id']}",
+        "workflow_id": "upload_blueprint",
+        "status": "terminated",
+        "error": "",
+        "parameters": {"blueprint_id": rec["id"]},
+        "is_system_workflow": False,
+        "created_at": rec["created_at"],
+        "started_at": rec["created_at"],
+        "ended_at": rec["created_at"],
+        "deployment_id": None,
+        "blueprint_id": None,
+        "tenant_name": rec["tenant_name"],
+        "created_by": "admin",
+        "visibility": "tenant",
+        "allow_custom_parameters": True,
+    }
     base["upload_execution"] = render_execution(mgr, upload)
     return {k: base.get(k) for k in blueprint_fields(mgr)}
 
@@ -226,8 +375,16 @@ def node_fields(mgr: Manager) -> list[str]:
     """Node keys (7.x shape; older versions lack the pickle columns and drift counters)."""
     p = mgr.profile
     seven = p.at_least(7, 0)
-    out = ["id", "visibility", "deploy_number_of_instances", "host_id", "max_number_of_instances",
-           "min_number_of_instances", "number_of_instances", "planned_number_of_instances"]
+    out = [
+        "id",
+        "visibility",
+        "deploy_number_of_instances",
+        "host_id",
+        "max_number_of_instances",
+        "min_number_of_instances",
+        "number_of_instances",
+        "planned_number_of_instances",
+    ]
     for name in ("plugins", "plugins_to_install", "properties", "relationships", "operations"):
         out += [f"{name}_p", name] if seven else [name]
     out += ["type"]
@@ -247,9 +404,14 @@ def render_node(mgr: Manager, rec: Record) -> Record:
     """A node row."""
     base: dict[str, Any] = dict(rec)
     base.update(_res(rec))
-    base.update({"drifted_instances": 0, "unavailable_instances": 0,
-                 "actual_number_of_instances": rec.get("number_of_instances", 1),
-                 "actual_planned_number_of_instances": rec.get("planned_number_of_instances", 1)})
+    base.update(
+        {
+            "drifted_instances": 0,
+            "unavailable_instances": 0,
+            "actual_number_of_instances": rec.get("number_of_instances", 1),
+            "actual_planned_number_of_instances": rec.get("planned_number_of_instances", 1),
+        }
+    )
     return {k: base.get(k) for k in node_fields(mgr)}
 
 
@@ -261,15 +423,25 @@ def node_instance_fields(mgr: Manager) -> list[str]:
     p = mgr.profile
     seven = p.at_least(7, 0)
     out = ["id", "visibility", "host_id", "index"]
-    out += ["relationships_p", "relationships", "runtime_properties_p", "runtime_properties"] if seven \
+    out += (
+        ["relationships_p", "relationships", "runtime_properties_p", "runtime_properties"]
+        if seven
         else ["relationships", "runtime_properties"]
+    )
     if p.at_least(6, 0):
         out.append("system_properties")
     out += ["scaling_groups_p", "scaling_groups"] if seven else ["scaling_groups"]
     out += ["state", "version"]
     if p.at_least(6, 4):
         out += ["has_configuration_drift", "is_status_check_ok"]
-    out += ["node_id", "deployment_id", "tenant_name", "created_by", "resource_availability", "private_resource"]
+    out += [
+        "node_id",
+        "deployment_id",
+        "tenant_name",
+        "created_by",
+        "resource_availability",
+        "private_resource",
+    ]
     return out
 
 
@@ -284,42 +456,117 @@ NODE_INSTANCES = View("NodeInstance", node_instance_fields, render_node_instance
 
 
 # -- agents, secrets, plugins, tenants --------------------------------------------------------------
-AGENT_FIELDS = ["id", "host_id", "node_instance_id", "ip", "install_method", "system", "version", "node",
-                "deployment", "tenant_name", "created_at", "created_by", "visibility", "state",
-                "rabbitmq_exchange", "rabbitmq_username", "rabbitmq_password"]
+AGENT_FIELDS = [
+    "id",
+    "host_id",
+    "node_instance_id",
+    "ip",
+    "install_method",
+    "system",
+    "version",
+    "node",
+    "deployment",
+    "tenant_name",
+    "created_at",
+    "created_by",
+    "visibility",
+    "state",
+    "rabbitmq_exchange",
+    "rabbitmq_username",
+    "rabbitmq_password",
+]
 
 AGENTS = View("Agent", lambda m: list(AGENT_FIELDS), lambda m, r: {k: r.get(k) for k in AGENT_FIELDS})
 
-SECRET_FIELDS = ["key", "created_at", "updated_at", "visibility", "is_hidden_value", "tenant_name", "created_by",
-                 "resource_availability", "private_resource"]
+SECRET_FIELDS = [
+    "key",
+    "created_at",
+    "updated_at",
+    "visibility",
+    "is_hidden_value",
+    "tenant_name",
+    "created_by",
+    "resource_availability",
+    "private_resource",
+]
 
-SECRETS = View("Secret", lambda m: list(SECRET_FIELDS),
-               lambda m, r: {k: ({**r, **_res(r)}).get(k) for k in SECRET_FIELDS})
+SECRETS = View(
+    "Secret",
+    lambda m: list(SECRET_FIELDS),
+    lambda m, r: {k: ({**r, **_res(r)}).get(k) for k in SECRET_FIELDS},
+)
 
-PLUGIN_FIELDS = ["id", "package_name", "package_version", "archive_name", "package_source", "supported_platform",
-                 "distribution", "distribution_version", "distribution_release", "supported_py_versions",
-                 "uploaded_at", "wheels", "excluded_wheels", "file_server_path", "yaml_url_path", "visibility",
-                 "tenant_name", "created_by", "resource_availability", "private_resource"]
+PLUGIN_FIELDS = [
+    "id",
+    "package_name",
+    "package_version",
+    "archive_name",
+    "package_source",
+    "supported_platform",
+    "distribution",
+    "distribution_version",
+    "distribution_release",
+    "supported_py_versions",
+    "uploaded_at",
+    "wheels",
+    "excluded_wheels",
+    "file_server_path",
+    "yaml_url_path",
+    "visibility",
+    "tenant_name",
+    "created_by",
+    "resource_availability",
+    "private_resource",
+]
 
-PLUGINS = View("Plugin", lambda m: list(PLUGIN_FIELDS),
-               lambda m, r: {k: ({**r, **_res(r)}).get(k) for k in PLUGIN_FIELDS})
+PLUGINS = View(
+    "Plugin",
+    lambda m: list(PLUGIN_FIELDS),
+    lambda m, r: {k: ({**r, **_res(r)}).get(k) for k in PLUGIN_FIELDS},
+)
 
-TENANT_FIELDS = ["name", "groups", "users", "user_roles", "rabbitmq_username", "rabbitmq_password",
-                 "rabbitmq_vhost"]
+TENANT_FIELDS = [
+    "name",
+    "groups",
+    "users",
+    "user_roles",
+    "rabbitmq_username",
+    "rabbitmq_password",
+    "rabbitmq_vhost",
+]
 
 
 def render_tenant(mgr: Manager, rec: Record) -> Record:
     """A tenant row (member counts, as without ``_get_data``)."""
     users = sum(1 for u in mgr.inv.users.values() if rec["name"] in u.get("tenants", {}))
-    return {"name": rec["name"], "groups": 0, "users": users, "user_roles": None, "rabbitmq_username": None,
-            "rabbitmq_password": None, "rabbitmq_vhost": None}
+    return {
+        "name": rec["name"],
+        "groups": 0,
+        "users": users,
+        "user_roles": None,
+        "rabbitmq_username": None,
+        "rabbitmq_password": None,
+        "rabbitmq_vhost": None,
+    }
 
 
 TENANTS = View("Tenant", lambda m: list(TENANT_FIELDS), render_tenant)
 
-USER_FIELDS = ["username", "tenants", "tenant_roles", "groups", "role", "group_system_roles", "active",
-               "created_at", "first_login_at", "last_login_at", "is_locked", "show_getting_started",
-               "password_hash"]
+USER_FIELDS = [
+    "username",
+    "tenants",
+    "tenant_roles",
+    "groups",
+    "role",
+    "group_system_roles",
+    "active",
+    "created_at",
+    "first_login_at",
+    "last_login_at",
+    "is_locked",
+    "show_getting_started",
+    "password_hash",
+]
 
 
 def render_user(mgr: Manager, rec: Record) -> Record:
@@ -334,10 +581,27 @@ def render_user(mgr: Manager, rec: Record) -> Record:
 
 USERS = View("User", lambda m: list(USER_FIELDS), render_user)
 
-EVENT_FIELDS = ["_storage_id", "timestamp", "reported_timestamp", "blueprint_id", "deployment_id",
-                "deployment_display_name", "execution_id", "execution_group_id", "workflow_id", "message",
-                "error_causes", "operation", "source_id", "target_id", "manager_name", "agent_name",
-                "node_instance_id", "node_name", "type"]
+EVENT_FIELDS = [
+    "_storage_id",
+    "timestamp",
+    "reported_timestamp",
+    "blueprint_id",
+    "deployment_id",
+    "deployment_display_name",
+    "execution_id",
+    "execution_group_id",
+    "workflow_id",
+    "message",
+    "error_causes",
+    "operation",
+    "source_id",
+    "target_id",
+    "manager_name",
+    "agent_name",
+    "node_instance_id",
+    "node_name",
+    "type",
+]
 
 
 def render_event(rec: Record) -> Record:

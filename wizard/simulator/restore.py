@@ -26,8 +26,10 @@ if TYPE_CHECKING:
     from .manager import Manager
 
 LEGACY_KEYS = ("schema_revision", "stage_schema_revision", "composer_schema_revision")
-NON_EMPTY = ("Snapshot restoration on a non-empty manager is not permitted. Pass the --force flag to force the "
-             "restore and delete existing data from the manager")
+NON_EMPTY = (
+    "Snapshot restoration on a non-empty manager is not permitted. Pass the --force flag to force the "
+    "restore and delete existing data from the manager"
+)
 
 
 def start_restore(mgr: Manager, user: Record, tenant: str, snapshot_id: str, body: dict[str, Any]) -> Record:
@@ -37,10 +39,12 @@ def start_restore(mgr: Manager, user: Record, tenant: str, snapshot_id: str, bod
         raise bad_parameters("Missing recreate_deployments_envs in json request body")
     restore_certificates = parse_bool(body.get("restore_certificates", False), "restore_certificates")
     if "force" not in body:
-        raise internal_error("KeyError: 'force'",
-                             '  File "/opt/manager/env/lib/python3.11/site-packages/manager_rest/rest/'
-                             'resources_v2/snapshots.py", line 171, in post\n'
-                             "    force = rest_utils.verify_and_convert_bool('force', request_dict['force'])\n")
+        raise internal_error(
+            "KeyError: 'force'",
+            '  File "/opt/manager/env/lib/python3.11/site-packages/manager_rest/rest/'
+            'resources_v2/snapshots.py", line 171, in post\n'
+            "    force = rest_utils.verify_and_convert_bool('force', request_dict['force'])\n",
+        )
     force = parse_bool(body["force"], "force")
     no_reboot = parse_bool(body.get("no_reboot", False), "no_reboot")
     if no_reboot and not restore_certificates:
@@ -52,19 +56,44 @@ def start_restore(mgr: Manager, user: Record, tenant: str, snapshot_id: str, bod
             raise ApiError(400, "snapshot_action_error", "Failed snapshot cannot be restored")
         assert_no_running(mgr)
         is_admin = bool(user.get("_bootstrap_admin"))
-        params: dict[str, Any] = {"snapshot_id": snapshot_id, "config": snapshot_config(mgr), "force": force,
-                                  "timeout": timeout, "restore_certificates": restore_certificates,
-                                  "no_reboot": no_reboot, "premium_enabled": p.premium,
-                                  "user_is_bootstrap_admin": is_admin}
+        params: dict[str, Any] = {
+            "snapshot_id": snapshot_id,
+            "config": snapshot_config(mgr),
+            "force": force,
+            "timeout": timeout,
+            "restore_certificates": restore_certificates,
+            "no_reboot": no_reboot,
+            "premium_enabled": p.premium,
+            "user_is_bootstrap_admin": is_admin,
+        }
         if p.requires_recreate_envs:
-            params["recreate_deployments_envs"] = parse_bool(body["recreate_deployments_envs"],
-                                                             "recreate_deployments_envs")
-        exe = new_execution(mgr, "restore_snapshot", tenant, user["username"], parameters=params, system=True,
-                            allow_custom=True)
-        history: Record = {"execution_id": exe["id"], "snapshot_id": snapshot_id, "tenant": tenant,
-                           "requested_by": user["username"], "started_at": exe["created_at"], "ended_at": None,
-                           "status": "pending", "format": None, "restored": False, "snapshot_version": None,
-                           "error": None, "post_restore_at": None, "force": force}
+            params["recreate_deployments_envs"] = parse_bool(
+                body["recreate_deployments_envs"], "recreate_deployments_envs"
+            )
+        exe = new_execution(
+            mgr,
+            "restore_snapshot",
+            tenant,
+            user["username"],
+            parameters=params,
+            system=True,
+            allow_custom=True,
+        )
+        history: Record = {
+            "execution_id": exe["id"],
+            "snapshot_id": snapshot_id,
+            "tenant": tenant,
+            "requested_by": user["username"],
+            "started_at": exe["created_at"],
+            "ended_at": None,
+            "status": "pending",
+            "format": None,
+            "restored": False,
+            "snapshot_version": None,
+            "error": None,
+            "post_restore_at": None,
+            "force": force,
+        }
         mgr.restore_history.append(history)
         path = mgr.snapshot_path(tenant, snapshot_id)
     mgr.scheduler.spawn(_restore_workflow(mgr, exe, user, path, force, history))
@@ -81,23 +110,34 @@ def _validate(mgr: Manager, contents: ArchiveContents, user: Record, force: bool
     snap_v = version_tuple(str(contents.metadata.get("snapshot_version", "0")))
     mgr_v = mgr.profile.vt
     if snap_v > mgr_v:
-        return f"Cannot restore a newer manager's snapshot on this manager [{version_text(snap_v)} > {version_text(mgr_v)}]"
+        newer = f"{version_text(snap_v)} > {version_text(mgr_v)}"
+        return f"Cannot restore a newer manager's snapshot on this manager [{newer}]"
     if snap_v < (4, 0, 0):
         return f"Restoring snapshot from version {version_text(snap_v)} is not supported"
     if not user.get("_bootstrap_admin"):
-        return ("The current user is not authorized to restore v4 snapshots. Only the bootstrap admin is allowed "
-                "to perform this action")
+        return (
+            "The current user is not authorized to restore v4 snapshots. Only the bootstrap admin is allowed "
+            "to perform this action"
+        )
     if mgr.inv.blueprint_count():
         if not force:
             return NON_EMPTY
-        log(mgr, exe, "Forcing snapshot restoration on a non-empty manager. Existing data will be deleted", "warning")
+        log(
+            mgr,
+            exe,
+            "Forcing snapshot restoration on a non-empty manager. Existing data will be deleted",
+            "warning",
+        )
     if snap_v >= (4, 2, 0):
         wanted = list(contents.networks.get("active_networks", []))
         missing = [n for n in wanted if n not in mgr.networks]
         if missing:
             nets = ", ".join(mgr.networks)
-            return (f"Snapshot networks: `{', '.join(missing)}` are used by agents, but are missing from the manager "
-                    f"(manager networks: `{nets}`) and the broker (broker networks: `{nets}`)")
+            return (
+                f"Snapshot networks: `{', '.join(missing)}` are used by agents, but are missing from the "
+                "manager "
+                f"(manager networks: `{nets}`) and the broker (broker networks: `{nets}`)"
+            )
     return None
 
 
@@ -109,21 +149,28 @@ def _post_restore(mgr: Manager, history: Record, admin_hash: str | None) -> None
             if admin is not None and admin.get("password_hash") != admin_hash:
                 admin["password_hash"] = admin_hash
             mgr.admin_password_source = (
-                "installed" if admin_hash == mgr.installed_admin_hash else "restored_snapshot")
+                "installed" if admin_hash == mgr.installed_admin_hash else "restored_snapshot"
+            )
         mgr.snapshot_restoring = False
         history["post_restore_at"] = iso()
 
 
-def _finish(mgr: Manager, exe: Record, history: Record, failure: str | None,
-            exc_type: str = "cloudify.exceptions.NonRecoverableError") -> None:
+def _finish(
+    mgr: Manager,
+    exe: Record,
+    history: Record,
+    failure: str | None,
+    exc_type: str = "cloudify.exceptions.NonRecoverableError",
+) -> None:
     mark_ended(mgr, exe, failure=failure, exc_type=exc_type)
     history["status"] = exe["status"]
     history["ended_at"] = exe["ended_at"]
     history["error"] = failure
 
 
-def _restore_workflow(mgr: Manager, exe: Record, user: Record, path: str, force: bool,
-                      history: Record) -> Workflow:
+def _restore_workflow(
+    mgr: Manager, exe: Record, user: Record, path: str, force: bool, history: Record
+) -> Workflow:
     p = mgr.profile
     yield PENDING_DELAY
     with mgr.lock:
@@ -133,8 +180,13 @@ def _restore_workflow(mgr: Manager, exe: Record, user: Record, path: str, force:
             mgr.snapshot_restoring = True
         log(mgr, exe, f"Restoring snapshot `{exe['parameters']['snapshot_id']}`")
         if p.has_snapshot_status:
-            log(mgr, exe, "Marked manager snapshot restoring with file: /opt/manager/snapshot_status/"
-                          "snapshot_restoring", "debug")
+            log(
+                mgr,
+                exe,
+                "Marked manager snapshot restoring with file: /opt/manager/snapshot_status/"
+                "snapshot_restoring",
+                "debug",
+            )
         log(mgr, exe, "Fetching snapshot archive")
     yield 0.2
     try:
@@ -197,12 +249,13 @@ def _swap_inventory(mgr: Manager, exe: Record, contents: ArchiveContents) -> Non
         del new_inv.users[name]
     if current_admin:
         new_inv.users[current_admin["username"]] = current_admin
-    new_inv.tenants.setdefault("default_tenant", {"name": "default_tenant", "rabbitmq_username": None,
-                                                  "rabbitmq_vhost": None})
+    new_inv.tenants.setdefault(
+        "default_tenant", {"name": "default_tenant", "rabbitmq_username": None, "rabbitmq_vhost": None}
+    )
     exe["tenant_name"] = "default_tenant"
     new_inv.executions[exe["id"]] = exe
     mgr.inv = new_inv
-    for (tenant, snapshot_id) in list(mgr.snapshots):
+    for tenant, snapshot_id in list(mgr.snapshots):
         shutil.rmtree(mgr.snapshot_dir(tenant, snapshot_id), ignore_errors=True)
     mgr.snapshots.clear()
     log(mgr, exe, "Restoring agents data")
@@ -226,8 +279,14 @@ def _new_format_restore(mgr: Manager, exe: Record, contents: ArchiveContents, hi
             if user["username"] != "admin" and user["username"] not in mgr.inv.users:
                 mgr.inv.users[user["username"]] = user
                 restored += 1
-        tables = {"blueprints": "id", "deployments": "id", "node_instances": "id", "agents": "id",
-                  "secrets": "key", "plugins": "id"}
+        tables = {
+            "blueprints": "id",
+            "deployments": "id",
+            "node_instances": "id",
+            "agents": "id",
+            "secrets": "key",
+            "plugins": "id",
+        }
         for kind, id_field in tables.items():
             target = getattr(mgr.inv, kind)
             for rec in contents.new_format.get(kind, []):
@@ -247,8 +306,12 @@ def _new_format_restore(mgr: Manager, exe: Record, contents: ArchiveContents, hi
         if "stage" not in " ".join(contents.names):
             log(mgr, exe, "No stage entities found", "debug")
         mgr.snapshot_restoring = False
-        log(mgr, exe, "Cleared manager snapshot restoring file: /opt/manager/snapshot_status/snapshot_restoring",
-            "debug")
+        log(
+            mgr,
+            exe,
+            "Cleared manager snapshot restoring file: /opt/manager/snapshot_status/snapshot_restoring",
+            "debug",
+        )
         log(mgr, exe, f"Successfully restored snapshot `{exe['parameters']['snapshot_id']}`")
         history["restored"] = restored > 0
         history["post_restore_at"] = iso()

@@ -14,7 +14,7 @@ from .profiles import Profile
 
 BASE_TS = 1_714_557_600.0  # 2024-05-01T10:00:00Z: seeded timestamps are stable across runs
 
-ALICE_PASSWORD = "alice-password"  # noqa: S105 - the documented demo user's password
+ALICE_PASSWORD = "alice-password"
 INSTALL_METHODS = ("remote", "init_script", "plugin", "none")
 
 
@@ -23,18 +23,32 @@ def tenant_names(count: int) -> list[str]:
     return ["default_tenant"] + [f"tenant-{i}" for i in range(1, count)]
 
 
-def user_record(username: str, role: str, password_hash: str, tenants: dict[str, str], created: str) -> Record:
+def user_record(
+    username: str, role: str, password_hash: str, tenants: dict[str, str], created: str
+) -> Record:
     """A user row (the hash is stored, never the password)."""
     return {
-        "username": username, "role": role, "password_hash": password_hash, "tenants": dict(tenants),
-        "active": True, "created_at": created, "first_login_at": None, "last_login_at": None,
-        "is_locked": False, "show_getting_started": True, "group_system_roles": {},
+        "username": username,
+        "role": role,
+        "password_hash": password_hash,
+        "tenants": dict(tenants),
+        "active": True,
+        "created_at": created,
+        "first_login_at": None,
+        "last_login_at": None,
+        "is_locked": False,
+        "show_getting_started": True,
+        "group_system_roles": {},
     }
 
 
 def tenant_record(name: str) -> Record:
     """A tenant row."""
-    return {"name": name, "rabbitmq_username": f"rabbitmq_user_{name}", "rabbitmq_vhost": f"rabbitmq_vhost_{name}"}
+    return {
+        "name": name,
+        "rabbitmq_username": f"rabbitmq_user_{name}",
+        "rabbitmq_vhost": f"rabbitmq_vhost_{name}",
+    }
 
 
 def _suffix(rng: random.Random) -> str:
@@ -46,9 +60,19 @@ def agent_host_ip(index: int) -> str:
     return f"127.0.{100 + (index // 250) % 150}.{1 + index % 250}"
 
 
-def seed_inventory(profile: Profile, *, seed: int, tenants: int, deployments: int, installed: int,
-                   clean: bool, admin_hash: str, manager_ip: str, networks: list[str],
-                   extra_nodes: int = 1) -> Inventory:
+def seed_inventory(
+    profile: Profile,
+    *,
+    seed: int,
+    tenants: int,
+    deployments: int,
+    installed: int,
+    clean: bool,
+    admin_hash: str,
+    manager_ip: str,
+    networks: list[str],
+    extra_nodes: int = 1,
+) -> Inventory:
     """Build the manager's initial data.
 
     Deployment *i* lives in tenant ``i % tenants``; the first ``installed`` deployments are
@@ -67,25 +91,50 @@ def seed_inventory(profile: Profile, *, seed: int, tenants: int, deployments: in
     names = tenant_names(tenants)
     for name in names[1:]:
         inv.tenants[name] = tenant_record(name)
-    inv.users["alice"] = user_record("alice", "default", hash_password(ALICE_PASSWORD, f"alice-{seed}"),
-                                     {"default_tenant": "user"}, created)
+    inv.users["alice"] = user_record(
+        "alice",
+        "default",
+        hash_password(ALICE_PASSWORD, f"alice-{seed}"),
+        {"default_tenant": "user"},
+        created,
+    )
     for t_index, tenant in enumerate(names):
         for k in range(2):
             ts = iso(BASE_TS + 60 * (t_index * 2 + k))
             inv.secrets[(tenant, f"secret_{k}")] = {
-                "key": f"secret_{k}", "value": f"value-{rng.randrange(10**6)}", "created_at": ts,
-                "updated_at": ts, "visibility": "tenant", "is_hidden_value": False, "tenant_name": tenant,
-                "created_by": "admin", "resource_availability": "tenant", "private_resource": False,
+                "key": f"secret_{k}",
+                "value": f"value-{rng.randrange(10**6)}",
+                "created_at": ts,
+                "updated_at": ts,
+                "visibility": "tenant",
+                "is_hidden_value": False,
+                "tenant_name": tenant,
+                "created_by": "admin",
+                "resource_availability": "tenant",
+                "private_resource": False,
             }
         plugin_id = str(uuid.UUID(int=rng.getrandbits(128)))
         inv.plugins[(tenant, plugin_id)] = {
-            "id": plugin_id, "package_name": "cloudify-utilities-plugin", "package_version": "1.25.0",
-            "archive_name": "cloudify_utilities_plugin-1.25.0.wgn", "package_source": None,
-            "supported_platform": "any", "distribution": None, "distribution_version": None,
-            "distribution_release": None, "supported_py_versions": ["py3"], "uploaded_at": created,
-            "wheels": [], "excluded_wheels": None, "file_server_path": "", "yaml_url_path": "",
-            "visibility": "tenant", "tenant_name": tenant, "created_by": "admin",
-            "resource_availability": "tenant", "private_resource": False,
+            "id": plugin_id,
+            "package_name": "cloudify-utilities-plugin",
+            "package_version": "1.25.0",
+            "archive_name": "cloudify_utilities_plugin-1.25.0.wgn",
+            "package_source": None,
+            "supported_platform": "any",
+            "distribution": None,
+            "distribution_version": None,
+            "distribution_release": None,
+            "supported_py_versions": ["py3"],
+            "uploaded_at": created,
+            "wheels": [],
+            "excluded_wheels": None,
+            "file_server_path": "",
+            "yaml_url_path": "",
+            "visibility": "tenant",
+            "tenant_name": tenant,
+            "created_by": "admin",
+            "resource_availability": "tenant",
+            "private_resource": False,
         }
     eras = profile.types_eras
     blueprint_of: dict[int, tuple[str, str, str]] = {}
@@ -99,24 +148,57 @@ def seed_inventory(profile: Profile, *, seed: int, tenants: int, deployments: in
             era = eras[(bp_index + len(inv.blueprints)) % len(eras)]
             ts = iso(BASE_TS + 3600 + len(inv.blueprints))
             inv.blueprints[key] = {
-                "id": bp_id, "created_at": ts, "updated_at": ts, "visibility": "tenant",
-                "main_file_name": "blueprint.yaml", "plan": {"description": None, "_types_era": era},
-                "requirements": {"parent_capabilities": [], "secrets": []}, "description": None,
-                "is_hidden": False, "state": "uploaded", "error": None, "error_traceback": None,
-                "tenant_name": tenant, "created_by": "admin", "labels": [], "_types_era": era,
+                "id": bp_id,
+                "created_at": ts,
+                "updated_at": ts,
+                "visibility": "tenant",
+                "main_file_name": "blueprint.yaml",
+                "plan": {"description": None, "_types_era": era},
+                "requirements": {"parent_capabilities": [], "secrets": []},
+                "description": None,
+                "is_hidden": False,
+                "state": "uploaded",
+                "error": None,
+                "error_traceback": None,
+                "tenant_name": tenant,
+                "created_by": "admin",
+                "labels": [],
+                "_types_era": era,
             }
         blueprint_of[i] = (tenant, bp_id, inv.blueprints[key]["_types_era"])
     for i in range(deployments):
         tenant, bp_id, era = blueprint_of[i]
-        _seed_deployment(inv, rng, profile, i, tenant, bp_id, era, installed=i < installed,
-                         manager_ip=manager_ip, networks=networks, extra_nodes=extra_nodes)
+        _seed_deployment(
+            inv,
+            rng,
+            profile,
+            i,
+            tenant,
+            bp_id,
+            era,
+            installed=i < installed,
+            manager_ip=manager_ip,
+            networks=networks,
+            extra_nodes=extra_nodes,
+        )
     inv.reindex()
     return inv
 
 
-def _seed_deployment(inv: Inventory, rng: random.Random, profile: Profile, i: int, tenant: str, bp_id: str,
-                     era: str, *, installed: bool, manager_ip: str, networks: list[str],
-                     extra_nodes: int) -> None:
+def _seed_deployment(
+    inv: Inventory,
+    rng: random.Random,
+    profile: Profile,
+    i: int,
+    tenant: str,
+    bp_id: str,
+    era: str,
+    *,
+    installed: bool,
+    manager_ip: str,
+    networks: list[str],
+    extra_nodes: int,
+) -> None:
     dep_id = f"dep-{i + 1}"
     ts = iso(BASE_TS + 7200 + i)
     has_compute = (i % 7) != 6
@@ -126,92 +208,212 @@ def _seed_deployment(inv: Inventory, rng: random.Random, profile: Profile, i: in
     env_exec = str(uuid.UUID(int=rng.getrandbits(128)))
     install_exec = str(uuid.UUID(int=rng.getrandbits(128)))
     dep: Record = {
-        "id": dep_id, "display_name": dep_id, "blueprint_id": bp_id, "tenant_name": tenant,
-        "created_by": "admin", "created_at": ts, "updated_at": ts, "visibility": "tenant",
-        "description": None, "inputs": {"host_ip": ip}, "outputs": {"endpoint": {"value": ip}},
-        "capabilities": {}, "groups": {}, "policy_triggers": {}, "policy_types": {}, "scaling_groups": {},
-        "labels": [], "site_name": None,
-        "runtime_only_evaluation": False, "resource_tags": {}, "permalink": None,
+        "id": dep_id,
+        "display_name": dep_id,
+        "blueprint_id": bp_id,
+        "tenant_name": tenant,
+        "created_by": "admin",
+        "created_at": ts,
+        "updated_at": ts,
+        "visibility": "tenant",
+        "description": None,
+        "inputs": {"host_ip": ip},
+        "outputs": {"endpoint": {"value": ip}},
+        "capabilities": {},
+        "groups": {},
+        "policy_triggers": {},
+        "policy_types": {},
+        "scaling_groups": {},
+        "labels": [],
+        "site_name": None,
+        "runtime_only_evaluation": False,
+        "resource_tags": {},
+        "permalink": None,
         "create_execution": env_exec,
         "latest_execution": install_exec if installed else env_exec,
         "latest_execution_workflow_id": "install" if installed else "create_deployment_environment",
         "latest_execution_status": "completed",
         "latest_execution_total_operations": 13 if installed else 0,
         "latest_execution_finished_operations": 13 if installed else 0,
-        "_types_era": era, "_has_compute": has_compute,
+        "_types_era": era,
+        "_has_compute": has_compute,
     }
     inv.deployments[(tenant, dep_id)] = dep
     state = "started" if installed else "uninitialized"
     host_node = "server" if has_compute else "service"
     host_type = "cloudify.nodes.Compute" if has_compute else "cloudify.nodes.Root"
     node_specs: list[tuple[str, str, list[str]]] = [
-        (host_node, host_type, ["cloudify.nodes.Root", "cloudify.nodes.Compute"] if has_compute
-         else ["cloudify.nodes.Root"])]
+        (
+            host_node,
+            host_type,
+            ["cloudify.nodes.Root", "cloudify.nodes.Compute"] if has_compute else ["cloudify.nodes.Root"],
+        )
+    ]
     for k in range(max(1, extra_nodes)):
         name = "app" if k == 0 else f"app{k + 1}"
-        node_specs.append((name, "cloudify.nodes.ApplicationModule",
-                           ["cloudify.nodes.Root", "cloudify.nodes.SoftwareComponent",
-                            "cloudify.nodes.ApplicationModule"]))
+        node_specs.append(
+            (
+                name,
+                "cloudify.nodes.ApplicationModule",
+                [
+                    "cloudify.nodes.Root",
+                    "cloudify.nodes.SoftwareComponent",
+                    "cloudify.nodes.ApplicationModule",
+                ],
+            )
+        )
     host_instance_id = f"{host_node}_{_suffix(rng)}"
     for n_index, (node_id, node_type, hierarchy) in enumerate(node_specs):
         is_host = n_index == 0 and has_compute
         props: dict[str, Any] = {}
         if is_host:
-            props = {"ip": ip, "os_family": "linux",
-                     "agent_config": {"install_method": method, "network": network, "port": 22},
-                     "install_agent": "", "cloudify_agent": {}}
-        inv.add_node({
-            "id": node_id, "deployment_id": dep_id, "blueprint_id": bp_id, "tenant_name": tenant,
-            "type": node_type, "type_hierarchy": hierarchy,
-            "host_id": host_node if has_compute else None,
-            "number_of_instances": 1, "planned_number_of_instances": 1, "deploy_number_of_instances": 1,
-            "min_number_of_instances": 0, "max_number_of_instances": -1, "properties": props,
-            "relationships": [] if n_index == 0 else [
-                {"type": "cloudify.relationships.contained_in", "target_id": host_node}],
-            "operations": {}, "plugins": [], "plugins_to_install": [], "visibility": "tenant",
-            "created_by": "admin", "deployment_display_name": dep_id,
-        })
+            props = {
+                "ip": ip,
+                "os_family": "linux",
+                "agent_config": {"install_method": method, "network": network, "port": 22},
+                "install_agent": "",
+                "cloudify_agent": {},
+            }
+        inv.add_node(
+            {
+                "id": node_id,
+                "deployment_id": dep_id,
+                "blueprint_id": bp_id,
+                "tenant_name": tenant,
+                "type": node_type,
+                "type_hierarchy": hierarchy,
+                "host_id": host_node if has_compute else None,
+                "number_of_instances": 1,
+                "planned_number_of_instances": 1,
+                "deploy_number_of_instances": 1,
+                "min_number_of_instances": 0,
+                "max_number_of_instances": -1,
+                "properties": props,
+                "relationships": []
+                if n_index == 0
+                else [{"type": "cloudify.relationships.contained_in", "target_id": host_node}],
+                "operations": {},
+                "plugins": [],
+                "plugins_to_install": [],
+                "visibility": "tenant",
+                "created_by": "admin",
+                "deployment_display_name": dep_id,
+            }
+        )
         ni_id = host_instance_id if n_index == 0 else f"{node_id}_{_suffix(rng)}"
         runtime: dict[str, Any] = {}
         if is_host and installed:
             runtime = {"ip": ip}
             if method != "none":
                 runtime["cloudify_agent"] = {
-                    "name": ni_id, "install_method": method, "network": network,
+                    "name": ni_id,
+                    "install_method": method,
+                    "network": network,
                     "broker_config": {"broker_ip": [manager_ip], "broker_ssl_enabled": True},
-                    "version": profile.version}
-        inv.add_node_instance({
-            "id": ni_id, "node_id": node_id, "deployment_id": dep_id, "tenant_name": tenant,
-            "host_id": host_instance_id if has_compute else None, "index": 1, "state": state,
-            "relationships": [] if n_index == 0 else [
-                {"type": "cloudify.relationships.contained_in", "target_name": host_node,
-                 "target_id": host_instance_id}],
-            "runtime_properties": runtime, "scaling_groups": [], "version": 3 if installed else 1,
-            "visibility": "tenant", "created_by": "admin",
-            "system_properties": {}, "has_configuration_drift": False, "is_status_check_ok": True,
-        })
+                    "version": profile.version,
+                }
+        inv.add_node_instance(
+            {
+                "id": ni_id,
+                "node_id": node_id,
+                "deployment_id": dep_id,
+                "tenant_name": tenant,
+                "host_id": host_instance_id if has_compute else None,
+                "index": 1,
+                "state": state,
+                "relationships": []
+                if n_index == 0
+                else [
+                    {
+                        "type": "cloudify.relationships.contained_in",
+                        "target_name": host_node,
+                        "target_id": host_instance_id,
+                    }
+                ],
+                "runtime_properties": runtime,
+                "scaling_groups": [],
+                "version": 3 if installed else 1,
+                "visibility": "tenant",
+                "created_by": "admin",
+                "system_properties": {},
+                "has_configuration_drift": False,
+                "is_status_check_ok": True,
+            }
+        )
         if is_host and installed and method != "none":
             inv.agents[(tenant, ni_id)] = {
-                "id": ni_id, "host_id": ni_id, "node_instance_id": ni_id, "ip": ip,
-                "install_method": method, "system": "centos core", "version": profile.version,
-                "node": node_id, "deployment": dep_id, "tenant_name": tenant, "created_at": ts,
-                "created_by": "admin", "visibility": "tenant", "state": "started",
-                "rabbitmq_exchange": ni_id, "rabbitmq_username": f"rabbitmq_user_{ni_id}",
-                "rabbitmq_password": "<hidden>", "_manager_ip": manager_ip, "_network": network,
+                "id": ni_id,
+                "host_id": ni_id,
+                "node_instance_id": ni_id,
+                "ip": ip,
+                "install_method": method,
+                "system": "centos core",
+                "version": profile.version,
+                "node": node_id,
+                "deployment": dep_id,
+                "tenant_name": tenant,
+                "created_at": ts,
+                "created_by": "admin",
+                "visibility": "tenant",
+                "state": "started",
+                "rabbitmq_exchange": ni_id,
+                "rabbitmq_username": f"rabbitmq_user_{ni_id}",
+                "rabbitmq_password": "<hidden>",
+                "_manager_ip": manager_ip,
+                "_network": network,
             }
-    _history_execution(inv, env_exec, "create_deployment_environment", tenant, dep_id, bp_id, ts,
-                       {"inputs": {"host_ip": ip}, "display_name": None})
+    _history_execution(
+        inv,
+        env_exec,
+        "create_deployment_environment",
+        tenant,
+        dep_id,
+        bp_id,
+        ts,
+        {"inputs": {"host_ip": ip}, "display_name": None},
+    )
     if installed:
-        _history_execution(inv, install_exec, "install", tenant, dep_id, bp_id, ts,
-                           {"type_names": [], "node_ids": [], "node_instance_ids": []})
+        _history_execution(
+            inv,
+            install_exec,
+            "install",
+            tenant,
+            dep_id,
+            bp_id,
+            ts,
+            {"type_names": [], "node_ids": [], "node_instance_ids": []},
+        )
 
 
-def _history_execution(inv: Inventory, exec_id: str, workflow: str, tenant: str, dep_id: str, bp_id: str,
-                       ts: str, params: dict[str, Any]) -> None:
+def _history_execution(
+    inv: Inventory,
+    exec_id: str,
+    workflow: str,
+    tenant: str,
+    dep_id: str,
+    bp_id: str,
+    ts: str,
+    params: dict[str, Any],
+) -> None:
     inv.executions[exec_id] = {
-        "id": exec_id, "workflow_id": workflow, "status": "terminated", "error": "", "parameters": params,
-        "is_system_workflow": False, "is_dry_run": False, "allow_custom_parameters": False,
-        "created_at": ts, "started_at": ts, "ended_at": ts, "scheduled_for": None,
-        "deployment_id": dep_id, "blueprint_id": bp_id, "total_operations": 0, "finished_operations": 0,
-        "resume": False, "visibility": "tenant", "tenant_name": tenant, "created_by": "admin",
+        "id": exec_id,
+        "workflow_id": workflow,
+        "status": "terminated",
+        "error": "",
+        "parameters": params,
+        "is_system_workflow": False,
+        "is_dry_run": False,
+        "allow_custom_parameters": False,
+        "created_at": ts,
+        "started_at": ts,
+        "ended_at": ts,
+        "scheduled_for": None,
+        "deployment_id": dep_id,
+        "blueprint_id": bp_id,
+        "total_operations": 0,
+        "finished_operations": 0,
+        "resume": False,
+        "visibility": "tenant",
+        "tenant_name": tenant,
+        "created_by": "admin",
     }

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from .errors import HTML_404, NGINX_502, ApiError
+from .errors import NGINX_502, ApiError
 from .wire import Request, Response
 
 if TYPE_CHECKING:
@@ -151,11 +151,18 @@ class SimHandler(BaseHTTPRequestHandler):
         if forced is not None:
             mgr.count_request(f"{self.command} (fault {forced})")
             if forced == 500:
-                err = ApiError(500, "internal_server_error", "Internal error occurred in manager REST server - "
-                               "simulated fault", "Traceback (most recent call last):\nSimulatedFault\n")
+                err = ApiError(
+                    500,
+                    "internal_server_error",
+                    "Internal error occurred in manager REST server - simulated fault",
+                    "Traceback (most recent call last):\nSimulatedFault\n",
+                )
                 return Response.json(err.body(), 500)
-            reason = {502: "Bad Gateway", 503: "Service Temporarily Unavailable", 504: "Gateway Time-out"}.get(
-                forced, "Error")
+            reason = {
+                502: "Bad Gateway",
+                503: "Service Temporarily Unavailable",
+                504: "Gateway Time-out",
+            }.get(forced, "Error")
             html = NGINX_502.replace("502 Bad Gateway", f"{forced} {reason}")
             return Response(forced, html.encode(), "text/html")
         req = Request(self.command, path, query, self.headers, self)
@@ -267,8 +274,12 @@ class Listener:
             assert server is not None
             self._server = server
             self.port = server.server_address[1]
-            self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                                            name=f"sim-http-{self.port}", daemon=True)
+            self._thread = threading.Thread(
+                target=server.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name=f"sim-http-{self.port}",
+                daemon=True,
+            )
             self._thread.start()
             self.serving = True
 

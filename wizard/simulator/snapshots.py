@@ -40,16 +40,22 @@ def validate_snapshot_id(snapshot_id: str) -> None:
     if not snapshot_id or len(snapshot_id) > 256:
         raise bad_parameters("The `snapshot_id` argument is empty or too long (max 256 characters)")
     if not _ID_CHARS.match(snapshot_id):
-        raise bad_parameters('The `snapshot_id` argument contains illegal characters. Only letters, digits and '
-                             'the characters "-", "." and "_" are allowed')
+        raise bad_parameters(
+            "The `snapshot_id` argument contains illegal characters. Only letters, digits and "
+            'the characters "-", "." and "_" are allowed'
+        )
     if not snapshot_id[0].isalpha():
         raise bad_parameters("The `snapshot_id` argument must begin with a letter")
 
 
 def conflict(snapshot_id: str, tenant: str) -> ApiError:
     """409 for an id that already exists in the tenant (recorded message)."""
-    return ApiError(409, "conflict_error", f"<Snapshot id=`{snapshot_id}` tenant=`{tenant}`> already exists on "
-                                           f"<Tenant name=`{tenant}`> or with global visibility")
+    return ApiError(
+        409,
+        "conflict_error",
+        f"<Snapshot id=`{snapshot_id}` tenant=`{tenant}`> already exists on "
+        f"<Tenant name=`{tenant}`> or with global visibility",
+    )
 
 
 def get_snapshot(mgr: Manager, tenant: str | None, snapshot_id: str) -> Record:
@@ -62,17 +68,27 @@ def get_snapshot(mgr: Manager, tenant: str | None, snapshot_id: str) -> Record:
 
 def snapshot_config(mgr: Manager) -> dict[str, Any]:
     """The ``parameters.config`` of snapshot executions (no real credentials: placeholders)."""
-    return {"file_server_root": "/opt/manager/resources", "created_status": "created", "failed_status": "failed",
-            "postgresql_bin_path": "/usr/bin", "postgresql_username": "cloudify",
-            "postgresql_password": "<simulated>", "postgresql_db_name": "cloudify_db", "db_host": "127.0.0.1",
-            "default_tenant_name": "default_tenant", "snapshot_restore_threads": 15}
+    return {
+        "file_server_root": "/opt/manager/resources",
+        "created_status": "created",
+        "failed_status": "failed",
+        "postgresql_bin_path": "/usr/bin",
+        "postgresql_username": "cloudify",
+        "postgresql_password": "<simulated>",
+        "postgresql_db_name": "cloudify_db",
+        "db_host": "127.0.0.1",
+        "default_tenant_name": "default_tenant",
+        "snapshot_restore_threads": 15,
+    }
 
 
 def create_snapshot(mgr: Manager, user: str, tenant: str, snapshot_id: str, body: dict[str, Any]) -> Record:
     """PUT /snapshots/<id>: validate, refuse duplicates and running executions, start create_snapshot."""
     validate_snapshot_id(snapshot_id)
     p = mgr.profile
-    flags = {k: parse_bool(body.get(k, True), k) for k in ("include_credentials", "include_logs", "include_events")}
+    flags = {
+        k: parse_bool(body.get(k, True), k) for k in ("include_credentials", "include_logs", "include_events")
+    }
     queue = parse_bool(body.get("queue", False), "queue")
     legacy = True
     if p.has_legacy_flag:
@@ -95,11 +111,25 @@ def create_snapshot(mgr: Manager, user: str, tenant: str, snapshot_id: str, body
             params["legacy"] = legacy
             params["listener_timeout"] = body.get("listener_timeout")
         mgr.snapshots[(tenant, snapshot_id)] = {
-            "id": snapshot_id, "created_at": iso(), "status": "creating", "error": "", "tenant_name": tenant,
-            "created_by": user, "visibility": "private", "_size": 0,
+            "id": snapshot_id,
+            "created_at": iso(),
+            "status": "creating",
+            "error": "",
+            "tenant_name": tenant,
+            "created_by": user,
+            "visibility": "private",
+            "_size": 0,
         }
-        exe = new_execution(mgr, "create_snapshot", tenant, user, parameters=params, system=True,
-                            allow_custom=True, status=status)
+        exe = new_execution(
+            mgr,
+            "create_snapshot",
+            tenant,
+            user,
+            parameters=params,
+            system=True,
+            allow_custom=True,
+            status=status,
+        )
         exe["_blocking"] = blocking
     mgr.scheduler.spawn(_create_workflow(mgr, exe, tenant, snapshot_id, legacy))
     return exe
@@ -109,18 +139,24 @@ def _agents_json(dump: dict[str, Any], manager_version: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for agent in dump.get("agents", []):
         out.setdefault(agent["tenant_name"], {}).setdefault(agent["deployment"], {}).setdefault(
-            agent["node"], {})[agent["node_instance_id"]] = {
-                "version": agent.get("version", manager_version),
-                "broker_config": {"broker_ip": agent.get("_manager_ip"), "broker_ssl_cert": "<cert>",
-                                  "broker_ssl_enabled": True}}
+            agent["node"], {}
+        )[agent["node_instance_id"]] = {
+            "version": agent.get("version", manager_version),
+            "broker_config": {
+                "broker_ip": agent.get("_manager_ip"),
+                "broker_ssl_cert": "<cert>",
+                "broker_ssl_enabled": True,
+            },
+        }
     return out
 
 
 def _create_workflow(mgr: Manager, exe: Record, tenant: str, snapshot_id: str, legacy: bool) -> Workflow:
     while True:
         with mgr.lock:
-            if exe["status"] != "queued" or not [e for e in active_executions(mgr)
-                                                  if e is not exe and e["status"] in ACTIVE]:
+            if exe["status"] != "queued" or not [
+                e for e in active_executions(mgr) if e is not exe and e["status"] in ACTIVE
+            ]:
                 if exe["status"] == "queued":
                     exe["status"] = "pending"
                 break
@@ -151,19 +187,37 @@ def _create_workflow(mgr: Manager, exe: Record, tenant: str, snapshot_id: str, l
                     metadata["stage_schema_revision"] = "62a6ad8e9dcb"
                     metadata["composer_schema_revision"] = "20240207125009-add-blueprint-labels.js"
                 networks = sorted({a.get("_network", "default") for a in dump.get("agents", [])})
-                admin_row = {"id": 0, "username": admin.get("username", "admin"), "active": True,
-                             "created_at": admin.get("created_at"), "email": None, "first_name": None,
-                             "last_login_at": admin.get("last_login_at"), "last_name": None,
-                             "password": admin.get("password_hash"), "last_failed_login_at": None,
-                             "failed_logins_counter": 0, "show_getting_started": True,
-                             "first_login_at": admin.get("first_login_at")}
-                result["size"] = write_legacy(path, metadata=metadata, dump=dump, admin_account=admin_row,
-                                              networks={"active_networks": networks},
-                                              agents=_agents_json(dump, p.version), pad_to=mgr.cfg.snapshot_size)
+                admin_row = {
+                    "id": 0,
+                    "username": admin.get("username", "admin"),
+                    "active": True,
+                    "created_at": admin.get("created_at"),
+                    "email": None,
+                    "first_name": None,
+                    "last_login_at": admin.get("last_login_at"),
+                    "last_name": None,
+                    "password": admin.get("password_hash"),
+                    "last_failed_login_at": None,
+                    "failed_logins_counter": 0,
+                    "show_getting_started": True,
+                    "first_login_at": admin.get("first_login_at"),
+                }
+                result["size"] = write_legacy(
+                    path,
+                    metadata=metadata,
+                    dump=dump,
+                    admin_account=admin_row,
+                    networks={"active_networks": networks},
+                    agents=_agents_json(dump, p.version),
+                    pad_to=mgr.cfg.snapshot_size,
+                )
             else:
-                result["size"] = write_new_format(path, metadata={"snapshot_version": version,
-                                                                  "execution_id": exe["id"]},
-                                                  dump=dump, pad_to=mgr.cfg.snapshot_size)
+                result["size"] = write_new_format(
+                    path,
+                    metadata={"snapshot_version": version, "execution_id": exe["id"]},
+                    dump=dump,
+                    pad_to=mgr.cfg.snapshot_size,
+                )
         except Exception as exc:
             result["error"] = f"{type(exc).__name__}: {exc}"
 
@@ -187,13 +241,16 @@ def _create_workflow(mgr: Manager, exe: Record, tenant: str, snapshot_id: str, l
             mark_ended(mgr, exe)
 
 
-def register_upload(mgr: Manager, user: str, tenant: str, snapshot_id: str, tmp_path: str,
-                    size: int) -> dict[str, Any]:
+def register_upload(
+    mgr: Manager, user: str, tenant: str, snapshot_id: str, tmp_path: str, size: int
+) -> dict[str, Any]:
     """PUT /snapshots/<id>/archive once the body is on disk: 201 body, or 409 (<= 6.x) / all-null (7.x)."""
     if size == 0:
         os.unlink(tmp_path)
-        raise internal_error(f"FileNotFoundError: [Errno 2] No such file or directory: "
-                             f"'/opt/manager/resources/snapshots/{snapshot_id}/{snapshot_id}.zip'")
+        raise internal_error(
+            f"FileNotFoundError: [Errno 2] No such file or directory: "
+            f"'/opt/manager/resources/snapshots/{snapshot_id}/{snapshot_id}.zip'"
+        )
     with mgr.lock:
         existing = mgr.snapshots.get((tenant, snapshot_id))
         if existing is not None:
@@ -203,12 +260,31 @@ def register_upload(mgr: Manager, user: str, tenant: str, snapshot_id: str, tmp_
             os.makedirs(mgr.snapshot_dir(tenant, snapshot_id), exist_ok=True)
             os.replace(tmp_path, mgr.snapshot_path(tenant, snapshot_id))
             existing["_size"] = size
-            return dict.fromkeys(["created_at", "id", "visibility", "status", "error", "tenant_name",
-                                  "created_by", "resource_availability", "private_resource"])
+            return dict.fromkeys(
+                [
+                    "created_at",
+                    "id",
+                    "visibility",
+                    "status",
+                    "error",
+                    "tenant_name",
+                    "created_by",
+                    "resource_availability",
+                    "private_resource",
+                ]
+            )
         os.makedirs(mgr.snapshot_dir(tenant, snapshot_id), exist_ok=True)
         os.replace(tmp_path, mgr.snapshot_path(tenant, snapshot_id))
-        rec = {"id": snapshot_id, "created_at": iso(), "status": "uploaded", "error": "", "tenant_name": tenant,
-               "created_by": user, "visibility": "private", "_size": size}
+        rec = {
+            "id": snapshot_id,
+            "created_at": iso(),
+            "status": "uploaded",
+            "error": "",
+            "tenant_name": tenant,
+            "created_by": user,
+            "visibility": "private",
+            "_size": size,
+        }
         mgr.snapshots[(tenant, snapshot_id)] = rec
         from .render import render_snapshot
 
@@ -221,12 +297,17 @@ def delete_snapshot(mgr: Manager, tenant: str, snapshot_id: str) -> Record:
         rec = get_snapshot(mgr, tenant, snapshot_id)
         if mgr.profile.at_least(6, 0):
             for exe in mgr.inv.executions.values():
-                if (exe["workflow_id"] in ("create_snapshot", "restore_snapshot")
-                        and (exe["status"] in ACTIVE or exe["status"] in WAITING)
-                        and exe.get("parameters", {}).get("snapshot_id") == snapshot_id):
-                    raise ApiError(400, "snapshot_action_error",
-                                   f"Cannot delete snapshot `{snapshot_id}` which has an active "
-                                   f"`{exe['workflow_id']}` execution")
+                if (
+                    exe["workflow_id"] in ("create_snapshot", "restore_snapshot")
+                    and (exe["status"] in ACTIVE or exe["status"] in WAITING)
+                    and exe.get("parameters", {}).get("snapshot_id") == snapshot_id
+                ):
+                    raise ApiError(
+                        400,
+                        "snapshot_action_error",
+                        f"Cannot delete snapshot `{snapshot_id}` which has an active "
+                        f"`{exe['workflow_id']}` execution",
+                    )
         del mgr.snapshots[(tenant, snapshot_id)]
     shutil.rmtree(mgr.snapshot_dir(tenant, snapshot_id), ignore_errors=True)
     return rec

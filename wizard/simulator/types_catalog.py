@@ -39,7 +39,9 @@ def install_new_agents_params(era: str) -> dict[str, Any]:
     if era != "4.3":
         params["manager_ip"] = {"default": "", "description": "The private ip of the new manager"}
         params["manager_certificate"] = {
-            "default": "", "description": "The cloudify_internal_ca_cert.pem of the new manager"}
+            "default": "",
+            "description": "The cloudify_internal_ca_cert.pem of the new manager",
+        }
         params["stop_old_agent"] = {"default": False}
     return params
 
@@ -66,25 +68,74 @@ def workflow_declarations(era: str) -> list[dict[str, Any]]:
     all_partial = {"node_instances_active": ["all", "partial"]}
     specs: list[tuple[str, dict[str, Any], dict[str, Any] | None]] = [
         ("install", copy.deepcopy(life), none_partial),
-        ("uninstall", {"ignore_failure": {"default": False, "type": "boolean"}, **copy.deepcopy(life)},
-         all_partial),
-        ("start", {"operation_parms": {"default": {}}, "run_by_dependency_order": {"default": True},
-                   **copy.deepcopy(life)}, none_partial),
-        ("stop", {"operation_parms": {"default": {}}, "run_by_dependency_order": {"default": True},
-                  **copy.deepcopy(life)}, all_partial),
-        ("restart", {"stop_parms": {"default": {}}, "start_parms": {"default": {}},
-                     "run_by_dependency_order": {"default": True}, **copy.deepcopy(life)}, all_partial),
-        ("heal", {"node_instance_id": {"default": None}, "diagnose_value": {"default": "Not provided"},
-                  "ignore_failure": {"default": True}}, all_partial),
-        ("scale", {"scalable_entity_name": {"description": "Which node/group to scale"},
-                   "delta": {"default": 1}, "scale_compute": {"default": False},
-                   "ignore_failure": {"default": False}}, all_partial),
-        ("execute_operation", {"operation": {}, "operation_kwargs": {"default": {}},
-                               "allow_kwargs_override": {"default": None},
-                               "run_by_dependency_order": {"default": False},
-                               **copy.deepcopy(life)}, None),
-        ("install_new_agents", install_new_agents_params(era),
-         {"node_instances_active": ["all", "partial"], "node_types_required": ["cloudify.nodes.Compute"]}),
+        (
+            "uninstall",
+            {"ignore_failure": {"default": False, "type": "boolean"}, **copy.deepcopy(life)},
+            all_partial,
+        ),
+        (
+            "start",
+            {
+                "operation_parms": {"default": {}},
+                "run_by_dependency_order": {"default": True},
+                **copy.deepcopy(life),
+            },
+            none_partial,
+        ),
+        (
+            "stop",
+            {
+                "operation_parms": {"default": {}},
+                "run_by_dependency_order": {"default": True},
+                **copy.deepcopy(life),
+            },
+            all_partial,
+        ),
+        (
+            "restart",
+            {
+                "stop_parms": {"default": {}},
+                "start_parms": {"default": {}},
+                "run_by_dependency_order": {"default": True},
+                **copy.deepcopy(life),
+            },
+            all_partial,
+        ),
+        (
+            "heal",
+            {
+                "node_instance_id": {"default": None},
+                "diagnose_value": {"default": "Not provided"},
+                "ignore_failure": {"default": True},
+            },
+            all_partial,
+        ),
+        (
+            "scale",
+            {
+                "scalable_entity_name": {"description": "Which node/group to scale"},
+                "delta": {"default": 1},
+                "scale_compute": {"default": False},
+                "ignore_failure": {"default": False},
+            },
+            all_partial,
+        ),
+        (
+            "execute_operation",
+            {
+                "operation": {},
+                "operation_kwargs": {"default": {}},
+                "allow_kwargs_override": {"default": None},
+                "run_by_dependency_order": {"default": False},
+                **copy.deepcopy(life),
+            },
+            None,
+        ),
+        (
+            "install_new_agents",
+            install_new_agents_params(era),
+            {"node_instances_active": ["all", "partial"], "node_types_required": ["cloudify.nodes.Compute"]},
+        ),
         ("update", {"update_id": {"default": None}}, None),
     ]
     out: list[dict[str, Any]] = []
@@ -105,10 +156,16 @@ def workflow_declarations(era: str) -> list[dict[str, Any]]:
     return out
 
 
-def workflow_shape(item: dict[str, Any], profile_at_least_6_4: bool, profile_at_least_6: bool) -> dict[str, Any]:
+def workflow_shape(
+    item: dict[str, Any], profile_at_least_6_4: bool, profile_at_least_6: bool
+) -> dict[str, Any]:
     """One declaration as a given manager prints it (keys vary by manager version)."""
-    out: dict[str, Any] = {"name": item["name"], "plugin": item.get("plugin"),
-                           "operation": item.get("operation"), "parameters": item.get("parameters")}
+    out: dict[str, Any] = {
+        "name": item["name"],
+        "plugin": item.get("plugin"),
+        "operation": item.get("operation"),
+        "parameters": item.get("parameters"),
+    }
     if profile_at_least_6:
         out["is_cascading"] = item.get("is_cascading", False)
     if profile_at_least_6_4:

@@ -62,8 +62,11 @@ class Request:
         try:
             data = json.loads(raw)
         except ValueError:
-            raise ApiError(400, "bad_parameters_error",
-                           "Failed to decode JSON object: Expecting value: line 1 column 1 (char 0)") from None
+            raise ApiError(
+                400,
+                "bad_parameters_error",
+                "Failed to decode JSON object: Expecting value: line 1 column 1 (char 0)",
+            ) from None
         if not isinstance(data, dict):
             raise ApiError(400, "bad_parameters_error", "Request body must be a JSON object")
         return data
