@@ -476,7 +476,13 @@ AGENT_FIELDS = [
     "rabbitmq_password",
 ]
 
-AGENTS = View("Agent", lambda m: list(AGENT_FIELDS), lambda m, r: {k: r.get(k) for k in AGENT_FIELDS})
+AGENTS = View(
+    "Agent",
+    lambda m: list(AGENT_FIELDS),
+    lambda m, r: {k: r.get(k) for k in AGENT_FIELDS},
+    computed={"deployment_id": lambda m, r: r.get("deployment")},
+    extra_filters=("deployment_id",),
+)
 
 SECRET_FIELDS = [
     "key",
