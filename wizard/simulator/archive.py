@@ -43,7 +43,10 @@ def _write_json(zf: zipfile.ZipFile, name: str, data: Any, prefix: str = "") -> 
 def _pad(zf: zipfile.ZipFile, fh: Any, pad_to: int | None) -> None:
     if not pad_to:
         return
-    remaining = pad_to - fh.tell() - 400
+    name_len = len(PADDING_NAME)
+    central = sum(46 + len(i.filename.encode()) + len(i.extra) + len(i.comment) for i in zf.infolist())
+    overhead = central + (46 + name_len + 28) + (30 + name_len + 20) + 24 + (22 + 56 + 20)
+    remaining = pad_to - fh.tell() - overhead
     if remaining <= 0:
         return
     with zf.open(
