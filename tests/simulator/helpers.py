@@ -10,15 +10,25 @@ import requests
 
 from wizard.simulator import RunningSimulator
 
-PORTABLE_RESTORE = {"force": False, "restore_certificates": False, "no_reboot": False,
-                    "recreate_deployments_envs": True, "ignore_plugin_failure": False}
+PORTABLE_RESTORE = {
+    "force": False,
+    "restore_certificates": False,
+    "no_reboot": False,
+    "recreate_deployments_envs": True,
+    "ignore_plugin_failure": False,
+}
 
 
 class Api:
     """``requests`` bound to one simulator's /api/v3.1 with Basic auth and a Tenant header."""
 
-    def __init__(self, sim: RunningSimulator, user: str = "admin", password: str | None = None,
-                 tenant: str | None = "default_tenant") -> None:
+    def __init__(
+        self,
+        sim: RunningSimulator,
+        user: str = "admin",
+        password: str | None = None,
+        tenant: str | None = "default_tenant",
+    ) -> None:
         self.sim = sim
         self.base = f"{sim.url}/api/v3.1"
         self.session = requests.Session()

@@ -52,15 +52,21 @@ def test_auth_errors(make_simulator):
     base = f"{sim.url}/api/v3.1"
     r = requests.get(f"{base}/blueprints", headers={"Tenant": "default_tenant"})
     assert r.status_code == 401
-    assert r.json() == {"error_code": "unauthorized_error", "server_traceback": None,
-                        "message": "User unauthorized: No authentication info provided"}
+    assert r.json() == {
+        "error_code": "unauthorized_error",
+        "server_traceback": None,
+        "message": "User unauthorized: No authentication info provided",
+    }
     r = requests.get(f"{base}/blueprints", auth=("admin", "wrong"))
-    assert r.json()["message"] == ("User unauthorized: Authentication failed for <User username=`admin`>. "
-                                   "Wrong credentials or locked account")
+    assert r.json()["message"] == (
+        "User unauthorized: Authentication failed for <User username=`admin`>. "
+        "Wrong credentials or locked account"
+    )
     r = Api(sim, tenant="no_such_tenant").get("/blueprints")
     assert r.status_code == 403
-    assert r.json()["message"] == ("Authorization failed: Tried to authenticate with invalid tenant name: "
-                                   "no_such_tenant")
+    assert r.json()["message"] == (
+        "Authorization failed: Tried to authenticate with invalid tenant name: no_such_tenant"
+    )
     r = Api(sim, tenant=None).put("/snapshots/s1", json={})
     assert r.status_code == 403 and r.json()["message"] == "Authorization failed: tenant not provided"
     assert requests.get(f"{base}/snapshot-status").json() == {"status": "not-running"}
@@ -88,7 +94,10 @@ def test_users_premium_only_and_alice(make_simulator):
     all_admin = admin.get("/deployments?_all_tenants=true").json()["metadata"]["pagination"]["total"]
     all_alice = alice.get("/deployments?_all_tenants=true").json()["metadata"]["pagination"]["total"]
     assert all_alice < all_admin
-    assert Api(sim, user="alice", password="alice-password", tenant="tenant-1").get("/blueprints").status_code == 403
+    assert (
+        Api(sim, user="alice", password="alice-password", tenant="tenant-1").get("/blueprints").status_code
+        == 403
+    )
 
 
 def test_pagination_sort_filters(make_simulator):
@@ -120,7 +129,9 @@ def test_pagination_sort_filters(make_simulator):
 def test_installed_deployments_have_started_hosts(make_simulator):
     sim = make_simulator(profile="6.4.2", deployments=8, installed=3)
     api = Api(sim)
-    deps = api.get("/deployments?_all_tenants=true&_include=id,tenant_name,installation_status").json()["items"]
+    deps = api.get("/deployments?_all_tenants=true&_include=id,tenant_name,installation_status").json()[
+        "items"
+    ]
     assert sum(d["installation_status"] == "active" for d in deps) == 3
     for dep in deps:
         t_api = Api(sim, tenant=dep["tenant_name"])

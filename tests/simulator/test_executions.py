@@ -15,11 +15,17 @@ def _api_for(sim, dep):
 
 def test_install_new_agents_moves_agents(make_simulator):
     sim = make_simulator(profile="7.0.4", host="127.0.0.21", deployments=10, installed=10, seed=3)
-    dep = next(d for d in deployments_by(sim, types_era="7.0", has_compute=True, installation_status="active"))
+    dep = next(
+        d for d in deployments_by(sim, types_era="7.0", has_compute=True, installation_status="active")
+    )
     api = _api_for(sim, dep)
     before = api.get(f"/agents?deployment_id={dep['id']}").json()["items"]
-    r = _start(api, dep["id"], parameters={"stop_old_agent": True, "manager_ip": "127.0.0.22"},
-               allow_custom_parameters="false")
+    r = _start(
+        api,
+        dep["id"],
+        parameters={"stop_old_agent": True, "manager_ip": "127.0.0.22"},
+        allow_custom_parameters="false",
+    )
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["status"] == "pending" and body["error"] is None and body["status_display"] == "pending"
@@ -27,10 +33,14 @@ def test_install_new_agents_moves_agents(make_simulator):
     assert list(body["parameters"])[:2] == ["stop_old_agent", "manager_ip"]
     done = execution_done(sim, body["id"])
     assert done["status"] == "terminated" and done["error"] == ""
-    agents = [a for a in sim.state()["agents"] if a["deployment"] == dep["id"] and a["tenant"] == dep["tenant"]]
+    agents = [
+        a for a in sim.state()["agents"] if a["deployment"] == dep["id"] and a["tenant"] == dep["tenant"]
+    ]
     assert len(agents) == len(before)
     for agent in agents:
-        assert agent["manager_ip"] == "127.0.0.22" and agent["version"] == "7.0.4" and agent["old_agent_stopped"]
+        assert (
+            agent["manager_ip"] == "127.0.0.22" and agent["version"] == "7.0.4" and agent["old_agent_stopped"]
+        )
     events = api.get(f"/events?execution_id={body['id']}&_sort=reported_timestamp").json()
     assert "filtered" not in events["metadata"]
     assert list(events["metadata"]["pagination"]) == ["size", "offset", "total"]
@@ -46,10 +56,13 @@ def test_43_types_reject_new_parameters(make_simulator):
     api = _api_for(sim, dep)
     r = _start(api, dep["id"], parameters={"stop_old_agent": True})
     assert r.status_code == 400
-    assert r.json() == {"error_code": "illegal_execution_parameters_error", "server_traceback": None,
-                        "message": 'Workflow "install_new_agents" does not have the following parameters '
-                                   "declared: stop_old_agent. Remove these parameters or use the flag for "
-                                   "allowing custom parameters"}
+    assert r.json() == {
+        "error_code": "illegal_execution_parameters_error",
+        "server_traceback": None,
+        "message": 'Workflow "install_new_agents" does not have the following parameters '
+        "declared: stop_old_agent. Remove these parameters or use the flag for "
+        "allowing custom parameters",
+    }
     declared = api.get(f"/deployments/{dep['id']}").json()["workflows"]
     params = next(w for w in declared if w["name"] == "install_new_agents")["parameters"]
     assert "stop_old_agent" not in params and "manager_ip" not in params
@@ -61,8 +74,11 @@ def test_43_types_reject_new_parameters(make_simulator):
 def test_availability_needs_compute_and_started_hosts(make_simulator):
     sim = make_simulator(profile="7.0.4", deployments=14, installed=7)
     no_compute = [d for d in deployments_by(sim, has_compute=False) if d["types_era"] in ("6.4", "7.0")]
-    not_installed = [d for d in deployments_by(sim, installation_status="inactive", has_compute=True)
-                     if d["types_era"] in ("6.4", "7.0")]
+    not_installed = [
+        d
+        for d in deployments_by(sim, installation_status="inactive", has_compute=True)
+        if d["types_era"] in ("6.4", "7.0")
+    ]
     for dep in (no_compute + not_installed)[:2]:
         r = _start(_api_for(sim, dep), dep["id"])
         assert r.status_code == 400
@@ -79,12 +95,20 @@ def test_old_types_not_started_host_fails_at_run_time(make_simulator):
     host = next(n for n in nodes if n["id"] == n["host_id"])
     r = _start(api, dep["id"], parameters={"install_methods": ["remote", "init_script", "plugin", "none"]})
     if dep["types_era"] == "4.3":
-        r = _start(api, dep["id"], parameters={"install_methods": ["remote", "init_script", "plugin", "none"]},
-                   allow_custom_parameters=True)
+        r = _start(
+            api,
+            dep["id"],
+            parameters={"install_methods": ["remote", "init_script", "plugin", "none"]},
+            allow_custom_parameters=True,
+        )
     assert r.status_code == 201
     done = execution_done(sim, r.json()["id"])
     assert done["status"] == "failed"
-    assert done["error"].strip().endswith(f"RuntimeError: Node {host['id']} is not started (state: uninitialized)")
+    assert (
+        done["error"]
+        .strip()
+        .endswith(f"RuntimeError: Node {host['id']} is not started (state: uninitialized)")
+    )
 
 
 def test_seeded_failure_and_second_execution(make_simulator):
@@ -98,11 +122,13 @@ def test_seeded_failure_and_second_execution(make_simulator):
     assert second.status_code == 400
     assert second.json()["error_code"] == "existing_running_execution_error"
     assert second.json()["message"].startswith(
-        f"The following executions are currently running for this deployment: [<Execution id=`{first.json()['id']}`")
+        f"The following executions are currently running for this deployment: [<Execution id=`{first.json()['id']}`"
+    )
     snap = api.put("/snapshots/s1", json={})
     assert snap.status_code == 400
     assert snap.json()["message"] == (
-        "Cannot start execution because there are other executions running e.g.: " + first.json()["id"])
+        "Cannot start execution because there are other executions running e.g.: " + first.json()["id"]
+    )
     done = execution_done(sim, first.json()["id"])
     assert done["status"] == "failed" and done["error"].strip().endswith("NonRecoverableError: boom")
     agents = [a for a in sim.state()["agents"] if a["deployment"] == dep["id"]]

@@ -41,7 +41,9 @@ def test_drop_download_first_time_only(make_simulator):
 def test_http_error_burst_and_delay_via_http(make_simulator):
     sim = make_simulator(profile="7.0.4")
     api = Api(sim)
-    r = requests.post(f"{sim.url}/_sim/faults", json={"spec": "http_error:path=/status,status=503,nth=2,count=2"})
+    r = requests.post(
+        f"{sim.url}/_sim/faults", json={"spec": "http_error:path=/status,status=503,nth=2,count=2"}
+    )
     assert r.status_code == 200
     codes = [api.get("/status").status_code for _ in range(5)]
     assert codes == [200, 503, 503, 200, 200]
@@ -69,16 +71,26 @@ def test_fail_upload(make_simulator):
 def test_maintenance_mode(make_simulator):
     sim = make_simulator(profile="7.0.4")
     api = Api(sim)
-    assert api.get("/maintenance").json() == {"status": "deactivated", "activated_at": "",
-                                              "activation_requested_at": "", "remaining_executions": None,
-                                              "requested_by": ""}
+    assert api.get("/maintenance").json() == {
+        "status": "deactivated",
+        "activated_at": "",
+        "activation_requested_at": "",
+        "remaining_executions": None,
+        "requested_by": "",
+    }
     r = api.post("/maintenance/activate")
-    assert r.status_code == 200 and r.json()["status"] == "activated" and r.json()["remaining_executions"] == [[]]
+    assert (
+        r.status_code == 200
+        and r.json()["status"] == "activated"
+        and r.json()["remaining_executions"] == [[]]
+    )
     blocked = api.get("/blueprints")
     assert blocked.status_code == 503
-    assert blocked.json() == {"error_code": "maintenance_mode_active", "server_traceback": "NoneType: None\n",
-                              "message": "Your request was rejected since Cloudify manager is currently in "
-                                         "maintenance mode"}
+    assert blocked.json() == {
+        "error_code": "maintenance_mode_active",
+        "server_traceback": "NoneType: None\n",
+        "message": "Your request was rejected since Cloudify manager is currently in maintenance mode",
+    }
     assert api.get("/version").status_code == 200 and api.get("/status").status_code == 200
     make_snapshot(api, "during")
     assert api.get("/deployments", headers={"X-BYPASS-MAINTENANCE": "true"}).status_code == 200
@@ -94,8 +106,10 @@ def test_maintenance_activating_while_execution_runs(make_simulator):
     sim = make_simulator(profile="6.4.2", time_scale=0.3)
     api = Api(sim)
     dep = api.get("/deployments").json()["items"][0]["id"]
-    api.post("/executions", json={"deployment_id": dep, "workflow_id": "execute_operation",
-                                  "parameters": {"operation": "x"}})
+    api.post(
+        "/executions",
+        json={"deployment_id": dep, "workflow_id": "execute_operation", "parameters": {"operation": "x"}},
+    )
     r = api.post("/maintenance/activate").json()
     assert r["status"] == "activating" and r["remaining_executions"]
     deadline = time.monotonic() + 5
@@ -132,9 +146,29 @@ def test_cli_serves_until_terminated(tmp_path):
     pw.write_text("from-file\n")
     env = {**os.environ, "CFY_SIM_ADMIN_PASSWORD": "ignored"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "wizard", "simulate", "--port", "0", "--profile", "5.2.7", "--time-scale", "0.05",
-         "--admin-password-file", str(pw), "--deployments", "2", "--installed", "1"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        [
+            sys.executable,
+            "-m",
+            "wizard",
+            "simulate",
+            "--port",
+            "0",
+            "--profile",
+            "5.2.7",
+            "--time-scale",
+            "0.05",
+            "--admin-password-file",
+            str(pw),
+            "--deployments",
+            "2",
+            "--installed",
+            "1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()

@@ -25,16 +25,33 @@ def _restore(api: Api, snapshot_id: str = "snap1", **overrides: object) -> dict:
     r = api.post(f"/snapshots/{snapshot_id}/restore", json={**PORTABLE_RESTORE, **overrides})
     assert r.status_code == 200, r.text
     body = r.json()
-    assert set(body) == {"created_at", "id", "visibility", "status", "error", "tenant_name", "created_by",
-                         "resource_availability", "private_resource"}
+    assert set(body) == {
+        "created_at",
+        "id",
+        "visibility",
+        "status",
+        "error",
+        "tenant_name",
+        "created_by",
+        "resource_availability",
+        "private_resource",
+    }
     assert body["status"] == "pending" and body["error"] is None
     return body
 
 
 def test_legacy_restore_replaces_inventory_and_switches_password(make_simulator):
-    old = make_simulator(profile="5.2.7", host="127.0.0.11", admin_password="old-pw", deployments=5, installed=3)
-    new = make_simulator(profile="6.4.2", host="127.0.0.12", clean=True, admin_password="new-pw",
-                         restore_outage=0, post_restore_delay=10)
+    old = make_simulator(
+        profile="5.2.7", host="127.0.0.11", admin_password="old-pw", deployments=5, installed=3
+    )
+    new = make_simulator(
+        profile="6.4.2",
+        host="127.0.0.12",
+        clean=True,
+        admin_password="new-pw",
+        restore_outage=0,
+        post_restore_delay=10,
+    )
     old_api, new_api = Api(old), Api(new)
     _transfer(old_api, new_api)
     assert new.state()["counts"]["deployments"] == 0
@@ -64,8 +81,9 @@ def test_legacy_restore_replaces_inventory_and_switches_password(make_simulator)
 
 def test_password_switch_happens_after_execution_end(make_simulator):
     old = make_simulator(profile="6.4.2", admin_password="a1")
-    new = make_simulator(profile="6.4.2", clean=True, admin_password="b2", restore_outage=0,
-                         post_restore_delay=4)
+    new = make_simulator(
+        profile="6.4.2", clean=True, admin_password="b2", restore_outage=0, post_restore_delay=4
+    )
     _transfer(Api(old), Api(new))
     exe = _restore(Api(new))
     execution_done(new, exe["id"])
@@ -124,7 +142,8 @@ def test_newer_snapshot_is_refused(make_simulator):
     _transfer(Api(old), Api(new), legacy=True)
     exe = _restore(Api(new))
     assert _fail_message(new, exe["id"]).endswith(
-        "Cannot restore a newer manager's snapshot on this manager [7.0.4 > 6.4.2]")
+        "Cannot restore a newer manager's snapshot on this manager [7.0.4 > 6.4.2]"
+    )
     events = Api(new).get(f"/events?execution_id={exe['id']}&type=cloudify_event").json()["items"]
     assert events[-1]["event_type"] == "workflow_failed"
     assert new.state()["counts"]["deployments"] == 0
@@ -137,7 +156,8 @@ def test_non_admin_caller_is_refused(make_simulator):
     exe = _restore(Api(sim, user="alice", password="alice-password"), force=True)
     assert _fail_message(sim, exe["id"]).endswith(
         "The current user is not authorized to restore v4 snapshots. Only the bootstrap admin is allowed to "
-        "perform this action")
+        "perform this action"
+    )
 
 
 def test_non_clean_manager_needs_force(make_simulator):
@@ -171,7 +191,9 @@ def test_old_snapshot_version_is_refused(make_simulator):
 
 def test_community_legacy_snapshot_on_7x_is_a_silent_noop(make_simulator):
     old = make_simulator(profile="6.4.2", edition="community", admin_password="old")
-    new = make_simulator(profile="7.0.4", edition="community", clean=True, admin_password="new", restore_outage=0)
+    new = make_simulator(
+        profile="7.0.4", edition="community", clean=True, admin_password="new", restore_outage=0
+    )
     _transfer(Api(old), Api(new))
     exe = _restore(Api(new))
     done = execution_done(new, exe["id"])
@@ -204,11 +226,18 @@ def test_restore_request_errors(make_simulator):
     assert r.status_code == 500
     assert r.json()["error_code"] == "internal_server_error"
     assert r.json()["server_traceback"].strip().endswith("KeyError: 'force'")
-    r = api.post("/snapshots/snap1/restore", json={"force": False, "restore_certificates": False, "no_reboot": True})
+    r = api.post(
+        "/snapshots/snap1/restore", json={"force": False, "restore_certificates": False, "no_reboot": True}
+    )
     assert r.status_code == 400
-    assert r.json() == {"error_code": "bad_parameters_error", "server_traceback": None,
-                        "message": "`no_reboot` is only relevant when `restore_certificates` is activated"}
-    r = api.post("/snapshots/snap1/restore", data=json.dumps({"force": False}), headers={"Content-Type": "text/plain"})
+    assert r.json() == {
+        "error_code": "bad_parameters_error",
+        "server_traceback": None,
+        "message": "`no_reboot` is only relevant when `restore_certificates` is activated",
+    }
+    r = api.post(
+        "/snapshots/snap1/restore", data=json.dumps({"force": False}), headers={"Content-Type": "text/plain"}
+    )
     assert r.status_code == 415
     assert api.post("/snapshots/nope/restore", json=PORTABLE_RESTORE).status_code == 404
 
@@ -228,12 +257,15 @@ def test_running_execution_blocks_restore(make_simulator):
         zf.writestr("metadata.json", json.dumps({"snapshot_version": "6.4.2"}))
     api.put("/snapshots/s/archive", data=buf.getvalue())
     dep = api.get("/deployments?_include=id").json()["items"][0]["id"]
-    exe = api.post("/executions", json={"deployment_id": dep, "workflow_id": "execute_operation",
-                                        "parameters": {"operation": "x"}}).json()
+    exe = api.post(
+        "/executions",
+        json={"deployment_id": dep, "workflow_id": "execute_operation", "parameters": {"operation": "x"}},
+    ).json()
     r = api.post("/snapshots/s/restore", json=PORTABLE_RESTORE)
     assert r.status_code == 400
-    assert r.json()["message"] == ("Cannot start execution because there are other executions running e.g.: "
-                                   + exe["id"])
+    assert r.json()["message"] == (
+        "Cannot start execution because there are other executions running e.g.: " + exe["id"]
+    )
 
 
 def test_46_restore_without_snapshot_status(make_simulator):

@@ -15,8 +15,9 @@ def _zip(data: bytes) -> zipfile.ZipFile:
 
 
 def test_create_writes_a_real_legacy_archive(make_simulator):
-    sim = make_simulator(profile="6.4.2", admin_password="s3cret-pw", extra_networks=("external",),
-                         deployments=6, installed=6)
+    sim = make_simulator(
+        profile="6.4.2", admin_password="s3cret-pw", extra_networks=("external",), deployments=6, installed=6
+    )
     api = Api(sim)
     r = api.put("/snapshots/snapA", json={"include_credentials": "true", "queue": "false"})
     assert r.status_code == 201
@@ -26,7 +27,13 @@ def test_create_writes_a_real_legacy_archive(make_simulator):
     assert api.get("/snapshots/snapA").json()["status"] in ("creating", "created")
     execution_done(sim, body["id"])
     snap = api.get("/snapshots/snapA").json()
-    assert snap == {**snap, "status": "created", "error": "", "visibility": "private", "private_resource": True}
+    assert snap == {
+        **snap,
+        "status": "created",
+        "error": "",
+        "visibility": "private",
+        "private_resource": True,
+    }
     data = api.get("/snapshots/snapA/archive").content
     assert b"s3cret-pw" not in data
     zf = _zip(data)
@@ -61,12 +68,18 @@ def test_community_and_new_format_metadata(make_simulator):
 def test_invalid_ids_and_content_type(make_simulator):
     sim = make_simulator(profile="6.4.2")
     api = Api(sim)
-    assert api.put("/snapshots/1abc", json={}).json()["message"] == "The `snapshot_id` argument must begin with a letter"
+    assert (
+        api.put("/snapshots/1abc", json={}).json()["message"]
+        == "The `snapshot_id` argument must begin with a letter"
+    )
     assert api.put("/snapshots/a$b", json={}).status_code == 400
     r = api.put("/snapshots/ct", data="{}", headers={"Content-Type": "text/plain"})
     assert r.status_code == 415
-    assert r.json() == {"error_code": "unsupported_content_type_error", "server_traceback": None,
-                        "message": "Content type must be application/json"}
+    assert r.json() == {
+        "error_code": "unsupported_content_type_error",
+        "server_traceback": None,
+        "message": "Content type must be application/json",
+    }
 
 
 def test_download_range_head_and_padding(make_simulator):
@@ -129,4 +142,6 @@ def test_delete_returns_the_snapshot(make_simulator):
     r = api.delete("/snapshots/gone")
     assert r.status_code == 200 and r.json()["id"] == "gone" and r.json()["status"] == "created"
     assert api.get("/snapshots/gone").status_code == 404
-    assert api.delete("/snapshots/gone").json()["message"] == "Requested `Snapshot` with ID `gone` was not found"
+    assert (
+        api.delete("/snapshots/gone").json()["message"] == "Requested `Snapshot` with ID `gone` was not found"
+    )
