@@ -35,7 +35,7 @@ def test_official_client_end_to_end(make_simulator, tmp_path, profile):
         assert c.manager.get_managers()[0].private_ip == old.host
         assert c.snapshots.get_status()["status"] == "not-running"
     assert c.users.get_self().username == "admin"
-    assert [t.name for t in c.tenants.list()][0] == "default_tenant"
+    assert next(t.name for t in c.tenants.list()) == "default_tenant"
     assert len(c.blueprints.list(_all_tenants=True)) > 0
     deps = c.deployments.list(_all_tenants=True, _get_all_results=True)
     assert deps.metadata.pagination.total == 6

@@ -121,9 +121,8 @@ def test_seeded_failure_and_second_execution(make_simulator):
     second = _start(api, dep["id"])
     assert second.status_code == 400
     assert second.json()["error_code"] == "existing_running_execution_error"
-    assert second.json()["message"].startswith(
-        f"The following executions are currently running for this deployment: [<Execution id=`{first.json()['id']}`"
-    )
+    prefix = "The following executions are currently running for this deployment: [<Execution id="
+    assert second.json()["message"].startswith(f"{prefix}`{first.json()['id']}`")
     snap = api.put("/snapshots/s1", json={})
     assert snap.status_code == 400
     assert snap.json()["message"] == (
