@@ -1,16 +1,91 @@
-"""Sub-command `run` (placeholder until its issue lands)."""
+"""Sub-command `run`: the whole migration, unattended. Restores only with --yes.
+
+Exit 0 success, 1 error, 2 blocked by preflight (or restore not confirmed), 3 done but some
+deployments' agents failed, 130 interrupted (the journal stays consistent: run again to resume).
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from wizard.migration.cli_args import add_manager_arguments
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register this sub-command's options."""
+    add_manager_arguments(parser)
+    parser.add_argument("--yes", action="store_true",
+                        help="confirm the restore onto the new manager (it overwrites that manager)")
+    parser.add_argument("--dry-run", action="store_true", help="print the REST calls it would make; change nothing")
+    parser.add_argument("--stop-old-agents", action="store_true", default=None,
+                        help="stop old agents after the new ones start (disable auto-healing first!)")
+    parser.add_argument("--agent-concurrency", type=int, metavar="N", help="install_new_agents at once (default 10)")
+    parser.add_argument("--agent-timeout", type=int, metavar="SECONDS", help="install_agent_timeout (default 300)")
+    parser.add_argument("--agent-tenants", metavar="T1,T2", help="only move agents of these tenants")
+    parser.add_argument("--agent-manager-ip", metavar="IP", help="manager_ip for install_new_agents")
+    parser.add_argument("--maintenance-mode", action="store_true", default=None,
+                        help="activate maintenance mode on the new manager around the restore")
+    parser.add_argument("--restore-certificates", action="store_true", default=None,
+                        help="restore the old certificates (only when the new manager has the same IP)")
+    parser.add_argument("--retry-failed-agents", action="store_true",
+                        help="start install_new_agents again for deployments whose agents failed")
+    parser.add_argument("--poll-interval", type=float, metavar="SECONDS", help=argparse.SUPPRESS)
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--fresh", action="store_true", help="start a new migration instead of resuming")
+    which.add_argument("--migration-id", metavar="ID", help="resume this migration")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the sub-command; returns the exit code."""
-    print("cfy-migrate: 'run' is not built yet", file=sys.stderr)
-    return 1
+    """Run the migration; returns the exit code."""
+    import signal
+    import threading
+
+    from wizard.migration.config import load_config
+    from wizard.migration.console import HumanPrinter, JsonPrinter
+    from wizard.migration.decider import HeadlessDecider
+    from wizard.migration.errors import MigrationError
+    from wizard.migration.runner import Migration
+
+    try:
+        config = load_config(args, need_passwords=not args.dry_run)
+    except MigrationError as exc:
+        print(f"cfy-migrate run: {exc.full_text()}", file=sys.stderr)
+        return 1
+    if config.old.endpoint.insecure or config.new.endpoint.insecure:
+        print("WARNING: --insecure: TLS certificates are NOT verified; anyone on the path can read the "
+              "passwords. Use --old-ca-cert/--new-ca-cert instead.", file=sys.stderr)
+    printer = JsonPrinter() if args.json else HumanPrinter()
+    cancel = threading.Event()
+    decider = HeadlessDecider(args.yes, args.retry_failed_agents)
+    try:
+        migration = Migration(config, on_event=printer, decider=decider, cancel=cancel)
+    except MigrationError as exc:
+        print(f"cfy-migrate run: {exc.full_text()}", file=sys.stderr)
+        return 1
+    if args.dry_run:
+        for line in migration.dry_run():
+            print(line)
+        migration.close()
+        return 0
+    if not args.yes and not args.json:
+        print("Note: without --yes the migration stops before the restore (nothing is restored).",
+              file=sys.stderr)
+    if migration.resumed and not args.json:
+        print(f"Resuming migration {migration.migration_id} (use --fresh to start a new one).", file=sys.stderr)
+
+    def on_sigint(_sig: int, _frame: object) -> None:
+        if cancel.is_set():
+            raise KeyboardInterrupt
+        print("\nStopping safely at the next checkpoint (Ctrl-C again to abort now)…", file=sys.stderr)
+        cancel.set()
+
+    previous = signal.signal(signal.SIGINT, on_sigint) if threading.current_thread() is threading.main_thread() \
+        else None
+    try:
+        result = migration.run()
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+        migration.close()
+    return result.exit_code

@@ -1,0 +1,234 @@
+"""install_new_agents for every installed deployment on the NEW manager.
+
+Bounded concurrency; per-deployment intent journaled before each POST (a resume lists that
+deployment's install_new_agents executions before posting again); tracking by LISTING
+install_new_agents executions page by page across all tenants — the requests per polling cycle
+are bounded by pages, not by deployments; skipped deployments listed with the reason; failed
+ones retried only when the decider says so.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from wizard.cloudify.errors import (
+    BadParametersError,
+    CloudifyError,
+    ExistingRunningExecutionError,
+    TransportError,
+    UnavailableWorkflowError,
+)
+from wizard.migration.checks import pair_checks
+from wizard.migration.checks.probe import health_finding, probe_manager
+from wizard.migration.context import Context
+from wizard.migration.decider import FailedAgent
+from wizard.migration.errors import MigrationError
+from wizard.migration.events import AgentUpdate
+from wizard.migration.failpoints import failpoint
+from wizard.migration.flow_restore import _old_probe_from_journal
+from wizard.migration.flow_snapshot import recheck
+from wizard.migration.inventory import split_installed
+from wizard.migration.journal import utc_now
+from wizard.migration.steps import Outcome, StepId, StepOutcome
+
+WORKFLOW = "install_new_agents"
+STEP = StepId.INSTALL_AGENTS
+
+
+def key_of(tenant: str, deployment: str) -> str:
+    """Journal key of one deployment."""
+    return f"{tenant}/{deployment}"
+
+
+def agent_parameters(ctx: Context) -> dict[str, Any]:
+    """Parameters like `cfy agents install`: the timeout always, stop_old_agent only if chosen,
+    manager_ip only if given."""
+    params: dict[str, Any] = {"install_agent_timeout": ctx.config.agents.timeout}
+    if ctx.config.agents.stop_old_agents:
+        params["stop_old_agent"] = True
+    if ctx.config.agents.manager_ip:
+        params["manager_ip"] = ctx.config.agents.manager_ip
+    return params
+
+
+def _precheck(ctx: Context) -> None:
+    """Right before moving agents: the new manager answers, and the old one does when IPs differ."""
+    new_probe, findings = probe_manager("new", ctx.new, ctx.config.new.url, ctx.config.new.credentials.tenant)
+    if new_probe.usable:
+        findings.append(health_finding(new_probe))
+    old_probe, old_findings = probe_manager("old", ctx.old, ctx.config.old.url, ctx.config.old.credentials.tenant)
+    journaled_old = _old_probe_from_journal(ctx)
+    if not old_probe.nodes:
+        old_probe.nodes = journaled_old.nodes
+    installed = int(ctx.journal.section("inventory").get("old", {}).get("totals", {}).get("installed", 1))
+    if not new_probe.nodes:
+        new_probe.nodes = []
+    findings.extend(f for f in pair_checks(ctx.config, old_probe, new_probe, installed=installed)
+                    if f.id == "pair.ip-rule")
+    recheck(ctx, STEP, findings, "before:install_agents")
+
+
+def _emit(ctx: Context, rec: dict[str, Any]) -> None:
+    ctx.emit(AgentUpdate(rec["tenant"], rec["deployment"], rec["status"], rec.get("execution_id"),
+                         rec.get("reason", "")))
+
+
+def _adopt_or_none(ctx: Context, rec: dict[str, Any], baseline: set[str]) -> bool:
+    """For a journaled intent without an execution id: find the execution the POST may have made."""
+    try:
+        for ex in ctx.new.executions(all_tenants=False, tenant=rec["tenant"], workflow_id=WORKFLOW,
+                                     deployment_id=rec["deployment"]):
+            if ex.id not in baseline:
+                rec.update(execution_id=ex.id, status="running")
+                ctx.log(STEP, "info", f"{rec['deployment']}: adopting execution {ex.id} from the interrupted run.")
+                return True
+    except CloudifyError:
+        pass
+    return False
+
+
+def install_agents(ctx: Context) -> StepOutcome:
+    """Run install_new_agents for every installed deployment (see the module docstring)."""
+    a = ctx.journal.section("agents")
+    deployments: dict[str, dict[str, Any]] = a.setdefault("deployments", {})
+    if "planned_at" not in a:
+        split = split_installed(ctx.new, ctx.config.agents.tenants)
+        for dep in split.installed:
+            deployments.setdefault(key_of(dep.tenant_name, dep.id), {
+                "tenant": dep.tenant_name, "deployment": dep.id, "status": "pending", "attempts": 0})
+        a["skipped"] = [{"tenant": s.tenant, "deployment": s.deployment, "reason": s.reason}
+                        for s in split.skipped]
+        a["parameters"] = agent_parameters(ctx)
+        a["planned_at"] = utc_now()
+        ctx.journal.save()
+    for skip in a.get("skipped", []):
+        ctx.emit(AgentUpdate(skip["tenant"], skip["deployment"], "skipped", None, skip["reason"]))
+    if not deployments:
+        return StepOutcome(STEP, Outcome.DONE, f"no installed deployments; {len(a.get('skipped', []))} skipped")
+    _precheck(ctx)
+    if "baseline_ids" not in a:
+        a["baseline_ids"] = [ex.id for ex in ctx.new.executions(all_tenants=True, workflow_id=WORKFLOW,
+                                                               include_system_workflows=False)]
+        ctx.journal.save()
+    baseline = set(a["baseline_ids"])
+    retry_rounds = 0
+    while True:
+        _run_round(ctx, deployments, baseline)
+        failed = [r for r in deployments.values() if r["status"] == "failed"]
+        if not failed:
+            break
+        items = [FailedAgent(r["tenant"], r["deployment"], r.get("execution_id"), r.get("reason", ""))
+                 for r in failed]
+        if retry_rounds >= 3 or not ctx.decider.retry_failed_agents(items):
+            break
+        retry_rounds += 1
+        ctx.journal.record_decision("retry-failed-agents", f"{len(failed)} deployments")
+        for r in failed:
+            r.setdefault("previous_execution_ids", []).append(r.get("execution_id"))
+            r.update(status="pending", execution_id=None, reason="")
+            r.pop("intent_at", None)
+            _emit(ctx, r)
+        ctx.journal.save()
+    done = sum(1 for r in deployments.values() if r["status"] == "succeeded")
+    failed_n = sum(1 for r in deployments.values() if r["status"] == "failed")
+    skipped_n = len(a.get("skipped", []))
+    detail = f"{done} succeeded, {failed_n} failed, {skipped_n} skipped"
+    if failed_n:
+        return StepOutcome(STEP, Outcome.FAILED, detail,
+                           "Read the failed executions' events on the new manager, fix the hosts, then run "
+                           "again with --retry-failed-agents.")
+    return StepOutcome(STEP, Outcome.DONE, detail)
+
+
+def _run_round(ctx: Context, deployments: dict[str, dict[str, Any]], baseline: set[str]) -> None:
+    """Start and track until every deployment has succeeded or failed."""
+    params = ctx.journal.section("agents").get("parameters") or agent_parameters(ctx)
+    limit = ctx.config.agents.concurrency
+    deadline = time.monotonic() + ctx.config.agents.overall_timeout
+    # resume: intents without an execution id
+    for rec in deployments.values():
+        if rec["status"] == "starting" and not rec.get("execution_id") and not _adopt_or_none(ctx, rec, baseline):
+            rec["status"] = "pending"
+        if rec["status"] in ("running", "succeeded", "failed"):
+            _emit(ctx, rec)
+    ctx.journal.save()
+    while True:
+        ctx.check_cancel()
+        running = [r for r in deployments.values() if r["status"] in ("running", "starting")]
+        pending = [r for r in deployments.values() if r["status"] == "pending"]
+        if not running and not pending:
+            return
+        for rec in pending[: max(0, limit - len(running))]:
+            _start_one(ctx, rec, params)
+        _poll(ctx, deployments)
+        total = len(deployments)
+        finished = sum(1 for r in deployments.values() if r["status"] in ("succeeded", "failed"))
+        ctx.progress(STEP, finished, total, "deployments", f"{finished} of {total} deployments done")
+        if time.monotonic() > deadline:
+            raise MigrationError("install_new_agents executions are still running after the overall timeout.",
+                                 "Check them on the new manager; run again to keep tracking them.")
+        if any(r["status"] in ("running", "starting", "pending") for r in deployments.values()):
+            ctx.sleep()
+
+
+def _start_one(ctx: Context, rec: dict[str, Any], params: dict[str, Any]) -> None:
+    rec.update(status="starting", intent_at=utc_now(), attempts=int(rec.get("attempts", 0)) + 1)
+    ctx.journal.save()
+    failpoint("agents.before-post")
+    try:
+        ex = ctx.new.start_execution(rec["deployment"], WORKFLOW, parameters=params,
+                                     allow_custom_parameters=True, tenant=rec["tenant"])
+    except ExistingRunningExecutionError as exc:
+        rec.update(status="pending", reason=f"waiting: {exc.message}")
+        ctx.journal.save()
+        return
+    except (BadParametersError, UnavailableWorkflowError) as exc:
+        rec.update(status="failed", reason=exc.message)
+        ctx.journal.save()
+        _emit(ctx, rec)
+        return
+    except TransportError as exc:
+        # the answer was lost: the next cycle's listing (or a resume) finds the execution
+        ctx.log(STEP, "warning", f"{rec['deployment']}: no answer to the start request ({exc}); checking.")
+        return
+    failpoint("agents.after-post")
+    rec.update(status="running", execution_id=ex.id, reason="")
+    ctx.journal.save()
+    _emit(ctx, rec)
+
+
+def _poll(ctx: Context, deployments: dict[str, dict[str, Any]]) -> None:
+    """One listing of install_new_agents executions (all tenants, page by page) updates all."""
+    by_id = {r["execution_id"]: r for r in deployments.values() if r.get("execution_id")}
+    starting = {(r["tenant"], r["deployment"]): r for r in deployments.values()
+                if r["status"] == "starting" and not r.get("execution_id")}
+    baseline = set(ctx.journal.section("agents").get("baseline_ids", []))
+    changed = False
+    try:
+        for ex in ctx.new.executions(all_tenants=True, workflow_id=WORKFLOW, include_system_workflows=False):
+            rec = by_id.get(ex.id)
+            if rec is None:
+                pending_rec = starting.get((ex.tenant_name, ex.deployment_id))
+                if pending_rec is None or ex.id in baseline:
+                    continue
+                rec = pending_rec
+                rec.update(execution_id=ex.id, status="running")
+                changed = True
+                _emit(ctx, rec)
+            if rec["status"] != "running" or not ex.finished:
+                continue
+            if ex.succeeded:
+                rec.update(status="succeeded", reason="", finished_at=utc_now())
+            else:
+                rec.update(status="failed", reason=ex.error_summary or ex.status, finished_at=utc_now())
+            changed = True
+            _emit(ctx, rec)
+    except CloudifyError as exc:
+        ctx.log(STEP, "warning", f"Could not list install_new_agents executions ({exc}); retrying.")
+    for rec in starting.values():
+        if rec["status"] == "starting" and not rec.get("execution_id"):
+            rec["status"] = "pending"  # nothing was created: start it again
+            changed = True
+    if changed:
+        ctx.journal.save()

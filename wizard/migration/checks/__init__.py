@@ -1,0 +1,100 @@
+"""Preflight checks, read-only: each returns Findings with stable ids.
+
+`old_checks`, `new_checks`, `pair_checks` and `local_checks` are the building blocks; the runner
+runs all of them at the start (so that a dirty or older new manager blocks BEFORE the old one is
+touched) and re-runs the relevant ones right before each destructive step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from wizard.cloudify.client import ManagerClient
+from wizard.migration.checks import rules
+from wizard.migration.checks.local import check_disk, check_state_dir, check_terminal
+from wizard.migration.checks.probe import ManagerProbe, health_finding, probe_manager, skipped
+from wizard.migration.config import ManagerConfig, MigrationConfig
+from wizard.migration.findings import Finding
+from wizard.migration.inventory import Inventory
+
+OLD_IDS = ["old.admin", "old.version", "old.health", "old.active-executions", "old.inventory"]
+NEW_IDS = ["new.bootstrap-admin", "new.version-order", "new.health", "new.clean", "new.plugins-secrets",
+           "new.networks"]
+
+
+@dataclass
+class OldResult:
+    """The old manager's probe, findings and (when counted) inventory."""
+
+    probe: ManagerProbe
+    findings: list[Finding] = field(default_factory=list)
+    inventory: Inventory | None = None
+
+
+@dataclass
+class NewResult:
+    """The new manager's probe and findings."""
+
+    probe: ManagerProbe
+    findings: list[Finding] = field(default_factory=list)
+
+
+def old_checks(client: ManagerClient, manager: ManagerConfig, config: MigrationConfig, *,
+               with_inventory: bool = True, ignore_snapshot_id: str | None = None) -> OldResult:
+    """old.reachable, old.auth, old.admin, old.version, old.health, old.active-executions,
+    old.inventory."""
+    probe, findings = probe_manager("old", client, manager.url, manager.credentials.tenant)
+    result = OldResult(probe, findings)
+    if not probe.usable:
+        ids = OLD_IDS if with_inventory else OLD_IDS[:-1]
+        findings.extend(skipped(ids, "The old manager is not reachable or refused the login."))
+        return result
+    findings.append(rules.old_admin(probe))
+    findings.append(rules.old_version(probe))
+    findings.append(health_finding(probe))
+    findings.append(rules.old_active_executions(client, queue=config.snapshot.queue,
+                                                ignore_snapshot_id=ignore_snapshot_id))
+    if with_inventory:
+        finding, result.inventory = rules.old_inventory(client)
+        findings.append(finding)
+    return result
+
+
+def new_checks(client: ManagerClient, manager: ManagerConfig, old: ManagerProbe, *,
+               archive_networks: Iterable[str] | None = None, snapshot_version: str | None = None,
+               check_clean: bool = True) -> NewResult:
+    """new.reachable, new.auth, new.bootstrap-admin, new.version-order, new.health, new.clean,
+    new.plugins-secrets, new.networks."""
+    probe, findings = probe_manager("new", client, manager.url, manager.credentials.tenant)
+    result = NewResult(probe, findings)
+    if not probe.usable:
+        findings.extend(skipped(NEW_IDS, "The new manager is not reachable or refused the login."))
+        return result
+    findings.append(rules.new_bootstrap_admin(probe))
+    findings.append(rules.new_version_order(old, probe, snapshot_version))
+    findings.append(health_finding(probe))
+    if check_clean:
+        findings.append(rules.new_clean(client))
+        findings.append(rules.new_plugins_secrets(client, probe.tenants))
+    findings.append(rules.new_networks(old, probe, archive_networks))
+    return result
+
+
+def pair_checks(config: MigrationConfig, old: ManagerProbe, new: ManagerProbe, *,
+                installed: int | None) -> list[Finding]:
+    """pair.same-manager and pair.ip-rule."""
+    findings = [rules.same_manager(old, new)]
+    if not old.usable and not new.usable:
+        return findings
+    findings.append(rules.ip_rule(old, new, installed=installed, old_reachable=old.reachable,
+                                  restore_certificates=config.restore.restore_certificates))
+    return findings
+
+
+def local_checks(config: MigrationConfig, snapshot_size: int | None = None) -> list[Finding]:
+    """local.disk, local.state-dir, local.terminal."""
+    return [check_state_dir(config.state_dir), check_disk(config.state_dir, snapshot_size), check_terminal()]
+
+
+__all__ = ["NewResult", "OldResult", "local_checks", "new_checks", "old_checks", "pair_checks"]
