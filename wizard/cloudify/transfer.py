@@ -164,6 +164,9 @@ def download(
             except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
                 if isinstance(exc, OSError) and not _is_network_oserror(exc):
                     raise
+                # every byte written so far was hashed too: continue from the end of the file
+                handle.flush()
+                done = handle.seek(0, os.SEEK_END)
                 error = transport_error(exc, url, base_url=base_url)
                 if not isinstance(error, ConnectionDroppedError | RequestTimeoutError) or resumes_left <= 0:
                     raise error from exc
