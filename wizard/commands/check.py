@@ -30,11 +30,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"cfy-migrate check: {exc.full_text()}", file=sys.stderr)
         return 1
     if config.old.endpoint.insecure or config.new.endpoint.insecure:
-        print("WARNING: --insecure: TLS certificates are NOT verified; anyone on the path can read the "
-              "passwords. Use --old-ca-cert/--new-ca-cert instead.", file=sys.stderr)
+        print(
+            "WARNING: --insecure: TLS certificates are NOT verified; anyone on the path can read the "
+            "passwords. Use --old-ca-cert/--new-ca-cert instead.",
+            file=sys.stderr,
+        )
     try:
-        migration = Migration(config, on_event=lambda _e: None, decider=HeadlessDecider(False, False),
-                              cancel=None)
+        migration = Migration(
+            config, on_event=lambda _e: None, decider=HeadlessDecider(False, False), cancel=None
+        )
         findings = migration.preflight()
     except MigrationError as exc:
         print(f"cfy-migrate check: {exc.full_text()}", file=sys.stderr)
@@ -42,18 +46,26 @@ def run(args: argparse.Namespace) -> int:
     blocking = blockers(findings, config.waivers)
     code = 2 if blocking else 0
     if args.json:
-        print(json.dumps({
-            "findings": [f.to_json() for f in findings],
-            "summary": summarize(findings).to_json(),
-            "waivers": [w.to_json() for w in config.waivers],
-            "blockers": [f.id for f in blocking],
-            "exit_code": code,
-        }, indent=2, sort_keys=True))
+        print(
+            json.dumps(
+                {
+                    "findings": [f.to_json() for f in findings],
+                    "summary": summarize(findings).to_json(),
+                    "waivers": [w.to_json() for w in config.waivers],
+                    "blockers": [f.id for f in blocking],
+                    "exit_code": code,
+                },
+                indent=2,
+                sort_keys=True,
+            )
+        )
     else:
         print(findings_table(findings, config.waivers))
         if blocking:
-            print(f"\nBLOCKED by {', '.join(f.id for f in blocking)}: fix them one at a time and run this "
-                  "check again, or waive one with --waive ID if you accept the risk.")
+            print(
+                f"\nBLOCKED by {', '.join(f.id for f in blocking)}: fix them one at a time and run this "
+                "check again, or waive one with --waive ID if you accept the risk."
+            )
         else:
             print("\nNo blockers: `cfy-migrate run ... --yes` may proceed.")
     migration.close()

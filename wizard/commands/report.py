@@ -25,7 +25,9 @@ def run(args: argparse.Namespace) -> int:
     from wizard.migration.journal import Journal, journal_path, list_migrations
     from wizard.migration.report import build_report, render_markdown, write_report
 
-    state_dir = Path(args.state_dir or os.environ.get("CFY_MIGRATE_STATE_DIR") or default_state_dir()).expanduser()
+    state_dir = Path(
+        args.state_dir or os.environ.get("CFY_MIGRATE_STATE_DIR") or default_state_dir()
+    ).expanduser()
     migrations = list_migrations(state_dir)
     if args.list:
         for m in migrations:
@@ -37,8 +39,11 @@ def run(args: argparse.Namespace) -> int:
     elif migrations:
         path = migrations[0].path
     else:
-        print(f"cfy-migrate report: no migration found under {state_dir}. Pass --state-dir or run a migration "
-              "first.", file=sys.stderr)
+        print(
+            f"cfy-migrate report: no migration found under {state_dir}. Pass --state-dir or run a migration "
+            "first.",
+            file=sys.stderr,
+        )
         return 1
     try:
         journal = Journal.load(path)

@@ -15,21 +15,45 @@ from wizard.migration.cli_args import add_manager_arguments
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register this sub-command's options."""
     add_manager_arguments(parser)
-    parser.add_argument("--yes", action="store_true",
-                        help="confirm the restore onto the new manager (it overwrites that manager)")
-    parser.add_argument("--dry-run", action="store_true", help="print the REST calls it would make; change nothing")
-    parser.add_argument("--stop-old-agents", action="store_true", default=None,
-                        help="stop old agents after the new ones start (disable auto-healing first!)")
-    parser.add_argument("--agent-concurrency", type=int, metavar="N", help="install_new_agents at once (default 10)")
-    parser.add_argument("--agent-timeout", type=int, metavar="SECONDS", help="install_agent_timeout (default 300)")
+    parser.add_argument(
+        "--yes",
+        action="store_true",
+        help="confirm the restore onto the new manager (it overwrites that manager)",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print the REST calls it would make; change nothing"
+    )
+    parser.add_argument(
+        "--stop-old-agents",
+        action="store_true",
+        default=None,
+        help="stop old agents after the new ones start (disable auto-healing first!)",
+    )
+    parser.add_argument(
+        "--agent-concurrency", type=int, metavar="N", help="install_new_agents at once (default 10)"
+    )
+    parser.add_argument(
+        "--agent-timeout", type=int, metavar="SECONDS", help="install_agent_timeout (default 300)"
+    )
     parser.add_argument("--agent-tenants", metavar="T1,T2", help="only move agents of these tenants")
     parser.add_argument("--agent-manager-ip", metavar="IP", help="manager_ip for install_new_agents")
-    parser.add_argument("--maintenance-mode", action="store_true", default=None,
-                        help="activate maintenance mode on the new manager around the restore")
-    parser.add_argument("--restore-certificates", action="store_true", default=None,
-                        help="restore the old certificates (only when the new manager has the same IP)")
-    parser.add_argument("--retry-failed-agents", action="store_true",
-                        help="start install_new_agents again for deployments whose agents failed")
+    parser.add_argument(
+        "--maintenance-mode",
+        action="store_true",
+        default=None,
+        help="activate maintenance mode on the new manager around the restore",
+    )
+    parser.add_argument(
+        "--restore-certificates",
+        action="store_true",
+        default=None,
+        help="restore the old certificates (only when the new manager has the same IP)",
+    )
+    parser.add_argument(
+        "--retry-failed-agents",
+        action="store_true",
+        help="start install_new_agents again for deployments whose agents failed",
+    )
     parser.add_argument("--poll-interval", type=float, metavar="SECONDS", help=argparse.SUPPRESS)
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--fresh", action="store_true", help="start a new migration instead of resuming")
@@ -53,8 +77,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"cfy-migrate run: {exc.full_text()}", file=sys.stderr)
         return 1
     if config.old.endpoint.insecure or config.new.endpoint.insecure:
-        print("WARNING: --insecure: TLS certificates are NOT verified; anyone on the path can read the "
-              "passwords. Use --old-ca-cert/--new-ca-cert instead.", file=sys.stderr)
+        print(
+            "WARNING: --insecure: TLS certificates are NOT verified; anyone on the path can read the "
+            "passwords. Use --old-ca-cert/--new-ca-cert instead.",
+            file=sys.stderr,
+        )
     printer = JsonPrinter() if args.json else HumanPrinter()
     cancel = threading.Event()
     decider = HeadlessDecider(args.yes, args.retry_failed_agents)
@@ -69,10 +96,14 @@ def run(args: argparse.Namespace) -> int:
         migration.close()
         return 0
     if not args.yes and not args.json:
-        print("Note: without --yes the migration stops before the restore (nothing is restored).",
-              file=sys.stderr)
+        print(
+            "Note: without --yes the migration stops before the restore (nothing is restored).",
+            file=sys.stderr,
+        )
     if migration.resumed and not args.json:
-        print(f"Resuming migration {migration.migration_id} (use --fresh to start a new one).", file=sys.stderr)
+        print(
+            f"Resuming migration {migration.migration_id} (use --fresh to start a new one).", file=sys.stderr
+        )
 
     def on_sigint(_sig: int, _frame: object) -> None:
         if cancel.is_set():
@@ -80,8 +111,11 @@ def run(args: argparse.Namespace) -> int:
         print("\nStopping safely at the next checkpoint (Ctrl-C again to abort now)…", file=sys.stderr)
         cancel.set()
 
-    previous = signal.signal(signal.SIGINT, on_sigint) if threading.current_thread() is threading.main_thread() \
+    previous = (
+        signal.signal(signal.SIGINT, on_sigint)
+        if threading.current_thread() is threading.main_thread()
         else None
+    )
     try:
         result = migration.run()
     finally:

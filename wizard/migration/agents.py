@@ -57,31 +57,40 @@ def _precheck(ctx: Context) -> None:
     new_probe, findings = probe_manager("new", ctx.new, ctx.config.new.url, ctx.config.new.credentials.tenant)
     if new_probe.usable:
         findings.append(health_finding(new_probe))
-    old_probe, old_findings = probe_manager("old", ctx.old, ctx.config.old.url, ctx.config.old.credentials.tenant)
+    old_probe, _ = probe_manager("old", ctx.old, ctx.config.old.url, ctx.config.old.credentials.tenant)
     journaled_old = _old_probe_from_journal(ctx)
     if not old_probe.nodes:
         old_probe.nodes = journaled_old.nodes
     installed = int(ctx.journal.section("inventory").get("old", {}).get("totals", {}).get("installed", 1))
     if not new_probe.nodes:
         new_probe.nodes = []
-    findings.extend(f for f in pair_checks(ctx.config, old_probe, new_probe, installed=installed)
-                    if f.id == "pair.ip-rule")
+    findings.extend(
+        f
+        for f in pair_checks(ctx.config, old_probe, new_probe, installed=installed)
+        if f.id == "pair.ip-rule"
+    )
     recheck(ctx, STEP, findings, "before:install_agents")
 
 
 def _emit(ctx: Context, rec: dict[str, Any]) -> None:
-    ctx.emit(AgentUpdate(rec["tenant"], rec["deployment"], rec["status"], rec.get("execution_id"),
-                         rec.get("reason", "")))
+    ctx.emit(
+        AgentUpdate(
+            rec["tenant"], rec["deployment"], rec["status"], rec.get("execution_id"), rec.get("reason", "")
+        )
+    )
 
 
 def _adopt_or_none(ctx: Context, rec: dict[str, Any], baseline: set[str]) -> bool:
     """For a journaled intent without an execution id: find the execution the POST may have made."""
     try:
-        for ex in ctx.new.executions(all_tenants=False, tenant=rec["tenant"], workflow_id=WORKFLOW,
-                                     deployment_id=rec["deployment"]):
+        for ex in ctx.new.executions(
+            all_tenants=False, tenant=rec["tenant"], workflow_id=WORKFLOW, deployment_id=rec["deployment"]
+        ):
             if ex.id not in baseline:
                 rec.update(execution_id=ex.id, status="running")
-                ctx.log(STEP, "info", f"{rec['deployment']}: adopting execution {ex.id} from the interrupted run.")
+                ctx.log(
+                    STEP, "info", f"{rec['deployment']}: adopting execution {ex.id} from the interrupted run."
+                )
                 return True
     except CloudifyError:
         pass
@@ -95,21 +104,30 @@ def install_agents(ctx: Context) -> StepOutcome:
     if "planned_at" not in a:
         split = split_installed(ctx.new, ctx.config.agents.tenants)
         for dep in split.installed:
-            deployments.setdefault(key_of(dep.tenant_name, dep.id), {
-                "tenant": dep.tenant_name, "deployment": dep.id, "status": "pending", "attempts": 0})
-        a["skipped"] = [{"tenant": s.tenant, "deployment": s.deployment, "reason": s.reason}
-                        for s in split.skipped]
+            deployments.setdefault(
+                key_of(dep.tenant_name, dep.id),
+                {"tenant": dep.tenant_name, "deployment": dep.id, "status": "pending", "attempts": 0},
+            )
+        a["skipped"] = [
+            {"tenant": s.tenant, "deployment": s.deployment, "reason": s.reason} for s in split.skipped
+        ]
         a["parameters"] = agent_parameters(ctx)
         a["planned_at"] = utc_now()
         ctx.journal.save()
     for skip in a.get("skipped", []):
         ctx.emit(AgentUpdate(skip["tenant"], skip["deployment"], "skipped", None, skip["reason"]))
     if not deployments:
-        return StepOutcome(STEP, Outcome.DONE, f"no installed deployments; {len(a.get('skipped', []))} skipped")
+        return StepOutcome(
+            STEP, Outcome.DONE, f"no installed deployments; {len(a.get('skipped', []))} skipped"
+        )
     _precheck(ctx)
     if "baseline_ids" not in a:
-        a["baseline_ids"] = [ex.id for ex in ctx.new.executions(all_tenants=True, workflow_id=WORKFLOW,
-                                                               include_system_workflows=False)]
+        a["baseline_ids"] = [
+            ex.id
+            for ex in ctx.new.executions(
+                all_tenants=True, workflow_id=WORKFLOW, include_system_workflows=False
+            )
+        ]
         ctx.journal.save()
     baseline = set(a["baseline_ids"])
     retry_rounds = 0
@@ -118,8 +136,10 @@ def install_agents(ctx: Context) -> StepOutcome:
         failed = [r for r in deployments.values() if r["status"] == "failed"]
         if not failed:
             break
-        items = [FailedAgent(r["tenant"], r["deployment"], r.get("execution_id"), r.get("reason", ""))
-                 for r in failed]
+        items = [
+            FailedAgent(r["tenant"], r["deployment"], r.get("execution_id"), r.get("reason", ""))
+            for r in failed
+        ]
         if retry_rounds >= 3 or not ctx.decider.retry_failed_agents(items):
             break
         retry_rounds += 1
@@ -135,9 +155,13 @@ def install_agents(ctx: Context) -> StepOutcome:
     skipped_n = len(a.get("skipped", []))
     detail = f"{done} succeeded, {failed_n} failed, {skipped_n} skipped"
     if failed_n:
-        return StepOutcome(STEP, Outcome.FAILED, detail,
-                           "Read the failed executions' events on the new manager, fix the hosts, then run "
-                           "again with --retry-failed-agents.")
+        return StepOutcome(
+            STEP,
+            Outcome.FAILED,
+            detail,
+            "Read the failed executions' events on the new manager, fix the hosts, then run "
+            "again with --retry-failed-agents.",
+        )
     return StepOutcome(STEP, Outcome.DONE, detail)
 
 
@@ -148,7 +172,11 @@ def _run_round(ctx: Context, deployments: dict[str, dict[str, Any]], baseline: s
     deadline = time.monotonic() + ctx.config.agents.overall_timeout
     # resume: intents without an execution id
     for rec in deployments.values():
-        if rec["status"] == "starting" and not rec.get("execution_id") and not _adopt_or_none(ctx, rec, baseline):
+        if (
+            rec["status"] == "starting"
+            and not rec.get("execution_id")
+            and not _adopt_or_none(ctx, rec, baseline)
+        ):
             rec["status"] = "pending"
         if rec["status"] in ("running", "succeeded", "failed"):
             _emit(ctx, rec)
@@ -166,8 +194,10 @@ def _run_round(ctx: Context, deployments: dict[str, dict[str, Any]], baseline: s
         finished = sum(1 for r in deployments.values() if r["status"] in ("succeeded", "failed"))
         ctx.progress(STEP, finished, total, "deployments", f"{finished} of {total} deployments done")
         if time.monotonic() > deadline:
-            raise MigrationError("install_new_agents executions are still running after the overall timeout.",
-                                 "Check them on the new manager; run again to keep tracking them.")
+            raise MigrationError(
+                "install_new_agents executions are still running after the overall timeout.",
+                "Check them on the new manager; run again to keep tracking them.",
+            )
         if any(r["status"] in ("running", "starting", "pending") for r in deployments.values()):
             ctx.sleep()
 
@@ -177,8 +207,9 @@ def _start_one(ctx: Context, rec: dict[str, Any], params: dict[str, Any]) -> Non
     ctx.journal.save()
     failpoint("agents.before-post")
     try:
-        ex = ctx.new.start_execution(rec["deployment"], WORKFLOW, parameters=params,
-                                     allow_custom_parameters=True, tenant=rec["tenant"])
+        ex = ctx.new.start_execution(
+            rec["deployment"], WORKFLOW, parameters=params, allow_custom_parameters=True, tenant=rec["tenant"]
+        )
     except ExistingRunningExecutionError as exc:
         rec.update(status="pending", reason=f"waiting: {exc.message}")
         ctx.journal.save()
@@ -201,8 +232,11 @@ def _start_one(ctx: Context, rec: dict[str, Any], params: dict[str, Any]) -> Non
 def _poll(ctx: Context, deployments: dict[str, dict[str, Any]]) -> None:
     """One listing of install_new_agents executions (all tenants, page by page) updates all."""
     by_id = {r["execution_id"]: r for r in deployments.values() if r.get("execution_id")}
-    starting = {(r["tenant"], r["deployment"]): r for r in deployments.values()
-                if r["status"] == "starting" and not r.get("execution_id")}
+    starting = {
+        (r["tenant"], r["deployment"]): r
+        for r in deployments.values()
+        if r["status"] == "starting" and not r.get("execution_id")
+    }
     baseline = set(ctx.journal.section("agents").get("baseline_ids", []))
     changed = False
     try:

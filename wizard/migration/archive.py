@@ -77,29 +77,62 @@ def inspect_archive(path: Path, new_version: Version | None = None) -> tuple[Arc
     try:
         zf = zipfile.ZipFile(path)
     except FileNotFoundError:
-        findings.append(Finding("archive.integrity", Status.FAIL, "The snapshot archive is missing",
-                                f"{path} does not exist.", "Run again to download it."))
+        findings.append(
+            Finding(
+                "archive.integrity",
+                Status.FAIL,
+                "The snapshot archive is missing",
+                f"{path} does not exist.",
+                "Run again to download it.",
+            )
+        )
         return ArchiveInfo(path, 0, problems=("missing",)), findings
     except (zipfile.BadZipFile, OSError) as exc:
-        findings.append(Finding("archive.integrity", Status.FAIL, "The snapshot archive is not a valid zip",
-                                f"{path} ({size} bytes): {exc}.", remediation_redownload))
+        findings.append(
+            Finding(
+                "archive.integrity",
+                Status.FAIL,
+                "The snapshot archive is not a valid zip",
+                f"{path} ({size} bytes): {exc}.",
+                remediation_redownload,
+            )
+        )
         return ArchiveInfo(path, size, problems=("not a zip",)), findings
     with zf:
         names = set(zf.namelist())
         try:
             _crc_check(zf)
         except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile) as exc:
-            findings.append(Finding("archive.integrity", Status.FAIL, "The snapshot archive is damaged",
-                                    f"{path}: {exc}.", remediation_redownload))
+            findings.append(
+                Finding(
+                    "archive.integrity",
+                    Status.FAIL,
+                    "The snapshot archive is damaged",
+                    f"{path}: {exc}.",
+                    remediation_redownload,
+                )
+            )
             return ArchiveInfo(path, size, len(names), problems=("crc",)), findings
-        findings.append(Finding("archive.integrity", Status.PASS, "The snapshot archive is intact",
-                                f"{len(names)} entries, {size} bytes, every CRC checked."))
+        findings.append(
+            Finding(
+                "archive.integrity",
+                Status.PASS,
+                "The snapshot archive is intact",
+                f"{len(names)} entries, {size} bytes, every CRC checked.",
+            )
+        )
         meta: dict[str, Any] = {}
         if "metadata.json" not in names:
-            findings.append(Finding("archive.metadata", Status.FAIL, "metadata.json is missing",
-                                    "A Cloudify snapshot always has metadata.json at its root.",
-                                    "This is not a Cloudify snapshot archive; check the old manager's "
-                                    "snapshot and run again with --fresh."))
+            findings.append(
+                Finding(
+                    "archive.metadata",
+                    Status.FAIL,
+                    "metadata.json is missing",
+                    "A Cloudify snapshot always has metadata.json at its root.",
+                    "This is not a Cloudify snapshot archive; check the old manager's "
+                    "snapshot and run again with --fresh.",
+                )
+            )
             return ArchiveInfo(path, size, len(names), problems=("no metadata",)), findings
         try:
             loaded = json.loads(zf.read("metadata.json").decode("utf-8"))
@@ -110,12 +143,24 @@ def inspect_archive(path: Path, new_version: Version | None = None) -> tuple[Arc
         try:
             parsed = parse_manager_version(snapshot_version)
         except ValueError:
-            findings.append(Finding("archive.metadata", Status.FAIL, "The snapshot version is unreadable",
-                                    f"metadata.json has snapshot_version={snapshot_version!r}.",
-                                    "Create a new snapshot on the old manager (run again with --fresh)."))
+            findings.append(
+                Finding(
+                    "archive.metadata",
+                    Status.FAIL,
+                    "The snapshot version is unreadable",
+                    f"metadata.json has snapshot_version={snapshot_version!r}.",
+                    "Create a new snapshot on the old manager (run again with --fresh).",
+                )
+            )
             return ArchiveInfo(path, size, len(names), snapshot_version, problems=("version",)), findings
-        findings.append(Finding("archive.metadata", Status.PASS, "metadata.json is readable",
-                                f"snapshot_version {snapshot_version}; keys: {', '.join(sorted(meta))}."))
+        findings.append(
+            Finding(
+                "archive.metadata",
+                Status.PASS,
+                "metadata.json is readable",
+                f"snapshot_version {snapshot_version}; keys: {', '.join(sorted(meta))}.",
+            )
+        )
         networks: list[str] = []
         if "networks.json" in names:
             try:
@@ -140,15 +185,19 @@ def format_finding(info: ArchiveInfo, new_version: Version | None) -> Finding:
     """archive.format: will the new manager restore this archive as what it is?"""
     on_seven = new_version is not None and new_version >= SEVEN
     if info.format == "legacy":
-        return Finding("archive.format", Status.PASS, "Legacy (database) snapshot format",
-                       "metadata.json has schema_revision, stage_schema_revision and "
-                       "composer_schema_revision.",
-                       data={"format": info.format})
+        return Finding(
+            "archive.format",
+            Status.PASS,
+            "Legacy (database) snapshot format",
+            "metadata.json has schema_revision, stage_schema_revision and composer_schema_revision.",
+            data={"format": info.format},
+        )
     if info.format == "legacy-community":
         if on_seven or new_version is None:
             status = Status.FAIL if on_seven else Status.WARN
             return Finding(
-                "archive.format", status,
+                "archive.format",
+                status,
                 "A 7.x manager would treat this archive as new-format and restore NOTHING",
                 "The archive is a legacy (database) snapshot without the stage_schema_revision and "
                 "composer_schema_revision keys (a community manager writes none). A 7.x manager decides "
@@ -159,32 +208,60 @@ def format_finding(info: ArchiveInfo, new_version: Version | None) -> Finding:
                 "report the empty restore as a failure.",
                 data={"format": info.format},
             )
-        return Finding("archive.format", Status.PASS, "Legacy (database) snapshot format",
-                       "A community legacy snapshot; managers before 7.0 restore it as legacy.",
-                       data={"format": info.format})
+        return Finding(
+            "archive.format",
+            Status.PASS,
+            "Legacy (database) snapshot format",
+            "A community legacy snapshot; managers before 7.0 restore it as legacy.",
+            data={"format": info.format},
+        )
     if new_version is not None and not on_seven:
-        return Finding("archive.format", Status.FAIL,
-                       "A 7.x new-format snapshot cannot go to a pre-7.0 manager",
-                       f"The new manager runs {new_version}; the new format exists only on 7.x.",
-                       "Use a 7.x new manager, or create the snapshot with legacy=true.",
-                       data={"format": info.format})
-    return Finding("archive.format", Status.PASS, "7.x new snapshot format",
-                   "Entities are re-created one by one; the manager itself checks neither version nor "
-                   "cleanliness, so this wizard does.", data={"format": info.format})
+        return Finding(
+            "archive.format",
+            Status.FAIL,
+            "A 7.x new-format snapshot cannot go to a pre-7.0 manager",
+            f"The new manager runs {new_version}; the new format exists only on 7.x.",
+            "Use a 7.x new manager, or create the snapshot with legacy=true.",
+            data={"format": info.format},
+        )
+    return Finding(
+        "archive.format",
+        Status.PASS,
+        "7.x new snapshot format",
+        "Entities are re-created one by one; the manager itself checks neither version nor "
+        "cleanliness, so this wizard does.",
+        data={"format": info.format},
+    )
 
 
 def version_finding(snapshot: Version, new_version: Version | None) -> Finding:
     """archive.version: the snapshot is not newer than the new manager, and at least 4.0.0."""
     if snapshot < Version("4.0.0"):
-        return Finding("archive.version", Status.FAIL, f"Snapshot version {snapshot} is too old",
-                       "Snapshots older than 4.0.0 cannot be restored.",
-                       "Upgrade the old manager to 4.x first.")
+        return Finding(
+            "archive.version",
+            Status.FAIL,
+            f"Snapshot version {snapshot} is too old",
+            "Snapshots older than 4.0.0 cannot be restored.",
+            "Upgrade the old manager to 4.x first.",
+        )
     if new_version is None:
-        return Finding("archive.version", Status.SKIP, "Snapshot version not compared",
-                       "The new manager's version is not known yet.")
+        return Finding(
+            "archive.version",
+            Status.SKIP,
+            "Snapshot version not compared",
+            "The new manager's version is not known yet.",
+        )
     if snapshot > new_version:
-        return Finding("archive.version", Status.FAIL, "The snapshot is newer than the new manager",
-                       f"Snapshot {snapshot} > new manager {new_version}: the restore would refuse it.",
-                       "Install a new manager of the same or a newer version.")
-    return Finding("archive.version", Status.PASS, "Snapshot version fits the new manager",
-                   f"Snapshot {snapshot} <= new manager {new_version}.")
+        return Finding(
+            "archive.version",
+            Status.FAIL,
+            "The snapshot is newer than the new manager",
+            f"Snapshot {snapshot} > new manager {new_version}: the restore would refuse it.",
+            "Install a new manager of the same or a newer version.",
+        )
+    return Finding(
+        "archive.version",
+        Status.PASS,
+        "Snapshot version fits the new manager",
+        f"Snapshot {snapshot} <= new manager {new_version}.",
+    )

@@ -11,18 +11,36 @@ def add_manager_arguments(parser: argparse.ArgumentParser) -> None:
     """--old/--new and everything that says how to reach and log in to each manager."""
     for label in ("old", "new"):
         group = parser.add_argument_group(f"{label} manager")
-        group.add_argument(f"--{label}", metavar="URL", help=f"the {label} manager: https://host[:port] or host[:port]")
-        group.add_argument(f"--{label}-profile", metavar="NAME", help="use this cfy CLI profile (~/.cloudify/profiles)")
-        group.add_argument(f"--{label}-protocol", choices=("http", "https"), help="protocol when the URL has none")
+        group.add_argument(
+            f"--{label}", metavar="URL", help=f"the {label} manager: https://host[:port] or host[:port]"
+        )
+        group.add_argument(
+            f"--{label}-profile", metavar="NAME", help="use this cfy CLI profile (~/.cloudify/profiles)"
+        )
+        group.add_argument(
+            f"--{label}-protocol", choices=("http", "https"), help="protocol when the URL has none"
+        )
         group.add_argument(f"--{label}-user", metavar="USER", help="admin user (default admin)")
         group.add_argument(f"--{label}-tenant", metavar="TENANT", help="tenant (default default_tenant)")
         group.add_argument(f"--{label}-ca-cert", metavar="FILE", help="CA bundle to verify the manager's TLS")
-        group.add_argument(f"--{label}-password-file", metavar="FILE",
-                           help=f"file holding the password (mode 0600); or set CFY_MIGRATE_{label.upper()}_PASSWORD")
-    parser.add_argument("--insecure", action="store_true", default=None,
-                        help="do not verify TLS certificates (NOT recommended; warned on every run)")
+        group.add_argument(
+            f"--{label}-password-file",
+            metavar="FILE",
+            help=f"file holding the password (mode 0600); or set CFY_MIGRATE_{label.upper()}_PASSWORD",
+        )
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        default=None,
+        help="do not verify TLS certificates (NOT recommended; warned on every run)",
+    )
     parser.add_argument("--config", metavar="FILE", help="TOML configuration file")
     parser.add_argument("--state-dir", metavar="DIR", help="where journals, archives and reports live")
-    parser.add_argument("--waive", metavar="ID[=REASON]", action="append", default=None,
-                        help="go on despite the blocking check ID (repeatable; recorded in the report)")
+    parser.add_argument(
+        "--waive",
+        metavar="ID[=REASON]",
+        action="append",
+        default=None,
+        help="go on despite the blocking check ID (repeatable; recorded in the report)",
+    )
     parser.add_argument("--json", action="store_true", help="machine-readable output")

@@ -168,9 +168,17 @@ SETTINGS: dict[str, tuple[str, str]] = {
 }
 
 BOOL_KEYS = {
-    "old.insecure", "new.insecure", "insecure", "snapshot.include_credentials", "snapshot.include_logs",
-    "snapshot.include_events", "snapshot.queue", "snapshot.legacy", "restore.maintenance_mode",
-    "restore.restore_certificates", "agents.stop_old_agents",
+    "old.insecure",
+    "new.insecure",
+    "insecure",
+    "snapshot.include_credentials",
+    "snapshot.include_logs",
+    "snapshot.include_events",
+    "snapshot.queue",
+    "snapshot.legacy",
+    "restore.maintenance_mode",
+    "restore.restore_certificates",
+    "agents.stop_old_agents",
 }
 INT_KEYS = {"agents.concurrency", "agents.timeout"}
 FLOAT_KEYS = {"restore.timeout", "timing.poll_interval"}
@@ -196,11 +204,14 @@ def read_toml(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise ConfigError(f"The config file {path} does not exist.", "Check the --config path.") from None
     except OSError as exc:
-        raise ConfigError(f"The config file {path} cannot be read: {exc.strerror}.",
-                          "Check its permissions.") from None
+        raise ConfigError(
+            f"The config file {path} cannot be read: {exc.strerror}.", "Check its permissions."
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"The config file {path} is not valid TOML: {exc}.",
-                          "Fix the syntax (see the README for an example).") from None
+        raise ConfigError(
+            f"The config file {path} is not valid TOML: {exc}.",
+            "Fix the syntax (see the README for an example).",
+        ) from None
     flat = _flatten(data)
     for key in flat:
         if key.rsplit(".", 1)[-1] == "password":
@@ -236,8 +247,10 @@ def _coerce(key: str, value: Any, source: str) -> Any:
                 return [v.strip() for v in value.split(",") if v.strip()]
             return [str(v) for v in value]
     except (TypeError, ValueError):
-        raise ConfigError(f"Bad value {value!r} for {key} (from {source}).",
-                          "Use true/false for switches and numbers for counts and timeouts.") from None
+        raise ConfigError(
+            f"Bad value {value!r} for {key} (from {source}).",
+            "Use true/false for switches and numbers for counts and timeouts.",
+        ) from None
     return value
 
 
@@ -309,13 +322,17 @@ def _manager(
     if "://" not in text and protocol:
         text = f"{protocol}://{text}"
     if ca_cert is not None and not ca_cert.is_file():
-        raise ConfigError(f"The CA bundle {ca_cert} for the {label} manager does not exist.",
-                          f"Check the --{label}-ca-cert path.")
+        raise ConfigError(
+            f"The CA bundle {ca_cert} for the {label} manager does not exist.",
+            f"Check the --{label}-ca-cert path.",
+        )
     try:
         endpoint = Endpoint.parse(text, ca_cert=ca_cert, insecure=insecure)
     except EndpointError as exc:
-        raise ConfigError(f"The {label} manager address is wrong: {exc}.",
-                          f"Fix --{label} (e.g. https://10.0.0.5 or 10.0.0.5:443).") from None
+        raise ConfigError(
+            f"The {label} manager address is wrong: {exc}.",
+            f"Fix --{label} (e.g. https://10.0.0.5 or 10.0.0.5:443).",
+        ) from None
     user = str(settings.get(f"{label}.user") or (profile.username if profile else None) or "admin")
     tenant = str(settings.get(f"{label}.tenant") or (profile.tenant if profile else None) or DEFAULT_TENANT)
     password = ""

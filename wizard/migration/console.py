@@ -21,7 +21,13 @@ from wizard.migration.events import (
 )
 from wizard.migration.findings import Finding, Status, Waiver, summarize, waived_ids
 
-MARK = {Status.PASS: "PASS", Status.WARN: "WARN", Status.FAIL: "FAIL", Status.SKIP: "SKIP", Status.ERROR: "ERROR"}
+MARK = {
+    Status.PASS: "PASS",
+    Status.WARN: "WARN",
+    Status.FAIL: "FAIL",
+    Status.SKIP: "SKIP",
+    Status.ERROR: "ERROR",
+}
 
 
 def findings_table(findings: list[Finding], waivers: tuple[Waiver, ...] = ()) -> str:
@@ -37,8 +43,16 @@ def findings_table(findings: list[Finding], waivers: tuple[Waiver, ...] = ()) ->
         if f.remediation and f.status in (Status.FAIL, Status.ERROR, Status.WARN):
             lines.append(f"{'':<6} {'':<{width}}  -> {f.remediation}")
     s = summarize(findings)
-    lines += ["", "= SUMMARY =", f"TOTAL:    {s.total}", f"PASSED:   {s.passed}", f"WARNINGS: {s.warnings}",
-              f"FAILURES: {s.failures}", f"ERRORS:   {s.errors}", f"SKIPPED:  {s.skipped}"]
+    lines += [
+        "",
+        "= SUMMARY =",
+        f"TOTAL:    {s.total}",
+        f"PASSED:   {s.passed}",
+        f"WARNINGS: {s.warnings}",
+        f"FAILURES: {s.failures}",
+        f"ERRORS:   {s.errors}",
+        f"SKIPPED:  {s.skipped}",
+    ]
     if any(f.blocking and f.id in waived for f in findings):
         lines.append("(* waived with --waive; recorded in the report)")
     return "\n".join(lines)
@@ -78,8 +92,10 @@ class HumanPrinter:
         if isinstance(event, FindingsReady):
             bad = [f for f in event.findings if f.status in (Status.FAIL, Status.ERROR, Status.WARN)]
             s = summarize(event.findings)
-            lines = [f"    checks ({event.phase}): {s.passed} passed, {s.warnings} warnings, "
-                     f"{s.failures} failures, {s.errors} errors, {s.skipped} skipped"]
+            lines = [
+                f"    checks ({event.phase}): {s.passed} passed, {s.warnings} warnings, "
+                f"{s.failures} failures, {s.errors} errors, {s.skipped} skipped"
+            ]
             lines += [f"    {MARK[f.status]:<5} {f.id}: {f.title}" for f in bad]
             return "\n".join(lines)
         if isinstance(event, AgentUpdate):
@@ -88,7 +104,9 @@ class HumanPrinter:
                 return f"    agents {event.tenant}/{event.deployment}: {event.status}{reason}"
             return None
         if isinstance(event, StepFinished):
-            return f"    {event.outcome.value}: {event.detail}" if event.detail else f"    {event.outcome.value}"
+            return (
+                f"    {event.outcome.value}: {event.detail}" if event.detail else f"    {event.outcome.value}"
+            )
         if isinstance(event, MigrationFinished):
             lines = ["", event.summary]
             lines += [f"report: {p}" for p in event.report_paths]

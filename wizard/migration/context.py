@@ -3,6 +3,7 @@ the cancel flag — plus the small helpers (throttled progress, cancellable slee
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -62,17 +63,16 @@ class Context:
 
     def emit(self, event: Event) -> None:
         """Send an event to the UI; a failing handler must not break the migration."""
-        try:
+        with contextlib.suppress(Exception):
             self._emit(event)
-        except Exception:  # pragma: no cover - defensive
-            pass
 
     def log(self, step: StepId | None, level: str, message: str) -> None:
         """Emit a LogLine."""
         self.emit(LogLine(step, level, message))
 
-    def progress(self, step: StepId, done: float, total: float, unit: str, message: str = "",
-                 *, force: bool = False) -> None:
+    def progress(
+        self, step: StepId, done: float, total: float, unit: str, message: str = "", *, force: bool = False
+    ) -> None:
         """Emit StepProgress at most every `progress_interval` seconds (always when forced or done)."""
         now = time.monotonic()
         last = self._last_progress.get(step, 0.0)
@@ -85,8 +85,10 @@ class Context:
     def check_cancel(self) -> None:
         """Raise CancelledError when the user asked to stop."""
         if self.cancel.is_set():
-            raise CancelledError("Stopped at your request; the journal is consistent.",
-                                 "Run the same command again to resume where it stopped.")
+            raise CancelledError(
+                "Stopped at your request; the journal is consistent.",
+                "Run the same command again to resume where it stopped.",
+            )
 
     def sleep(self, seconds: float | None = None) -> None:
         """Wait `seconds` (default: the poll interval), waking up at once on cancel."""

@@ -32,8 +32,11 @@ class EventTail:
             except CloudifyError:
                 return
             for event in page.items:
-                level = LEVELS.get(event.level.lower(), "info") if event.level else (
-                    "error" if event.event_type.endswith("failed") else "info")
+                level = (
+                    LEVELS.get(event.level.lower(), "info")
+                    if event.level
+                    else ("error" if event.event_type.endswith("failed") else "info")
+                )
                 text = event.message or event.event_type
                 if text:
                     self.ctx.log(self.step, level, text)
@@ -42,8 +45,16 @@ class EventTail:
                 return
 
 
-def wait_for_execution(ctx: Context, client: ManagerClient, step: StepId, execution_id: str, *,
-                       tenant: str | None = None, timeout: float, label: str) -> Execution:
+def wait_for_execution(
+    ctx: Context,
+    client: ManagerClient,
+    step: StepId,
+    execution_id: str,
+    *,
+    tenant: str | None = None,
+    timeout: float,
+    label: str,
+) -> Execution:
     """Poll until the execution ends (streaming its events); raises CloudifyError on failures
     of the manager, MigrationError-free: the caller decides what a failed execution means."""
     from wizard.migration.errors import MigrationError

@@ -59,9 +59,13 @@ def _old_probe_from_journal(ctx: Context) -> ManagerProbe:
 def recheck_new(ctx: Context, step: StepId) -> list[Finding]:
     """Re-run the new manager's checks right before a destructive step (it may have got dirty)."""
     archive = ctx.journal.section("archive")
-    result = new_checks(ctx.new, ctx.config.new, _old_probe_from_journal(ctx),
-                        archive_networks=archive.get("networks"),
-                        snapshot_version=archive.get("snapshot_version"))
+    result = new_checks(
+        ctx.new,
+        ctx.config.new,
+        _old_probe_from_journal(ctx),
+        archive_networks=archive.get("networks"),
+        snapshot_version=archive.get("snapshot_version"),
+    )
     recheck(ctx, step, result.findings, f"before:{step.value}")
     return result.findings
 
@@ -83,8 +87,12 @@ def upload(ctx: Context) -> StepOutcome:
     if existing is not None:
         if u.get("verified") and existing.status == "uploaded":
             return StepOutcome(step, Outcome.ALREADY_DONE, f"{sid} is already on the new manager")
-        ctx.log(step, "warning", f"Snapshot {sid} is already on the new manager ({existing.status or 'unknown'}), "
-                "left by an interrupted upload; deleting it and uploading again.")
+        ctx.log(
+            step,
+            "warning",
+            f"Snapshot {sid} is already on the new manager ({existing.status or 'unknown'}), "
+            "left by an interrupted upload; deleting it and uploading again.",
+        )
         ctx.new.delete_snapshot(sid)
     u.update(intent_at=utc_now(), verified=False)
     ctx.journal.save()
@@ -92,17 +100,28 @@ def upload(ctx: Context) -> StepOutcome:
     failpoint("upload.before")
     try:
         ctx.new.upload_snapshot(
-            sid, path, cancel=ctx.cancel,
-            progress=lambda p: ctx.progress(step, p.done, p.total or size, "bytes",
-                                            f"{human_bytes(p.done)} of {human_bytes(p.total or size)}"),
+            sid,
+            path,
+            cancel=ctx.cancel,
+            progress=lambda p: ctx.progress(
+                step,
+                p.done,
+                p.total or size,
+                "bytes",
+                f"{human_bytes(p.done)} of {human_bytes(p.total or size)}",
+            ),
         )
     except TransferCancelledError:
-        raise CancelledError("Upload stopped at your request.", "Run again to upload from the start.") from None
+        raise CancelledError(
+            "Upload stopped at your request.", "Run again to upload from the start."
+        ) from None
     failpoint("upload.after")
     snap = ctx.new.get_snapshot(sid)
     if snap.status != "uploaded":
-        raise MigrationError(f"After the upload the new manager shows {sid} as {snap.status or 'unknown'!r}, "
-                             "not 'uploaded'.", "Run again to upload it once more.")
+        raise MigrationError(
+            f"After the upload the new manager shows {sid} as {snap.status or 'unknown'!r}, not 'uploaded'.",
+            "Run again to upload it once more.",
+        )
     u.update(verified=True, uploaded_at=utc_now(), size=size)
     ctx.journal.save()
     ctx.progress(step, size, size, "bytes", "uploaded", force=True)
@@ -140,8 +159,12 @@ def working_credentials(ctx: Context, candidates: list[Credentials]) -> Credenti
     return None
 
 
-def _find_restore_execution(ctx: Context, client: ManagerClient, sid: str, baseline: set[str]) -> Execution | None:
-    for ex in client.executions(all_tenants=True, include_system_workflows=True, workflow_id="restore_snapshot"):
+def _find_restore_execution(
+    ctx: Context, client: ManagerClient, sid: str, baseline: set[str]
+) -> Execution | None:
+    for ex in client.executions(
+        all_tenants=True, include_system_workflows=True, workflow_id="restore_snapshot"
+    ):
         snap = ex.parameters.get("snapshot_id")
         if snap == sid or (snap is None and ex.id not in baseline):
             return ex
@@ -156,10 +179,14 @@ def _reconcile(ctx: Context, sid: str, r: dict) -> str | None:  # type: ignore[t
     step = StepId.RESTORE
     creds = working_credentials(ctx, _alt_credentials(ctx))
     if creds is None:
-        raise MigrationError("The new manager accepts neither the old nor the new admin password.",
-                             "Wait until it is back up and run again.")
+        raise MigrationError(
+            "The new manager accepts neither the old nor the new admin password.",
+            "Wait until it is back up and run again.",
+        )
     if creds != ctx.new_credentials:
-        ctx.log(step, "warning", "The new manager now accepts the OLD manager's admin password: the restore ran.")
+        ctx.log(
+            step, "warning", "The new manager now accepts the OLD manager's admin password: the restore ran."
+        )
         ctx.use_new_credentials(creds)
     found = _find_restore_execution(ctx, ctx.new, sid, set(r.get("baseline_ids", [])))
     if found is not None:
@@ -210,11 +237,15 @@ def restore(ctx: Context) -> StepOutcome:
             expected_answer=str(host),
             force=force,
             maintenance_mode=ctx.config.restore.maintenance_mode,
-            overwritten=tuple(x for x in (
-                "every tenant, user, blueprint, deployment, secret and plugin on the new manager",
-                "the new manager's admin password becomes the OLD manager's" if legacy else "",
-                "existing data on the new manager is DELETED (force)" if force else "",
-            ) if x),
+            overwritten=tuple(
+                x
+                for x in (
+                    "every tenant, user, blueprint, deployment, secret and plugin on the new manager",
+                    "the new manager's admin password becomes the OLD manager's" if legacy else "",
+                    "existing data on the new manager is DELETED (force)" if force else "",
+                )
+                if x
+            ),
             irreversible=(
                 "a restore cannot be undone: to go back, reinstall the new manager",
                 "tokens issued by the new manager stop working",
@@ -233,14 +264,21 @@ def restore(ctx: Context) -> StepOutcome:
             ctx.new.activate_maintenance()
             ctx.log(step, "info", "Maintenance mode activated on the new manager.")
             _wait_maintenance(ctx)
-        baseline = [ex.id for ex in ctx.new.executions(all_tenants=True, include_system_workflows=True,
-                                                       workflow_id="restore_snapshot")]
+        baseline = [
+            ex.id
+            for ex in ctx.new.executions(
+                all_tenants=True, include_system_workflows=True, workflow_id="restore_snapshot"
+            )
+        ]
         r.update(intent_at=utc_now(), force=force, baseline_ids=baseline, clean_before=not force)
         ctx.journal.save()
         failpoint("restore.before-post")
-        execution = ctx.new.restore_snapshot(sid, force=force,
-                                             restore_certificates=ctx.config.restore.restore_certificates,
-                                             tenant=ctx.config.new.credentials.tenant)
+        execution = ctx.new.restore_snapshot(
+            sid,
+            force=force,
+            restore_certificates=ctx.config.restore.restore_certificates,
+            tenant=ctx.config.new.credentials.tenant,
+        )
         failpoint("restore.after-post")
         r["execution_id"] = execution.id
         ctx.journal.save()
@@ -270,8 +308,10 @@ def _wait_restore(ctx: Context, r: dict) -> StepOutcome:  # type: ignore[type-ar
     while execution_id and final is None:
         ctx.check_cancel()
         if time.monotonic() > deadline:
-            raise MigrationError(f"The restore has not finished after {ctx.config.restore.timeout:.0f} s.",
-                                 "Check the restore_snapshot execution on the new manager; run again to keep waiting.")
+            raise MigrationError(
+                f"The restore has not finished after {ctx.config.restore.timeout:.0f} s.",
+                "Check the restore_snapshot execution on the new manager; run again to keep waiting.",
+            )
         try:
             ex = client.get_execution(execution_id, tenant=RESTORE_TENANT)
             if tail is not None:
@@ -288,7 +328,11 @@ def _wait_restore(ctx: Context, r: dict) -> StepOutcome:  # type: ignore[type-ar
                 ctx.log(step, "warning", "The new manager switched to the OLD manager's admin password.")
         except TOLERATED as exc:
             if not outage_noted:
-                ctx.log(step, "info", f"The new manager's REST service is restarting ({type(exc).__name__}); waiting.")
+                ctx.log(
+                    step,
+                    "info",
+                    f"The new manager's REST service is restarting ({type(exc).__name__}); waiting.",
+                )
                 outage_noted = True
         except HTTPError as exc:
             if exc.status < 500:
@@ -350,13 +394,16 @@ def reauthenticate(ctx: Context) -> StepOutcome:
     grace_until = time.monotonic() + (10 * ctx.poll if legacy else 0)
     creds = working_credentials(ctx, candidates)
     # 4.x has no /snapshot-status: the switch may still be seconds away; give it a moment
-    while legacy and creds is not None and creds.password != old_pw.password and time.monotonic() < grace_until:
+    while (
+        legacy and creds is not None and creds.password != old_pw.password and time.monotonic() < grace_until
+    ):
         ctx.sleep()
         creds = working_credentials(ctx, candidates)
     asked = False
     while creds is None:
         answer = ctx.decider.ask_password(
-            "new", "The new manager accepts neither the old manager's nor its own admin password.")
+            "new", "The new manager accepts neither the old manager's nor its own admin password."
+        )
         if not answer:
             raise MigrationError(
                 "Cannot log in to the new manager after the restore: neither the old manager's nor the new "
@@ -365,23 +412,34 @@ def reauthenticate(ctx: Context) -> StepOutcome:
                 "CFY_MIGRATE_NEW_PASSWORD set to it.",
             )
         asked = True
-        tries = [Credentials(ctx.config.new.credentials.username, answer, ctx.config.new.credentials.tenant),
-                 Credentials(old_pw.username, answer, ctx.config.new.credentials.tenant)]
+        tries = [
+            Credentials(ctx.config.new.credentials.username, answer, ctx.config.new.credentials.tenant),
+            Credentials(old_pw.username, answer, ctx.config.new.credentials.tenant),
+        ]
         creds = working_credentials(ctx, tries)
     ctx.use_new_credentials(creds)
-    which = "asked" if asked else ("old" if creds.password == old_pw.password
-                                  and creds.username == old_pw.username else "new")
+    which = (
+        "asked"
+        if asked
+        else ("old" if creds.password == old_pw.password and creds.username == old_pw.username else "new")
+    )
     changed = which != "new" or creds.password != ctx.config.new.credentials.password
     c.update(which=which, username=creds.username, changed=changed, at=utc_now())
     ctx.journal.save()
     if changed:
-        ctx.log(step, "warning",
-                f"The new manager's admin password has CHANGED: log in as {creds.username} with the "
-                f"{'OLD manager' if which == 'old' else 'given'}'s password from now on.")
+        ctx.log(
+            step,
+            "warning",
+            f"The new manager's admin password has CHANGED: log in as {creds.username} with the "
+            f"{'OLD manager' if which == 'old' else 'given'}'s password from now on.",
+        )
     _deactivate_maintenance(ctx, ctx.journal.section("restore"))
-    return StepOutcome(step, Outcome.DONE,
-                       f"logged in as {creds.username} with the {which} {'password' if which != 'asked' else 'one'}"
-                       + (" (the new manager's password changed)" if changed else ""))
+    return StepOutcome(
+        step,
+        Outcome.DONE,
+        f"logged in as {creds.username} with the {which} {'password' if which != 'asked' else 'one'}"
+        + (" (the new manager's password changed)" if changed else ""),
+    )
 
 
 def restore_credentials_from_journal(ctx: Context) -> None:
@@ -395,5 +453,10 @@ def restore_credentials_from_journal(ctx: Context) -> None:
         return
     answer = ctx.decider.ask_password("new", "The new manager's admin password changed during the restore.")
     if answer:
-        ctx.use_new_credentials(Credentials(str(c.get("username") or ctx.config.new.credentials.username),
-                                            answer, ctx.config.new.credentials.tenant))
+        ctx.use_new_credentials(
+            Credentials(
+                str(c.get("username") or ctx.config.new.credentials.username),
+                answer,
+                ctx.config.new.credentials.tenant,
+            )
+        )

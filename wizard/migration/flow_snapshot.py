@@ -36,6 +36,11 @@ from wizard.migration.steps import Outcome, StepId, StepOutcome
 SNAPSHOT_PREFIX = "cfy-migrate-"
 
 
+def _last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1].strip() if lines else "no reason given"
+
+
 def new_snapshot_id() -> str:
     """cfy-migrate-<UTC timestamp>: starts with a letter, only letters, digits and dashes."""
     return SNAPSHOT_PREFIX + datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -65,8 +70,9 @@ def _old_is_seven(ctx: Context) -> bool:
 
 def _find_create_execution(ctx: Context, snapshot_id: str) -> str | None:
     try:
-        for ex in ctx.old.executions(all_tenants=True, include_system_workflows=True,
-                                     workflow_id="create_snapshot"):
+        for ex in ctx.old.executions(
+            all_tenants=True, include_system_workflows=True, workflow_id="create_snapshot"
+        ):
             if ex.parameters.get("snapshot_id") == snapshot_id:
                 return ex.id
     except CloudifyError:
@@ -85,7 +91,11 @@ def create_snapshot(ctx: Context) -> StepOutcome:
         try:
             snap = ctx.old.get_snapshot(sid)
             adopted = True
-            ctx.log(step, "info", f"Snapshot {sid} already exists on the old manager ({snap.status}); adopting it.")
+            ctx.log(
+                step,
+                "info",
+                f"Snapshot {sid} already exists on the old manager ({snap.status}); adopting it.",
+            )
         except NotFoundError:
             snap = None
     else:
@@ -98,7 +108,7 @@ def create_snapshot(ctx: Context) -> StepOutcome:
         s.pop("execution_id", None)
         ctx.journal.save()
         raise MigrationError(
-            f"The snapshot {sid} failed on the old manager: {snap.error.strip().splitlines()[-1] if snap.error else 'no reason given'}.",
+            f"The snapshot {sid} failed on the old manager: {_last_line(snap.error)}.",
             "Fix the cause on the old manager (see its create_snapshot execution), then run again: a new "
             "snapshot is created.",
         )
@@ -119,7 +129,9 @@ def create_snapshot(ctx: Context) -> StepOutcome:
             ctx.journal.save()
             ctx.log(step, "info", f"Snapshot {sid} requested (execution {execution.id}).")
         except ConflictError:
-            ctx.log(step, "info", f"Snapshot {sid} already exists (an earlier request got through); adopting it.")
+            ctx.log(
+                step, "info", f"Snapshot {sid} already exists (an earlier request got through); adopting it."
+            )
             adopted = True
         failpoint("snapshot.after-put")
     if not s.get("execution_id"):
@@ -147,12 +159,15 @@ def create_snapshot(ctx: Context) -> StepOutcome:
             if tail is not None and s.get("execution_id"):
                 with contextlib.suppress(CloudifyError):
                     last = ctx.old.get_execution(tail.execution_id).error_summary or last
-            raise MigrationError(f"Creating the snapshot failed on the old manager: {last}",
-                                 "Fix the cause on the old manager, then run again (a new snapshot is made).")
+            raise MigrationError(
+                f"Creating the snapshot failed on the old manager: {last}",
+                "Fix the cause on the old manager, then run again (a new snapshot is made).",
+            )
         if time.monotonic() > deadline:
-            raise MigrationError(f"The snapshot {sid} is still {snap.status} after "
-                                 f"{ctx.config.restore.timeout:.0f} s.",
-                                 "Check the create_snapshot execution on the old manager, then run again.")
+            raise MigrationError(
+                f"The snapshot {sid} is still {snap.status} after {ctx.config.restore.timeout:.0f} s.",
+                "Check the create_snapshot execution on the old manager, then run again.",
+            )
         ctx.progress(step, 0, 0, "", f"snapshot {sid}: {snap.status}")
         ctx.sleep()
     s["created_at"] = snap.created_at or utc_now()
@@ -174,7 +189,9 @@ def download(ctx: Context) -> StepOutcome:
     s = ctx.journal.section("snapshot")
     dest = archive_path(ctx)
     if s.get("sha256") and dest.is_file() and dest.stat().st_size == s.get("size"):
-        return StepOutcome(step, Outcome.ALREADY_DONE, f"{dest.name} already downloaded ({human_bytes(s['size'])})")
+        return StepOutcome(
+            step, Outcome.ALREADY_DONE, f"{dest.name} already downloaded ({human_bytes(s['size'])})"
+        )
     first_chunk = [False]
     total_seen = [0]
 
@@ -191,13 +208,16 @@ def download(ctx: Context) -> StepOutcome:
     try:
         result = ctx.old.download_snapshot(s["id"], dest, progress=on_progress, cancel=ctx.cancel)
     except TransferCancelledError:
-        raise CancelledError("Download stopped at your request; the partial file is kept.",
-                             "Run the same command again to continue the download.") from None
+        raise CancelledError(
+            "Download stopped at your request; the partial file is kept.",
+            "Run the same command again to continue the download.",
+        ) from None
     except ChecksumMismatchError as exc:
         with contextlib.suppress(OSError):
             part.unlink()
-        raise MigrationError(f"The download is damaged: {exc}.",
-                             "Run again: the archive is downloaded afresh.") from None
+        raise MigrationError(
+            f"The download is damaged: {exc}.", "Run again: the archive is downloaded afresh."
+        ) from None
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             have = part.stat().st_size if part.exists() else 0
@@ -205,11 +225,14 @@ def download(ctx: Context) -> StepOutcome:
             raise MigrationError(
                 f"The disk under {ctx.directory} is full after {human_bytes(have)} of the snapshot"
                 + (f" ({human_bytes(total_seen[0])} in all)." if total_seen[0] else "."),
-                f"Free at least {human_bytes(need * 2 or 1 << 30)} there (or use --state-dir on a larger disk) "
+                f"Free at least {human_bytes(need * 2 or 1 << 30)} there "
+                "(or use --state-dir on a larger disk) "
                 "and run again: the download continues from the partial file, which is kept.",
             ) from None
-        raise MigrationError(f"Cannot write the snapshot to {dest}: {exc.strerror}.",
-                             "Check the state directory's permissions and free space, then run again.") from None
+        raise MigrationError(
+            f"Cannot write the snapshot to {dest}: {exc.strerror}.",
+            "Check the state directory's permissions and free space, then run again.",
+        ) from None
     with contextlib.suppress(OSError):
         os.chmod(dest, 0o600)
     s.update(size=result.size, sha256=result.sha256, file=dest.name, downloaded_at=utc_now())
@@ -244,7 +267,16 @@ def inspect(ctx: Context) -> StepOutcome:
     blocking = blockers(findings, ctx.config.waivers)
     if blocking:
         first = blocking[0]
-        return StepOutcome(step, Outcome.BLOCKED, f"{first.id}: {first.title}",
-                           first.remediation or f"waive with --waive {first.id}", tuple(findings))
-    return StepOutcome(step, Outcome.DONE, f"{info.format} format, snapshot version {info.snapshot_version}",
-                       findings=tuple(findings))
+        return StepOutcome(
+            step,
+            Outcome.BLOCKED,
+            f"{first.id}: {first.title}",
+            first.remediation or f"waive with --waive {first.id}",
+            tuple(findings),
+        )
+    return StepOutcome(
+        step,
+        Outcome.DONE,
+        f"{info.format} format, snapshot version {info.snapshot_version}",
+        findings=tuple(findings),
+    )

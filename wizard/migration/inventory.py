@@ -55,8 +55,10 @@ class Inventory:
 
     def to_json(self) -> dict[str, Any]:
         """For the journal and the report."""
-        return {"tenants": {t: dict(r) for t, r in sorted(self.tenants.items())},
-                "totals": {k: self.total(k) for k in KINDS}}
+        return {
+            "tenants": {t: dict(r) for t, r in sorted(self.tenants.items())},
+            "totals": {k: self.total(k) for k in KINDS},
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Inventory:
@@ -66,9 +68,11 @@ class Inventory:
 
     def summary(self) -> str:
         """e.g. '2 tenants, 3 blueprints, 6 deployments (4 installed), 8 agents'."""
-        return (f"{len(self.tenants)} tenants, {self.total('blueprints')} blueprints, "
-                f"{self.total('deployments')} deployments ({self.total('installed')} installed), "
-                f"{self.total('agents')} agents")
+        return (
+            f"{len(self.tenants)} tenants, {self.total('blueprints')} blueprints, "
+            f"{self.total('deployments')} deployments ({self.total('installed')} installed), "
+            f"{self.total('agents')} agents"
+        )
 
 
 def split_by_node_instances(
@@ -85,8 +89,9 @@ def split_by_node_instances(
     for dep in deployments:
         bad = bad_hosts.get((dep.tenant_name, dep.id))
         if bad:
-            skipped.append(Skipped(dep.tenant_name, dep.id,
-                                   "host not started: " + ", ".join(sorted(bad)[:3])))
+            skipped.append(
+                Skipped(dep.tenant_name, dep.id, "host not started: " + ", ".join(sorted(bad)[:3]))
+            )
         else:
             installed.append(dep)
     return InstalledSplit(tuple(installed), tuple(skipped))
@@ -105,8 +110,11 @@ def split_installed(client: ManagerClient, tenants: Iterable[str] = ()) -> Insta
     deployments.sort(key=lambda d: (d.tenant_name, d.id))
     if deployments and all(d.installation_status is not None for d in deployments):
         installed = [d for d in deployments if d.installation_status == "active"]
-        skipped = [Skipped(d.tenant_name, d.id, f"not installed ({d.installation_status})")
-                   for d in deployments if d.installation_status != "active"]
+        skipped = [
+            Skipped(d.tenant_name, d.id, f"not installed ({d.installation_status})")
+            for d in deployments
+            if d.installation_status != "active"
+        ]
         return InstalledSplit(tuple(installed), tuple(skipped))
     instances = list(client.node_instances(all_tenants=True))
     return split_by_node_instances(deployments, instances)
@@ -144,14 +152,18 @@ def compare_inventories(old: Inventory, new: Inventory) -> list[Finding]:
     old_items = old.total("blueprints") + old.total("deployments")
     new_items = new.total("blueprints") + new.total("deployments")
     if old_items and not new_items:
-        findings.append(Finding(
-            "verify.restored-something", Status.FAIL, "The restore restored NOTHING",
-            f"The old manager had {old.summary()}; the new manager has {new.summary()}. The restore "
-            "execution reported success, but no blueprint or deployment arrived.",
-            "Do not decommission the old manager. Typical cause: a legacy snapshot without the "
-            "stage/composer schema keys restored on a 7.x manager (see archive.format). Reinstall the "
-            "new manager clean and restore through a 6.x manager, or from a premium snapshot.",
-        ))
+        findings.append(
+            Finding(
+                "verify.restored-something",
+                Status.FAIL,
+                "The restore restored NOTHING",
+                f"The old manager had {old.summary()}; the new manager has {new.summary()}. The restore "
+                "execution reported success, but no blueprint or deployment arrived.",
+                "Do not decommission the old manager. Typical cause: a legacy snapshot without the "
+                "stage/composer schema keys restored on a 7.x manager (see archive.format). Reinstall the "
+                "new manager clean and restore through a 6.x manager, or from a premium snapshot.",
+            )
+        )
     missing: list[str] = []
     extra: list[str] = []
     agent_diff: list[str] = []
@@ -172,19 +184,40 @@ def compare_inventories(old: Inventory, new: Inventory) -> list[Finding]:
         if n.get("agents", 0) != o.get("agents", 0):
             agent_diff.append(f"{tenant}: agents {o.get('agents', 0)} -> {n.get('agents', 0)}")
     if missing:
-        findings.append(Finding("verify.inventory", Status.FAIL, "The new manager is missing inventory",
-                                "; ".join(missing),
-                                "Do not decommission the old manager; read the restore execution's "
-                                "events on the new manager and contact support with report.json.",
-                                data={"missing": missing}))
+        findings.append(
+            Finding(
+                "verify.inventory",
+                Status.FAIL,
+                "The new manager is missing inventory",
+                "; ".join(missing),
+                "Do not decommission the old manager; read the restore execution's "
+                "events on the new manager and contact support with report.json.",
+                data={"missing": missing},
+            )
+        )
     elif extra:
-        findings.append(Finding("verify.inventory", Status.WARN, "The new manager has more than the old one",
-                                "; ".join(extra), "Expected only when a dirty new manager was waived.",
-                                data={"extra": extra}))
+        findings.append(
+            Finding(
+                "verify.inventory",
+                Status.WARN,
+                "The new manager has more than the old one",
+                "; ".join(extra),
+                "Expected only when a dirty new manager was waived.",
+                data={"extra": extra},
+            )
+        )
     else:
-        findings.append(Finding("verify.inventory", Status.PASS, "Inventory matches, tenant by tenant",
-                                new.summary()))
+        findings.append(
+            Finding("verify.inventory", Status.PASS, "Inventory matches, tenant by tenant", new.summary())
+        )
     if agent_diff:
-        findings.append(Finding("verify.agents", Status.WARN, "Agent rows differ", "; ".join(agent_diff),
-                                "Agent rows are rebuilt from the snapshot; install_new_agents follows."))
+        findings.append(
+            Finding(
+                "verify.agents",
+                Status.WARN,
+                "Agent rows differ",
+                "; ".join(agent_diff),
+                "Agent rows are rebuilt from the snapshot; install_new_agents follows.",
+            )
+        )
     return findings

@@ -93,8 +93,9 @@ class Journal:
 
     # -- creation and loading -----------------------------------------------------------------
     @classmethod
-    def create(cls, state_dir: Path, migration_id: str, old_url: str, new_url: str,
-               options: dict[str, Any]) -> Journal:
+    def create(
+        cls, state_dir: Path, migration_id: str, old_url: str, new_url: str, options: dict[str, Any]
+    ) -> Journal:
         """Start a new journal in <state_dir>/migrations/<id>/ (0700) and save it."""
         directory = private_dir(migrations_root(private_dir(state_dir)) / migration_id)
         now = utc_now()
@@ -121,12 +122,16 @@ class Journal:
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            raise JournalError(f"There is no journal at {path}.",
-                               "Check --migration-id and --state-dir (`cfy-migrate report` lists nothing "
-                               "for an unknown id).") from None
+            raise JournalError(
+                f"There is no journal at {path}.",
+                "Check --migration-id and --state-dir (`cfy-migrate report` lists nothing "
+                "for an unknown id).",
+            ) from None
         except OSError as exc:
-            raise JournalError(f"The journal {path} cannot be read: {exc.strerror}.",
-                               "Check the permissions of the state directory.") from None
+            raise JournalError(
+                f"The journal {path} cannot be read: {exc.strerror}.",
+                "Check the permissions of the state directory.",
+            ) from None
         try:
             data = json.loads(text)
         except ValueError as exc:
@@ -135,8 +140,11 @@ class Journal:
                 f"Move it aside (e.g. `mv {path} {path}.corrupt`) and start again with --fresh; "
                 "check the managers for a snapshot or execution it may have started.",
             ) from None
-        if not isinstance(data, dict) or data.get("schema_version") != SCHEMA_VERSION \
-                or not isinstance(data.get("steps"), dict):
+        if (
+            not isinstance(data, dict)
+            or data.get("schema_version") != SCHEMA_VERSION
+            or not isinstance(data.get("steps"), dict)
+        ):
             raise JournalError(
                 f"The journal {path} is not a cfy-migrate journal of schema version {SCHEMA_VERSION}.",
                 f"Move it aside (e.g. `mv {path} {path}.corrupt`) and start again with --fresh.",
@@ -167,15 +175,18 @@ class Journal:
             text = json.dumps(self.data, indent=2, sort_keys=True)
             for secret in self._forbidden:
                 if secret in text:
-                    raise JournalError("Refusing to write a secret into the journal (a bug).",
-                                       "Please report it; nothing was written.")
+                    raise JournalError(
+                        "Refusing to write a secret into the journal (a bug).",
+                        "Please report it; nothing was written.",
+                    )
             failpoint("journal.before-write")
             try:
                 atomic_write_text(self.path, text)
             except OSError as exc:
-                raise JournalError(f"The journal {self.path} cannot be written: {exc.strerror}.",
-                                   "Free disk space or fix the state directory's permissions, "
-                                   "then run again to resume.") from None
+                raise JournalError(
+                    f"The journal {self.path} cannot be written: {exc.strerror}.",
+                    "Free disk space or fix the state directory's permissions, then run again to resume.",
+                ) from None
             failpoint("journal.after-write")
 
     # -- sections -----------------------------------------------------------------------------
@@ -290,20 +301,23 @@ def list_migrations(state_dir: Path) -> list[MigrationInfo]:
         try:
             j = Journal.load(path)
         except JournalError as exc:
-            found.append(MigrationInfo(directory.name, "", "", None, "corrupt", False, "", path,
-                                       exc.full_text()))
+            found.append(
+                MigrationInfo(directory.name, "", "", None, "corrupt", False, "", path, exc.full_text())
+            )
             continue
         step, status = j.last_step()
-        found.append(MigrationInfo(
-            id=j.migration_id,
-            old=str(j.data.get("old_url", "")),
-            new=str(j.data.get("new_url", "")),
-            last_step=step.value if step else None,
-            last_status=status,
-            finished=bool(j.data.get("finished")),
-            updated_at=str(j.data.get("updated_at", "")),
-            path=path,
-        ))
+        found.append(
+            MigrationInfo(
+                id=j.migration_id,
+                old=str(j.data.get("old_url", "")),
+                new=str(j.data.get("new_url", "")),
+                last_step=step.value if step else None,
+                last_status=status,
+                finished=bool(j.data.get("finished")),
+                updated_at=str(j.data.get("updated_at", "")),
+                path=path,
+            )
+        )
     found.sort(key=lambda m: (m.updated_at, m.id), reverse=True)
     return found
 

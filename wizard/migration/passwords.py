@@ -22,12 +22,15 @@ def read_password_file(path: Path, label: str) -> str:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise ConfigError(f"The password file {path} ({flag}) does not exist.",
-                          "Check the path, or use the environment variable "
-                          f"{PASSWORD_ENV[label]} or the prompt instead.") from None
+        raise ConfigError(
+            f"The password file {path} ({flag}) does not exist.",
+            f"Check the path, or use the environment variable {PASSWORD_ENV[label]} or the prompt instead.",
+        ) from None
     except OSError as exc:
-        raise ConfigError(f"The password file {path} ({flag}) cannot be read: {exc.strerror}.",
-                          "Check its path and permissions.") from None
+        raise ConfigError(
+            f"The password file {path} ({flag}) cannot be read: {exc.strerror}.",
+            "Check its path and permissions.",
+        ) from None
     if not stat.S_ISREG(info.st_mode):
         raise ConfigError(f"The password file {path} ({flag}) is not a regular file.", "Give a file.")
     if info.st_mode & 0o077:
@@ -39,15 +42,20 @@ def read_password_file(path: Path, label: str) -> str:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(f"The password file {path} ({flag}) cannot be read: {exc.strerror}.",
-                          "Check its permissions (the owner must be able to read it).") from None
+        raise ConfigError(
+            f"The password file {path} ({flag}) cannot be read: {exc.strerror}.",
+            "Check its permissions (the owner must be able to read it).",
+        ) from None
     except UnicodeDecodeError:
-        raise ConfigError(f"The password file {path} ({flag}) is not UTF-8 text.",
-                          "Put the password alone on the first line.") from None
+        raise ConfigError(
+            f"The password file {path} ({flag}) is not UTF-8 text.",
+            "Put the password alone on the first line.",
+        ) from None
     first = text.splitlines()[0] if text.splitlines() else ""
     if not first:
-        raise ConfigError(f"The password file {path} ({flag}) is empty.",
-                          "Put the password alone on its first line.")
+        raise ConfigError(
+            f"The password file {path} ({flag}) is empty.", "Put the password alone on its first line."
+        )
     return first
 
 

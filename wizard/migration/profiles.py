@@ -81,8 +81,9 @@ def read_profile(name: str, env: Mapping[str, str] | None = None) -> CfyProfile:
     try:
         port = int(port_text) if port_text else None
     except ValueError:
-        raise ConfigError(f"The cfy profile {path} has a bad rest_port {port_text!r}.",
-                          "Fix it or give the URL instead.") from None
+        raise ConfigError(
+            f"The cfy profile {path} has a bad rest_port {port_text!r}.", "Fix it or give the URL instead."
+        ) from None
     cert = opt("rest_certificate")
     return CfyProfile(
         name=name,

@@ -28,15 +28,20 @@ def decommission_advice(journal: Journal) -> dict[str, Any]:
     steps = journal.data.get("steps", {})
     agents = journal.section("agents")
     deployments = agents.get("deployments", {})
-    pending = [f"{r['tenant']}/{r['deployment']} ({r['status']})" for r in deployments.values()
-               if r.get("status") != "succeeded"]
+    pending = [
+        f"{r['tenant']}/{r['deployment']} ({r['status']})"
+        for r in deployments.values()
+        if r.get("status") != "succeeded"
+    ]
     agents_done = steps.get(StepId.INSTALL_AGENTS.value, {}).get("status") in {"done", "already-done"}
     verified = steps.get(StepId.VERIFY_INVENTORY.value, {}).get("status") in {"done", "already-done"}
     if agents_done and verified and not pending:
-        return {"allowed": True,
-                "text": "Every installed deployment's agents now talk to the new manager and the inventory "
-                        "matches: the old manager may be decommissioned (keep the snapshot archive).",
-                "pending": []}
+        return {
+            "allowed": True,
+            "text": "Every installed deployment's agents now talk to the new manager and the inventory "
+            "matches: the old manager may be decommissioned (keep the snapshot archive).",
+            "pending": [],
+        }
     reasons = []
     if not verified:
         reasons.append("the inventory has not been verified on the new manager")
@@ -44,9 +49,11 @@ def decommission_advice(journal: Journal) -> dict[str, Any]:
         reasons.append("install_new_agents has not completed")
     if pending:
         reasons.append(f"{len(pending)} deployments' agents have not moved")
-    return {"allowed": False,
-            "text": "Do NOT decommission the old manager yet: " + "; ".join(reasons) + ".",
-            "pending": pending}
+    return {
+        "allowed": False,
+        "text": "Do NOT decommission the old manager yet: " + "; ".join(reasons) + ".",
+        "pending": pending,
+    }
 
 
 def build_report(journal: Journal) -> dict[str, Any]:
@@ -55,9 +62,17 @@ def build_report(journal: Journal) -> dict[str, Any]:
     steps = []
     for step in ORDER:
         rec = d.get("steps", {}).get(step.value, {})
-        steps.append({"id": step.value, "title": step.label, "status": rec.get("status", "pending"),
-                      "started_at": rec.get("started_at"), "finished_at": rec.get("finished_at"),
-                      "seconds": _seconds(rec), "detail": rec.get("detail", "")})
+        steps.append(
+            {
+                "id": step.value,
+                "title": step.label,
+                "status": rec.get("status", "pending"),
+                "started_at": rec.get("started_at"),
+                "finished_at": rec.get("finished_at"),
+                "seconds": _seconds(rec),
+                "detail": rec.get("detail", ""),
+            }
+        )
     snapshot = journal.section("snapshot")
     inventory = journal.section("inventory")
     agents = journal.section("agents")
@@ -75,14 +90,17 @@ def build_report(journal: Journal) -> dict[str, Any]:
         "waivers": d.get("waivers", []),
         "decisions": d.get("decisions", []),
         "steps": steps,
-        "snapshot": {k: snapshot.get(k) for k in ("id", "execution_id", "size", "sha256", "file", "created_at")},
+        "snapshot": {
+            k: snapshot.get(k) for k in ("id", "execution_id", "size", "sha256", "file", "created_at")
+        },
         "archive": journal.section("archive"),
         "restore": {k: v for k, v in journal.section("restore").items() if k != "baseline_ids"},
         "credentials": journal.section("credentials"),
         "inventory": {"old": inventory.get("old"), "new": inventory.get("new")},
         "agents": {
-            "deployments": sorted(agents.get("deployments", {}).values(),
-                                  key=lambda r: (r["tenant"], r["deployment"])),
+            "deployments": sorted(
+                agents.get("deployments", {}).values(), key=lambda r: (r["tenant"], r["deployment"])
+            ),
             "skipped": agents.get("skipped", []),
             "parameters": agents.get("parameters", {}),
         },
@@ -100,25 +118,51 @@ def render_markdown(report: dict[str, Any]) -> str:
     """report.md: the same facts for a person."""
     lines = [f"# cfy-migrate report — {report['migration_id']}", ""]
     m = report.get("managers") or {}
-    lines += _table([[label, str(info.get("url", "")), str(info.get("version", "")), str(info.get("edition", "")),
-                      str(info.get("hostname", "")), str(info.get("ip", ""))]
-                     for label, info in sorted(m.items()) if isinstance(info, dict)],
-                    ["manager", "URL", "version", "edition", "host", "IP"])
+    lines += _table(
+        [
+            [
+                label,
+                str(info.get("url", "")),
+                str(info.get("version", "")),
+                str(info.get("edition", "")),
+                str(info.get("hostname", "")),
+                str(info.get("ip", "")),
+            ]
+            for label, info in sorted(m.items())
+            if isinstance(info, dict)
+        ],
+        ["manager", "URL", "version", "edition", "host", "IP"],
+    )
     advice = report["decommission"]
     lines += ["", "## Decommissioning the old manager", "", advice["text"]]
     for p in advice.get("pending", [])[:50]:
         lines.append(f"- pending: {p}")
     lines += ["", "## Steps", ""]
-    lines += _table([[s["title"], s["status"], "" if s["seconds"] is None else f"{s['seconds']:.0f} s", s["detail"]]
-                     for s in report["steps"]], ["step", "status", "time", "detail"])
+    lines += _table(
+        [
+            [s["title"], s["status"], "" if s["seconds"] is None else f"{s['seconds']:.0f} s", s["detail"]]
+            for s in report["steps"]
+        ],
+        ["step", "status", "time", "detail"],
+    )
     snap = report["snapshot"]
-    lines += ["", "## Snapshot", "", f"- id: `{snap.get('id')}`", f"- size: {snap.get('size')} bytes",
-              f"- sha256: `{snap.get('sha256')}`",
-              f"- format: {report['archive'].get('format', '?')}, version {report['archive'].get('snapshot_version', '?')}"]
+    lines += [
+        "",
+        "## Snapshot",
+        "",
+        f"- id: `{snap.get('id')}`",
+        f"- size: {snap.get('size')} bytes",
+        f"- sha256: `{snap.get('sha256')}`",
+        f"- format: {report['archive'].get('format', '?')}, "
+        f"version {report['archive'].get('snapshot_version', '?')}",
+    ]
     cred = report.get("credentials") or {}
     if cred.get("changed"):
-        lines += ["", f"**The new manager's admin password changed**: log in as `{cred.get('username')}` with the "
-                  f"{'old manager' if cred.get('which') == 'old' else 'given'}'s password."]
+        lines += [
+            "",
+            f"**The new manager's admin password changed**: log in as `{cred.get('username')}` with the "
+            f"{'old manager' if cred.get('which') == 'old' else 'given'}'s password.",
+        ]
     inv = report["inventory"]
     lines += ["", "## Inventory (old → new)", ""]
     old_t = (inv.get("old") or {}).get("tenants", {})
@@ -126,15 +170,30 @@ def render_markdown(report: dict[str, Any]) -> str:
     rows = []
     for tenant in sorted(set(old_t) | set(new_t)):
         o, n = old_t.get(tenant, {}), new_t.get(tenant, {})
-        rows.append([tenant] + [f"{o.get(k, '-')} → {n.get(k, '-')}"
-                                for k in ("blueprints", "deployments", "installed", "agents")])
+        rows.append(
+            [tenant]
+            + [
+                f"{o.get(k, '-')} → {n.get(k, '-')}"
+                for k in ("blueprints", "deployments", "installed", "agents")
+            ]
+        )
     lines += _table(rows, ["tenant", "blueprints", "deployments", "installed", "agents"])
     lines += ["", "## Agents", ""]
     ag = report["agents"]
-    lines += _table([[r["tenant"], r["deployment"], r["status"], str(r.get("execution_id") or ""),
-                      str(r.get("reason", ""))] for r in ag["deployments"]]
-                    + [[s["tenant"], s["deployment"], "skipped", "", s["reason"]] for s in ag["skipped"]],
-                    ["tenant", "deployment", "status", "execution", "reason"])
+    lines += _table(
+        [
+            [
+                r["tenant"],
+                r["deployment"],
+                r["status"],
+                str(r.get("execution_id") or ""),
+                str(r.get("reason", "")),
+            ]
+            for r in ag["deployments"]
+        ]
+        + [[s["tenant"], s["deployment"], "skipped", "", s["reason"]] for s in ag["skipped"]],
+        ["tenant", "deployment", "status", "execution", "reason"],
+    )
     lines += ["", "## Findings", ""]
     rows = []
     for phase, items in sorted((report.get("findings") or {}).items()):

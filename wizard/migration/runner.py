@@ -16,6 +16,7 @@ then True), unless `config.fresh`; `config.migration_id` picks one explicitly.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections.abc import Callable
@@ -88,7 +89,8 @@ class Migration:
             data = self._journal.data
             if data.get("old_url") != config.old.url or data.get("new_url") != config.new.url:
                 raise ConfigError(
-                    f"Migration {config.migration_id} is from {data.get('old_url')} to {data.get('new_url')}, "
+                    f"Migration {config.migration_id} is from {data.get('old_url')} "
+                    f"to {data.get('new_url')}, "
                     f"not from {config.old.url} to {config.new.url}.",
                     "Give the same --old and --new as that migration, or start a new one with --fresh.",
                 )
@@ -108,10 +110,8 @@ class Migration:
 
     # -- plumbing -------------------------------------------------------------------------------
     def _emit(self, event: Event) -> None:
-        try:
+        with contextlib.suppress(Exception):  # a broken UI handler must not break the migration
             self._on_event(event)
-        except Exception:  # a broken UI handler must not break the migration
-            pass
 
     @property
     def journal(self) -> Journal | None:
@@ -121,10 +121,22 @@ class Migration:
     def _context(self) -> Context:
         if self._ctx is None:
             if self._journal is None:
-                self._journal = Journal.create(self.config.state_dir, self.migration_id, self.config.old.url,
-                                               self.config.new.url, self.config.to_json())
-            self._ctx = Context(self.config, self._journal, emit=self._emit, decider=self.decider,
-                                cancel=self.cancel, old_client=self.old_client, new_client=self.new_client)
+                self._journal = Journal.create(
+                    self.config.state_dir,
+                    self.migration_id,
+                    self.config.old.url,
+                    self.config.new.url,
+                    self.config.to_json(),
+                )
+            self._ctx = Context(
+                self.config,
+                self._journal,
+                emit=self._emit,
+                decider=self.decider,
+                cancel=self.cancel,
+                old_client=self.old_client,
+                new_client=self.new_client,
+            )
         return self._ctx
 
     def close(self) -> None:
@@ -142,11 +154,20 @@ class Migration:
         old = old_checks(old_client, self.config.old, self.config)
         new = new_checks(new_client, self.config.new, old.probe)
         installed = old.inventory.total("installed") if old.inventory else None
-        findings = old.findings + new.findings + pair_checks(self.config, old.probe, new.probe, installed=installed)
+        findings = (
+            old.findings + new.findings + pair_checks(self.config, old.probe, new.probe, installed=installed)
+        )
         findings += local_checks(self.config)
         if self.config.restore.restore_certificates and not any(f.id == "pair.ip-rule" for f in findings):
-            findings.append(Finding("pair.ip-rule", Status.FAIL, "Cannot tell whether certificates may be restored",
-                                    "The managers' IPs are unknown.", "Drop restore_certificates."))
+            findings.append(
+                Finding(
+                    "pair.ip-rule",
+                    Status.FAIL,
+                    "Cannot tell whether certificates may be restored",
+                    "The managers' IPs are unknown.",
+                    "Drop restore_certificates.",
+                )
+            )
         self._preflight_inventory = old.inventory
         self._preflight_managers = {"old": old.probe.to_json(), "new": new.probe.to_json()}
         self._emit(FindingsReady("preflight", tuple(findings)))
@@ -158,8 +179,13 @@ class Migration:
         for step in ORDER:
             status = self._journal.step_status(step) if self._journal else "pending"
             rec = self._journal.data.get("steps", {}).get(step.value, {}) if self._journal else {}
-            state = ("done" if status in {"done", "already-done", "skipped"}
-                     else "failed" if status in {"failed", "blocked"} else "pending")
+            state = (
+                "done"
+                if status in {"done", "already-done", "skipped"}
+                else "failed"
+                if status in {"failed", "blocked"}
+                else "pending"
+            )
             out.append(PlannedStep(step, step.label, state, str(rec.get("detail", ""))))
         return out
 
@@ -169,25 +195,42 @@ class Migration:
         snap = self._journal.section("snapshot").get("id") if self._journal else None
         sid = snap or flow_snapshot.new_snapshot_id()
         opts = self.config.snapshot
-        body = {"include_credentials": opts.include_credentials, "include_logs": opts.include_logs,
-                "include_events": opts.include_events, "queue": opts.queue}
-        legacy = f" (plus \"legacy\": {json.dumps(opts.legacy)} if the old manager runs 7.x)"
-        restore_body = {"force": False, "restore_certificates": self.config.restore.restore_certificates,
-                        "no_reboot": False, "recreate_deployments_envs": True, "ignore_plugin_failure": False}
+        body = {
+            "include_credentials": opts.include_credentials,
+            "include_logs": opts.include_logs,
+            "include_events": opts.include_events,
+            "queue": opts.queue,
+        }
+        legacy = f' (plus "legacy": {json.dumps(opts.legacy)} if the old manager runs 7.x)'
+        restore_body = {
+            "force": False,
+            "restore_certificates": self.config.restore.restore_certificates,
+            "no_reboot": False,
+            "recreate_deployments_envs": True,
+            "ignore_plugin_failure": False,
+        }
         params = {"install_agent_timeout": self.config.agents.timeout}
         if self.config.agents.stop_old_agents:
             params["stop_old_agent"] = True
         if self.config.agents.manager_ip:
             params["manager_ip"] = self.config.agents.manager_ip  # type: ignore[assignment]
+        agent_body = {
+            "deployment_id": "<each installed deployment>",
+            "workflow_id": "install_new_agents",
+            "parameters": params,
+            "allow_custom_parameters": True,
+        }
         lines = [
             f"GET {o}/version, /user, /tenants, /managers, /brokers, /status   (preflight, read-only)",
-            f"GET {o}/executions?_all_tenants=true&_include_system_workflows=true&status=pending&status=started…",
+            f"GET {o}/executions?_all_tenants=true&_include_system_workflows=true"
+            "&status=pending&status=started…",
             f"GET {o}/blueprints, /deployments, /node-instances, /agents?_all_tenants=true   (inventory)",
             f"GET {n}/version, /user, /tenants, /managers, /brokers, /status, /blueprints, /deployments, "
             "/plugins, /secrets   (preflight, read-only)",
             f"PUT {o}/snapshots/{sid} {json.dumps(body)}{legacy}",
             f"GET {o}/snapshots/{sid}   (until status created) + GET {o}/events?execution_id=…",
-            f"GET {o}/snapshots/{sid}/archive -> {self.config.state_dir}/migrations/{self.migration_id}/{sid}.zip",
+            f"GET {o}/snapshots/{sid}/archive -> "
+            f"{self.config.state_dir}/migrations/{self.migration_id}/{sid}.zip",
             f"GET {n}/snapshots/{sid}   (a leftover from an interrupted upload is deleted first)",
             f"PUT {n}/snapshots/{sid}/archive   (the archive, streamed)",
         ]
@@ -203,10 +246,11 @@ class Migration:
             lines.append(f"POST {n}/maintenance/deactivate")
         lines += [
             f"GET {n}/tenants, /blueprints, /deployments, /agents?_all_tenants=true   (inventory, compared)",
-            f"POST {n}/executions {json.dumps({'deployment_id': '<each installed deployment>', 'workflow_id': 'install_new_agents', 'parameters': params, 'allow_custom_parameters': True})}"
+            f"POST {n}/executions {json.dumps(agent_body)}"
             "   (Tenant: the deployment's tenant; at most "
             f"{self.config.agents.concurrency} at once)",
-            f"GET {n}/executions?workflow_id=install_new_agents&_all_tenants=true   (page by page, each poll)",
+            f"GET {n}/executions?workflow_id=install_new_agents&_all_tenants=true"
+            "   (page by page, each poll)",
         ]
         return lines
 
@@ -231,10 +275,16 @@ class Migration:
         if blocking:
             ids = ", ".join(f.id for f in blocking)
             first = blocking[0]
-            return StepOutcome(step, Outcome.BLOCKED, f"blocked by {ids}",
-                               first.remediation or f"Fix it or waive it with --waive {first.id}.",
-                               tuple(findings))
-        return StepOutcome(step, Outcome.DONE, f"{len(findings)} checks, no blocker", findings=tuple(findings))
+            return StepOutcome(
+                step,
+                Outcome.BLOCKED,
+                f"blocked by {ids}",
+                first.remediation or f"Fix it or waive it with --waive {first.id}.",
+                tuple(findings),
+            )
+        return StepOutcome(
+            step, Outcome.DONE, f"{len(findings)} checks, no blocker", findings=tuple(findings)
+        )
 
     def _preflight_new_step(self, ctx: Context) -> StepOutcome:
         archive = ctx.journal.section("archive")
@@ -243,12 +293,20 @@ class Migration:
             old_probe.nodes = flow_restore._old_probe_from_journal(ctx).nodes
         if old_probe.version is None:
             old_probe.version = flow_restore._old_probe_from_journal(ctx).version
-        new = new_checks(ctx.new, self.config.new, old_probe, archive_networks=archive.get("networks"),
-                         snapshot_version=archive.get("snapshot_version"))
+        new = new_checks(
+            ctx.new,
+            self.config.new,
+            old_probe,
+            archive_networks=archive.get("networks"),
+            snapshot_version=archive.get("snapshot_version"),
+        )
         installed = ctx.journal.section("inventory").get("old", {}).get("totals", {}).get("installed")
         findings = new.findings + pair_checks(self.config, old_probe, new.probe, installed=installed)
-        findings += [Finding.from_json(f) for f in ctx.journal.section("findings").get("archive", [])
-                     if f.get("id") == "archive.format"]
+        findings += [
+            Finding.from_json(f)
+            for f in ctx.journal.section("findings").get("archive", [])
+            if f.get("id") == "archive.format"
+        ]
         if new.probe.usable:
             ctx.journal.section("managers")["new"] = new.probe.to_json()
         ctx.journal.section("findings")["new"] = [f.to_json() for f in findings]
@@ -259,8 +317,10 @@ class Migration:
     def _verify_step(self, ctx: Context) -> StepOutcome:
         old_data = ctx.journal.section("inventory").get("old")
         if not old_data:
-            raise MigrationError("The old manager's inventory was not journaled before the snapshot.",
-                                 "Run again with --fresh to count it.")
+            raise MigrationError(
+                "The old manager's inventory was not journaled before the snapshot.",
+                "Run again with --fresh to count it.",
+            )
         new_inv = count_inventory(ctx.new)
         ctx.journal.section("inventory")["new"] = new_inv.to_json()
         findings = compare_inventories(Inventory.from_json(old_data), new_inv)
@@ -273,8 +333,13 @@ class Migration:
             ctx.journal.record_waivers(w.to_json() for w in used)
         if blocking:
             first = blocking[0]
-            return StepOutcome(StepId.VERIFY_INVENTORY, Outcome.FAILED, f"{first.title}: {first.detail}",
-                               first.remediation, tuple(findings))
+            return StepOutcome(
+                StepId.VERIFY_INVENTORY,
+                Outcome.FAILED,
+                f"{first.title}: {first.detail}",
+                first.remediation,
+                tuple(findings),
+            )
         return StepOutcome(StepId.VERIFY_INVENTORY, Outcome.DONE, new_inv.summary(), findings=tuple(findings))
 
     def _report_step(self, ctx: Context) -> StepOutcome:
@@ -303,7 +368,11 @@ class Migration:
         self._emit(StepStarted(step, step.label))
         ctx.journal.start_step(step)
         try:
-            if step in _AFTER_RESTORE and step is not StepId.REAUTHENTICATE and not self._credentials_restored:
+            if (
+                step in _AFTER_RESTORE
+                and step is not StepId.REAUTHENTICATE
+                and not self._credentials_restored
+            ):
                 flow_restore.restore_credentials_from_journal(ctx)
                 self._credentials_restored = True
             outcome = self._handler(step)(ctx)
@@ -314,10 +383,16 @@ class Migration:
         except MigrationError as exc:
             outcome = StepOutcome(step, Outcome.FAILED, exc.message, exc.remediation)
         except CloudifyError as exc:
-            outcome = StepOutcome(step, Outcome.FAILED, exc.message, exc.hint or "Check the manager and run again.")
+            outcome = StepOutcome(
+                step, Outcome.FAILED, exc.message, exc.hint or "Check the manager and run again."
+            )
         except OSError as exc:
-            outcome = StepOutcome(step, Outcome.FAILED, f"{exc.strerror or exc}: {exc.filename or ''}".strip(),
-                                  "Check the state directory (space, permissions) and run again.")
+            outcome = StepOutcome(
+                step,
+                Outcome.FAILED,
+                f"{exc.strerror or exc}: {exc.filename or ''}".strip(),
+                "Check the state directory (space, permissions) and run again.",
+            )
         if step is StepId.REAUTHENTICATE and outcome.outcome.ok:
             self._credentials_restored = True
         ctx.journal.finish_step(step, outcome.outcome.value, outcome.detail)
@@ -349,9 +424,14 @@ class Migration:
             outcomes.append(outcome)
             if outcome.outcome.ok:
                 continue
-            if step is StepId.INSTALL_AGENTS and outcome.outcome is Outcome.FAILED and any(
+            if (
+                step is StepId.INSTALL_AGENTS
+                and outcome.outcome is Outcome.FAILED
+                and any(
                     r.get("status") == "failed"
-                    for r in ctx.journal.section("agents").get("deployments", {}).values()):
+                    for r in ctx.journal.section("agents").get("deployments", {}).values()
+                )
+            ):
                 exit_code = EXIT_AGENTS_FAILED
                 continue
             exit_code = _EXIT_FOR.get(outcome.outcome, EXIT_ERROR)
@@ -376,10 +456,13 @@ def _summary(exit_code: int, outcomes: list[StepOutcome], migration_id: str) -> 
         return f"Migration {migration_id} finished: every step done."
     if exit_code == EXIT_AGENTS_FAILED:
         agents = next((o for o in outcomes if o.step is StepId.INSTALL_AGENTS), None)
-        return (f"Migration {migration_id} finished, but agents failed for some deployments "
-                f"({agents.detail if agents else '?'}); run again with --retry-failed-agents.")
+        return (
+            f"Migration {migration_id} finished, but agents failed for some deployments "
+            f"({agents.detail if agents else '?'}); run again with --retry-failed-agents."
+        )
     if last_bad is None:
         return f"Migration {migration_id} stopped (exit {exit_code})."
     verb = {EXIT_BLOCKED: "blocked", EXIT_CANCELLED: "interrupted"}.get(exit_code, "failed")
-    return (f"Migration {migration_id} {verb} at '{last_bad.step.label}': {last_bad.detail}"
-            + (f" — {last_bad.remediation}" if last_bad.remediation else ""))
+    return f"Migration {migration_id} {verb} at '{last_bad.step.label}': {last_bad.detail}" + (
+        f" — {last_bad.remediation}" if last_bad.remediation else ""
+    )

@@ -19,8 +19,14 @@ from wizard.migration.findings import Finding
 from wizard.migration.inventory import Inventory
 
 OLD_IDS = ["old.admin", "old.version", "old.health", "old.active-executions", "old.inventory"]
-NEW_IDS = ["new.bootstrap-admin", "new.version-order", "new.health", "new.clean", "new.plugins-secrets",
-           "new.networks"]
+NEW_IDS = [
+    "new.bootstrap-admin",
+    "new.version-order",
+    "new.health",
+    "new.clean",
+    "new.plugins-secrets",
+    "new.networks",
+]
 
 
 @dataclass
@@ -40,8 +46,14 @@ class NewResult:
     findings: list[Finding] = field(default_factory=list)
 
 
-def old_checks(client: ManagerClient, manager: ManagerConfig, config: MigrationConfig, *,
-               with_inventory: bool = True, ignore_snapshot_id: str | None = None) -> OldResult:
+def old_checks(
+    client: ManagerClient,
+    manager: ManagerConfig,
+    config: MigrationConfig,
+    *,
+    with_inventory: bool = True,
+    ignore_snapshot_id: str | None = None,
+) -> OldResult:
     """old.reachable, old.auth, old.admin, old.version, old.health, old.active-executions,
     old.inventory."""
     probe, findings = probe_manager("old", client, manager.url, manager.credentials.tenant)
@@ -53,17 +65,26 @@ def old_checks(client: ManagerClient, manager: ManagerConfig, config: MigrationC
     findings.append(rules.old_admin(probe))
     findings.append(rules.old_version(probe))
     findings.append(health_finding(probe))
-    findings.append(rules.old_active_executions(client, queue=config.snapshot.queue,
-                                                ignore_snapshot_id=ignore_snapshot_id))
+    findings.append(
+        rules.old_active_executions(
+            client, queue=config.snapshot.queue, ignore_snapshot_id=ignore_snapshot_id
+        )
+    )
     if with_inventory:
         finding, result.inventory = rules.old_inventory(client)
         findings.append(finding)
     return result
 
 
-def new_checks(client: ManagerClient, manager: ManagerConfig, old: ManagerProbe, *,
-               archive_networks: Iterable[str] | None = None, snapshot_version: str | None = None,
-               check_clean: bool = True) -> NewResult:
+def new_checks(
+    client: ManagerClient,
+    manager: ManagerConfig,
+    old: ManagerProbe,
+    *,
+    archive_networks: Iterable[str] | None = None,
+    snapshot_version: str | None = None,
+    check_clean: bool = True,
+) -> NewResult:
     """new.reachable, new.auth, new.bootstrap-admin, new.version-order, new.health, new.clean,
     new.plugins-secrets, new.networks."""
     probe, findings = probe_manager("new", client, manager.url, manager.credentials.tenant)
@@ -81,14 +102,22 @@ def new_checks(client: ManagerClient, manager: ManagerConfig, old: ManagerProbe,
     return result
 
 
-def pair_checks(config: MigrationConfig, old: ManagerProbe, new: ManagerProbe, *,
-                installed: int | None) -> list[Finding]:
+def pair_checks(
+    config: MigrationConfig, old: ManagerProbe, new: ManagerProbe, *, installed: int | None
+) -> list[Finding]:
     """pair.same-manager and pair.ip-rule."""
     findings = [rules.same_manager(old, new)]
     if not old.usable and not new.usable:
         return findings
-    findings.append(rules.ip_rule(old, new, installed=installed, old_reachable=old.reachable,
-                                  restore_certificates=config.restore.restore_certificates))
+    findings.append(
+        rules.ip_rule(
+            old,
+            new,
+            installed=installed,
+            old_reachable=old.reachable,
+            restore_certificates=config.restore.restore_certificates,
+        )
+    )
     return findings
 
 

@@ -106,7 +106,9 @@ def _optional(call: Callable[[], T], default: T) -> T:
         return default
 
 
-def probe_manager(label: str, client: ManagerClient, url: str, tenant: str) -> tuple[ManagerProbe, list[Finding]]:
+def probe_manager(
+    label: str, client: ManagerClient, url: str, tenant: str
+) -> tuple[ManagerProbe, list[Finding]]:
     """Run `<label>.reachable` and `<label>.auth`; fill the probe with version, user, nodes,
     brokers, status and tenants when possible."""
     p = ManagerProbe(label, url, tenant)
@@ -118,70 +120,119 @@ def probe_manager(label: str, client: ManagerClient, url: str, tenant: str) -> t
     except UnauthorizedError as exc:
         p.reachable = True
         findings.append(Finding(f"{label}.reachable", Status.PASS, f"The {label} manager answers", url))
-        findings.append(Finding(
-            f"{label}.auth", Status.FAIL, f"Wrong user name or password for the {label} manager",
-            f"{url} refused the credentials: {exc.message}",
-            f"Check --{label}-user and the password (CFY_MIGRATE_{label.upper()}_PASSWORD, "
-            f"--{label}-password-file or the prompt).",
-        ))
+        findings.append(
+            Finding(
+                f"{label}.auth",
+                Status.FAIL,
+                f"Wrong user name or password for the {label} manager",
+                f"{url} refused the credentials: {exc.message}",
+                f"Check --{label}-user and the password (CFY_MIGRATE_{label.upper()}_PASSWORD, "
+                f"--{label}-password-file or the prompt).",
+            )
+        )
         return p, findings
     except ForbiddenError as exc:
         p.reachable = True
         findings.append(Finding(f"{label}.reachable", Status.PASS, f"The {label} manager answers", url))
-        findings.append(Finding(
-            f"{label}.auth", Status.FAIL, f"The {label} manager refuses this user or tenant",
-            f"{url}: {exc.message}",
-            f"Check --{label}-tenant (an existing tenant, default_tenant by default) and use an admin user.",
-        ))
+        findings.append(
+            Finding(
+                f"{label}.auth",
+                Status.FAIL,
+                f"The {label} manager refuses this user or tenant",
+                f"{url}: {exc.message}",
+                f"Check --{label}-tenant (an existing tenant, default_tenant by default) "
+                "and use an admin user.",
+            )
+        )
         return p, findings
     except TransportError as exc:
-        findings.append(Finding(
-            f"{label}.reachable", Status.FAIL, f"The {label} manager cannot be reached",
-            f"{url}: {exc}",
-            f"Check the address given with {flag} (protocol, host and port), the network path and "
-            "that the manager is running.",
-        ))
+        findings.append(
+            Finding(
+                f"{label}.reachable",
+                Status.FAIL,
+                f"The {label} manager cannot be reached",
+                f"{url}: {exc}",
+                f"Check the address given with {flag} (protocol, host and port), the network path and "
+                "that the manager is running.",
+            )
+        )
         return p, findings
     except (ProtocolError, NotFoundError) as exc:
-        findings.append(Finding(
-            f"{label}.reachable", Status.FAIL, f"No Cloudify Manager REST API at the {label} address",
-            f"{url}: {exc}",
-            f"Check {flag}: give the manager's address only (e.g. https://10.0.0.5), with the right "
-            "protocol and port.",
-        ))
+        findings.append(
+            Finding(
+                f"{label}.reachable",
+                Status.FAIL,
+                f"No Cloudify Manager REST API at the {label} address",
+                f"{url}: {exc}",
+                f"Check {flag}: give the manager's address only (e.g. https://10.0.0.5), with the right "
+                "protocol and port.",
+            )
+        )
         return p, findings
     except CloudifyError as exc:
-        findings.append(Finding(
-            f"{label}.reachable", Status.FAIL, f"The {label} manager answered with an error",
-            f"{url}: {exc}", "Check the manager's health (`cfy status` on it) and try again.",
-        ))
+        findings.append(
+            Finding(
+                f"{label}.reachable",
+                Status.FAIL,
+                f"The {label} manager answered with an error",
+                f"{url}: {exc}",
+                "Check the manager's health (`cfy status` on it) and try again.",
+            )
+        )
         return p, findings
-    findings.append(Finding(f"{label}.reachable", Status.PASS, f"The {label} manager answers",
-                            f"{url} runs Cloudify {p.version.version} ({p.version.edition or 'edition unknown'})."))
+    findings.append(
+        Finding(
+            f"{label}.reachable",
+            Status.PASS,
+            f"The {label} manager answers",
+            f"{url} runs Cloudify {p.version.version} ({p.version.edition or 'edition unknown'}).",
+        )
+    )
     try:
         p.user = client.current_user()
     except (UnauthorizedError, ForbiddenError) as exc:
-        findings.append(Finding(
-            f"{label}.auth", Status.FAIL, f"The {label} manager refuses these credentials",
-            f"{url}: {exc.message}",
-            f"Check --{label}-user, the password and --{label}-tenant.",
-        ))
+        findings.append(
+            Finding(
+                f"{label}.auth",
+                Status.FAIL,
+                f"The {label} manager refuses these credentials",
+                f"{url}: {exc.message}",
+                f"Check --{label}-user, the password and --{label}-tenant.",
+            )
+        )
         return p, findings
     except CloudifyError as exc:
-        findings.append(Finding(f"{label}.auth", Status.ERROR, f"Could not read the {label} user",
-                                f"{url}: {exc}", "Try again; check the manager's health."))
+        findings.append(
+            Finding(
+                f"{label}.auth",
+                Status.ERROR,
+                f"Could not read the {label} user",
+                f"{url}: {exc}",
+                "Try again; check the manager's health.",
+            )
+        )
         return p, findings
     p.tenants = _optional(lambda: [t.name for t in client.tenants()], [])
     if p.tenants and tenant not in p.tenants:
-        findings.append(Finding(
-            f"{label}.auth", Status.FAIL, f"Unknown tenant {tenant!r} on the {label} manager",
-            f"Tenants there: {', '.join(sorted(p.tenants))}.",
-            f"Give an existing tenant with --{label}-tenant (default_tenant by default).",
-        ))
+        findings.append(
+            Finding(
+                f"{label}.auth",
+                Status.FAIL,
+                f"Unknown tenant {tenant!r} on the {label} manager",
+                f"Tenants there: {', '.join(sorted(p.tenants))}.",
+                f"Give an existing tenant with --{label}-tenant (default_tenant by default).",
+            )
+        )
         return p, findings
     p.authenticated = True
-    findings.append(Finding(f"{label}.auth", Status.PASS, f"Logged in to the {label} manager",
-                            f"as {p.user.username} ({p.user.role}), tenant {tenant}."))
+    findings.append(
+        Finding(
+            f"{label}.auth",
+            Status.PASS,
+            f"Logged in to the {label} manager",
+            f"as {p.user.username} ({p.user.role}), tenant {tenant}.",
+        )
+    )
     p.nodes = _optional(client.managers, [])
     p.brokers = _optional(client.brokers, [])
     p.status = _optional(client.status, None)
@@ -192,14 +243,23 @@ def health_finding(p: ManagerProbe) -> Finding:
     """<label>.health from /status (a WARN: the restore may still work)."""
     ident = f"{p.label}.health"
     if p.status is None:
-        return Finding(ident, Status.WARN, f"Health of the {p.label} manager unknown",
-                       "GET /status gave no answer.", "Check `cfy status` on that manager.")
+        return Finding(
+            ident,
+            Status.WARN,
+            f"Health of the {p.label} manager unknown",
+            "GET /status gave no answer.",
+            "Check `cfy status` on that manager.",
+        )
     if p.status.healthy:
         return Finding(ident, Status.PASS, f"The {p.label} manager is healthy", f"status {p.status.status}")
     down = ", ".join(p.status.inactive_services) or p.status.status
-    return Finding(ident, Status.WARN, f"The {p.label} manager reports problems",
-                   f"status {p.status.status}; inactive: {down}.",
-                   "Fix the services (`cfy status`, `cfy_manager status`) before migrating.")
+    return Finding(
+        ident,
+        Status.WARN,
+        f"The {p.label} manager reports problems",
+        f"status {p.status.status}; inactive: {down}.",
+        "Fix the services (`cfy status`, `cfy_manager status`) before migrating.",
+    )
 
 
 def skipped(ids: list[str], why: str) -> list[Finding]:
