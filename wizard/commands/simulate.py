@@ -66,6 +66,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--outage-mode", default="refuse", choices=("refuse", "502"))
     parser.add_argument("--hostname", default=None, help='manager hostname (default "cfy-manager-<port>")')
+    parser.add_argument("--tls-cert", default=None, metavar="PEM", help="serve https with this certificate")
+    parser.add_argument("--tls-key", default=None, metavar="PEM", help="the private key of --tls-cert")
     parser.add_argument(
         "--extra-network",
         action="append",
@@ -119,10 +121,12 @@ def run(args: argparse.Namespace) -> int:
             outage_mode=args.outage_mode,
             faults=args.faults,
             extra_networks=tuple(args.extra_network),
+            tls_cert=args.tls_cert,
+            tls_key=args.tls_key,
         )
         cfg.validate()
         sim = start_simulator(cfg)
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError) as exc:  # ssl.SSLError (a bad certificate) is an OSError
         print(f"cfy-migrate simulate: {exc}", file=sys.stderr)
         return 2
     done = threading.Event()

@@ -44,6 +44,9 @@ class SimulatorConfig:
     post_restore_delay: float = 3.0
     #: Node instances per deployment beyond the Compute host (at least 1 besides the host).
     extra_nodes: int = 1
+    #: Serve https with this PEM certificate (chain) and key; both or neither (plain http).
+    tls_cert: str | None = None
+    tls_key: str | None = None
     _validated: bool = field(default=False, repr=False, compare=False)
 
     def validate(self) -> None:
@@ -66,7 +69,14 @@ class SimulatorConfig:
             raise ValueError("outage_mode must be 'refuse' or '502'")
         if self.snapshot_size is not None and self.snapshot_size < 0:
             raise ValueError("snapshot_size must not be negative")
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError("tls_cert and tls_key go together: give both (https) or neither (http)")
         self._validated = True
+
+    @property
+    def scheme(self) -> str:
+        """``https`` when a certificate is configured, else ``http``."""
+        return "https" if self.tls_cert else "http"
 
 
 def is_loopback(host: str) -> bool:

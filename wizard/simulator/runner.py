@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import ssl
 import urllib.request
 from types import TracebackType
 from typing import Any
 
 from .config import SimulatorConfig
 from .manager import Manager
-from .server import Listener
+from .server import Listener, server_ssl_context
 from .state import build_state
 
 
@@ -23,8 +24,8 @@ class RunningSimulator:
 
     @property
     def url(self) -> str:
-        """``http://HOST:PORT``."""
-        return f"http://{self._mgr.cfg.host}:{self._listener.port}"
+        """``http://HOST:PORT`` (``https://`` when started with a TLS certificate)."""
+        return f"{self._mgr.cfg.scheme}://{self._mgr.cfg.host}:{self._listener.port}"
 
     @property
     def host(self) -> str:
@@ -81,10 +82,12 @@ def start_simulator(cfg: SimulatorConfig | None = None, **overrides: Any) -> Run
         cfg = SimulatorConfig(**overrides)
     elif overrides:
         cfg = SimulatorConfig(**{**cfg.__dict__, **overrides})
+    cfg.validate()
+    ssl_context = server_ssl_context(cfg.tls_cert, cfg.tls_key) if cfg.tls_cert and cfg.tls_key else None
     mgr = Manager(cfg)
     if cfg.hostname is None:
         mgr.hostname = "cfy-manager-pending"
-    listener = Listener(mgr, cfg.host, cfg.port)
+    listener = Listener(mgr, cfg.host, cfg.port, ssl_context)
     mgr.listener = listener
     try:
         listener.start()
@@ -94,8 +97,14 @@ def start_simulator(cfg: SimulatorConfig | None = None, **overrides: Any) -> Run
     if cfg.hostname is None:
         mgr.hostname = f"cfy-manager-{listener.port}"
     sim = RunningSimulator(mgr, listener)
+    probe: ssl.SSLContext | None = None
+    if ssl_context is not None:
+        # A readiness probe of our own socket on loopback; the tests verify the certificate.
+        probe = ssl.create_default_context()
+        probe.check_hostname = False
+        probe.verify_mode = ssl.CERT_NONE
     try:
-        with urllib.request.urlopen(f"{sim.url}/_sim/state", timeout=10) as resp:
+        with urllib.request.urlopen(f"{sim.url}/_sim/state", timeout=10, context=probe) as resp:
             resp.read()
     except OSError:
         sim.stop()

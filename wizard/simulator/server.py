@@ -1,6 +1,10 @@
 """The HTTP layer: a threading HTTP/1.1 server on loopback, routing, auth/maintenance/fault gates,
 streaming downloads with os.sendfile (Range, HEAD), streaming uploads (raw or chunked), and the
 REST outage of a restore (socket closed and re-opened, or nginx-style 502 answers).
+
+With a certificate and key (``SimulatorConfig.tls_cert``/``tls_key``) the listening socket is
+wrapped with TLS; the handshake runs in each connection's own thread, so a client that speaks
+plain http to it (or rejects the certificate) only loses its own connection.
 """
 
 from __future__ import annotations
@@ -8,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -39,8 +44,23 @@ class SimHandler(BaseHTTPRequestHandler):
 
     # -- plumbing ---------------------------------------------------------------------------------
     def setup(self) -> None:
+        self._tls_failed = False
+        if isinstance(self.request, ssl.SSLSocket):
+            try:
+                self.request.settimeout(30)
+                self.request.do_handshake()
+                self.request.settimeout(None)
+            except (OSError, ValueError):
+                # Plain http on the https port, or a client that rejected our certificate.
+                self._tls_failed = True
         super().setup()
         self.server.listener.track(self.connection, True)
+
+    def handle(self) -> None:
+        if self._tls_failed:
+            self.close_connection = True
+            return
+        super().handle()
 
     def finish(self) -> None:
         with contextlib.suppress(OSError):
@@ -201,6 +221,9 @@ class SimHandler(BaseHTTPRequestHandler):
 
     def _sendfile(self, file: Any) -> None:
         sock = self.connection
+        if isinstance(sock, ssl.SSLSocket):
+            self._send_tls(file)
+            return
         with open(file.path, "rb") as fh:
             offset = file.offset
             remaining = file.length
@@ -216,6 +239,30 @@ class SimHandler(BaseHTTPRequestHandler):
             self._drop()
 
 
+    def _send_tls(self, file: Any) -> None:
+        """os.sendfile would bypass TLS: copy through the SSL socket in bounded pieces."""
+        remaining = file.length if file.cut_after is None else min(file.length, file.cut_after)
+        with open(file.path, "rb") as fh:
+            fh.seek(file.offset)
+            while remaining > 0:
+                data = fh.read(min(remaining, _COPY))
+                if not data:
+                    break
+                self.wfile.write(data)
+                remaining -= len(data)
+        self.wfile.flush()
+        if file.cut_after is not None and file.cut_after < file.length:
+            self._drop()
+
+
+def server_ssl_context(cert: str, key: str) -> ssl.SSLContext:
+    """A server-side TLS context for the certificate chain and key (PEM files)."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.load_cert_chain(cert, key)
+    return ctx
+
+
 class SimServer(ThreadingHTTPServer):
     """The listening socket; one thread per connection."""
 
@@ -224,19 +271,30 @@ class SimServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], mgr: Manager, listener: Listener) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        mgr: Manager,
+        listener: Listener,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         self.mgr = mgr
         self.listener = listener
         super().__init__(address, SimHandler)
+        if ssl_context is not None:
+            self.socket = ssl_context.wrap_socket(
+                self.socket, server_side=True, do_handshake_on_connect=False
+            )
 
 
 class Listener:
     """Owns the server socket so a restore can close it and re-open the same port later."""
 
-    def __init__(self, mgr: Manager, host: str, port: int) -> None:
+    def __init__(self, mgr: Manager, host: str, port: int, ssl_context: ssl.SSLContext | None = None) -> None:
         self.mgr = mgr
         self.host = host
         self.port = port
+        self.ssl_context = ssl_context
         self._server: SimServer | None = None
         self._thread: threading.Thread | None = None
         self._conns: set[socket.socket] = set()
@@ -265,7 +323,7 @@ class Listener:
             server = None
             for attempt in range(50):
                 try:
-                    server = SimServer((self.host, self.port), self.mgr, self)
+                    server = SimServer((self.host, self.port), self.mgr, self, self.ssl_context)
                     break
                 except OSError:
                     if attempt == 49 or self.port == 0:
