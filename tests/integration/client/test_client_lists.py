@@ -82,7 +82,8 @@ def test_deployments_installation_status_per_profile(
         list(client.deployments())
         assert all(r.status == 200 for r in records)
     # with the version known, the projection is chosen up front
-    fresh = make_client(sim, records=(after := []))
+    after: list[RequestRecord] = []
+    fresh = make_client(sim, records=after)
     fresh.version()
     list(fresh.deployments())
     assert all(r.status == 200 for r in after)

@@ -41,7 +41,7 @@ def test_every_error_file_is_covered() -> None:
 
 @pytest.mark.parametrize(("name", "exchange"), CASES, ids=[f"{n}#{e['seq']}" for n, e in CASES])
 def test_recorded_error_maps_to_typed_error(name: str, exchange: dict[str, object]) -> None:
-    response = response_of(exchange)  # type: ignore[arg-type]
+    response = response_of(exchange)
     error = http_error(response, base_url=BASE)
     assert type(error) is EXPECTED[name]
     assert isinstance(error, errors.HTTPError)

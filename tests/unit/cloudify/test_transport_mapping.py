@@ -24,8 +24,8 @@ def _wrapped(reason: Exception) -> requests.ConnectionError:
 def test_dns_failure() -> None:
     reason = urllib3.exceptions.NameResolutionError(
         "mgr.example.invalid",
-        None,
-        socket.gaierror(-2, "Name or service not known"),  # type: ignore[arg-type]
+        None,  # type: ignore[arg-type]
+        socket.gaierror(-2, "Name or service not known"),
     )
     error = transport_error(_wrapped(reason), URL, base_url=BASE)
     assert isinstance(error, errors.NameResolutionError)
