@@ -1,0 +1,475 @@
+"""MigrateApp: the wizard's App — the controller between the pages and the engine.
+
+Every blocking call (test connection, each engine step) runs in a thread worker; the engine's
+events come back as messages (progress ones collapse); decisions the engine needs are dialogs
+(see decider.py); every worker failure goes through one error router and becomes a dialog
+with the fix. No widget is touched from a worker thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+from textual.worker import Worker, WorkerState
+
+from wizard.migration.events import (
+    Event,
+    FindingsReady,
+    LogLine,
+    MigrationFinished,
+    StepProgress,
+)
+from wizard.migration.journal import Journal, list_migrations
+from wizard.migration.steps import ORDER as STEP_ORDER
+from wizard.migration.steps import Outcome, StepId, StepOutcome
+from wizard.tui.decider import TuiDecider
+from wizard.tui.dialogs.confirm import ConfirmDialog
+from wizard.tui.dialogs.error import ErrorDialog
+from wizard.tui.dialogs.help import HelpDialog
+from wizard.tui.dialogs.resume import ResumeAnswer, ResumeDialog
+from wizard.tui.dialogs.waive import WaiveDialog
+from wizard.tui.errors import RESUME, explain
+from wizard.tui.flow import INFO, ORDER, PAGE_OF_STEP, Page, next_page
+from wizard.tui.messages import (
+    ConnectionTested,
+    EngineEvent,
+    EngineProgress,
+    JobFinished,
+    JournalFacts,
+    PageAction,
+    PlanReady,
+    ShowPage,
+)
+from wizard.tui.model import RunModel
+from wizard.tui.options import LaunchOptions, ManagerForm, in_multiplexer
+from wizard.tui.screens.findings_page import FindingsPage
+from wizard.tui.screens.main import MainScreen
+from wizard.tui.session import MigrationFactory, MigrationLike, Session, probe
+
+#: the steps a page's main button runs (a page may run on into the next pages' steps)
+JOB_STEPS: dict[Page, tuple[StepId, ...]] = {
+    Page.PREFLIGHT: (StepId.PREFLIGHT_OLD,),
+    Page.SNAPSHOT: (StepId.CREATE_SNAPSHOT, StepId.DOWNLOAD, StepId.INSPECT_ARCHIVE, StepId.PREFLIGHT_NEW),
+    Page.DOWNLOAD: (StepId.DOWNLOAD, StepId.INSPECT_ARCHIVE, StepId.PREFLIGHT_NEW),
+    Page.NEW_MANAGER: (StepId.PREFLIGHT_NEW,),
+    Page.RESTORE: (StepId.UPLOAD, StepId.RESTORE, StepId.REAUTHENTICATE, StepId.VERIFY_INVENTORY),
+    Page.AGENTS: (StepId.INSTALL_AGENTS,),
+    Page.SUMMARY: (StepId.REPORT,),
+}
+
+DONE = frozenset({"done", "already-done", "skipped"})
+
+
+class MigrateApp(App[int]):
+    """The cfy-migrate wizard (see the module docstring)."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "cfy-migrate"
+    SUB_TITLE = "move a Cloudify Manager"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="help"),
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("escape", "cancel_step", "Cancel step", id="cancel"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
+    ]
+
+    def __init__(self, options: LaunchOptions | None = None, *,
+                 migration_factory: MigrationFactory | None = None) -> None:
+        super().__init__()
+        self.options = options or LaunchOptions()
+        self.session = Session(self.options, migration_factory)
+        self.model = RunModel()
+        self.decider = TuiDecider(self, self.session.cancel, show=self.options.show)
+        self.busy: str | None = None
+
+    # -- typed queries ---------------------------------------------------------------------------
+    @property
+    def main(self) -> MainScreen:
+        """The wizard screen (always at the bottom of the stack)."""
+        return self.get_screen("main")  # type: ignore[return-value]
+
+    # -- start -----------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        """Show the wizard, prefill it, offer to resume, and warn once outside tmux/screen."""
+        self.install_screen(MainScreen(self.options), "main")
+        self.push_screen("main")
+        self.call_after_refresh(self._started)
+
+    def _started(self) -> None:
+        self.main.connect.fill(self.options.old, self.options.new, self.options.show(str(self.session.state_dir())))
+        self.sync()
+        if self.options.check_multiplexer and not in_multiplexer(self.options.environ):
+            self.notify("Not running inside tmux or screen: a dropped SSH session would stop the wizard "
+                        "mid-step (it can be resumed, but the window is long). Consider `tmux new -s migrate`.",
+                        title="Advice", severity="warning", timeout=15)
+        if self.options.offer_resume:
+            self._offer_resume()
+
+    def _offer_resume(self) -> None:
+        try:
+            infos = list_migrations(self.session.state_dir())
+        except OSError:
+            return
+        unfinished = [m for m in infos if not m.finished and not m.error]
+        if not unfinished:
+            return
+        info = unfinished[0]
+
+        def answered(answer: ResumeAnswer | None) -> None:
+            if answer == "resume":
+                self._prefill_from_journal(info.path, info.old, info.new)
+                self.session.migration_id = info.id
+                self.notify(f"Resuming {info.id}: enter the passwords and press Next.", title="Resume")
+            else:
+                self.session.fresh = True
+
+        self.push_screen(ResumeDialog(info, dict(self.options.display_urls)), answered)
+
+    def _prefill_from_journal(self, path: Path, old_url: str, new_url: str) -> None:
+        options: dict[str, Any] = {}
+        with contextlib.suppress(Exception):
+            options = dict(Journal.load(path).data.get("options") or {})
+        for label, url in (("old", old_url), ("new", new_url)):
+            saved = options.get(label) if isinstance(options.get(label), dict) else {}
+            form = self.session.forms[label]
+            prefilled = ManagerForm(
+                url=url,
+                user=str(saved.get("user") or form.user),
+                password=form.password,
+                tenant=str(saved.get("tenant") or form.tenant),
+                ca_cert=str(saved.get("ca_cert") or ""),
+                insecure=bool(saved.get("insecure")),
+            )
+            self.session.forms[label] = prefilled
+        self.main.connect.fill(self.session.forms["old"], self.session.forms["new"],
+                               self.options.show(str(self.session.state_dir())))
+
+    # -- engine bridge (called on the engine's thread) -------------------------------------------
+    def emit(self, event: Event) -> None:
+        """The engine's on_event: hand the event to the UI thread as a message."""
+        if isinstance(event, StepProgress):
+            self.post_message(EngineProgress(event))
+        else:
+            self.post_message(EngineEvent(event))
+
+    # -- engine events (UI thread) ---------------------------------------------------------------
+    def on_engine_event(self, message: EngineEvent) -> None:
+        """Fold the event into the model and show it on the page(s) it concerns."""
+        event = message.event
+        self.model.apply(event)
+        main = self.main
+        step = getattr(event, "step", None)
+        if isinstance(event, FindingsReady):
+            targets = [main.preflight, main.new_manager]
+        elif isinstance(event, MigrationFinished):
+            targets = [main.summary]
+        elif isinstance(step, StepId):
+            targets = [main.page_widget(PAGE_OF_STEP[step])]
+        elif isinstance(event, LogLine):
+            running = self.model.running_step
+            targets = [main.page_widget(PAGE_OF_STEP[running] if running else main.current_page)]
+        else:
+            targets = [main.agents]
+        for page in targets:
+            page.on_engine_event(event, self.model)
+        self.sync()
+
+    def on_engine_progress(self, message: EngineProgress) -> None:
+        """Draw the newest progress of a step."""
+        event = message.event
+        self.model.apply(event)
+        self.main.page_widget(PAGE_OF_STEP[event.step]).on_engine_progress(event, self.model)
+
+    def on_plan_ready(self, message: PlanReady) -> None:
+        """Journaled step states (resume): the sidebar shows what is already done."""
+        for step in STEP_ORDER:
+            state = message.states.get(step.value, "pending")
+            if state != "pending" and self.model.step_states.get(step) in (None, "pending"):
+                self.model.step_states[step] = state
+        self.sync()
+
+    def on_journal_facts(self, message: JournalFacts) -> None:
+        """Archive facts, inventories, the report text."""
+        if message.section == "archive":
+            self.main.download.show_archive(message.data)
+        elif message.section == "inventory":
+            old, new = message.data.get("old"), message.data.get("new")
+            self.main.restore.show_inventory(old if isinstance(old, dict) else None,
+                                             new if isinstance(new, dict) else None)
+        elif message.section == "report":
+            self.main.summary.show_report(str(message.data.get("markdown", "")))
+            if "finished" in message.data and self.model.finished is None:
+                finished = message.data["finished"]
+                if isinstance(finished, MigrationFinished):
+                    self.model.apply(finished)
+                    self.main.summary.show_finished(finished)
+
+    def on_show_page(self, message: ShowPage) -> None:
+        """A job moved on to a step of another page."""
+        if self.main.current_page != message.page:
+            self.main.show_page(message.page)
+            self.sync()
+
+    def sync(self) -> None:
+        """Redraw buttons and the sidebar."""
+        try:
+            main = self.main
+        except KeyError:
+            return
+        if main.is_mounted:
+            main.sync(self.model, self.busy is not None)
+
+    # -- page actions ----------------------------------------------------------------------------
+    @on(PageAction)
+    def _page_action(self, message: PageAction) -> None:
+        page, action = message.page, message.action
+        if action.startswith("test-"):
+            label = action.removeprefix("test-")
+            self.main.connect.form(label).show_result("Testing…", True)
+            self._probe(label, self.main.connect.form(label).read())
+            return
+        if action == "quit":
+            self.action_quit()
+            return
+        if action == "waive":
+            self._waive(page)
+            return
+        if self.busy is not None:
+            self.notify("A step is running; wait for it or press Esc to cancel it.", severity="warning")
+            return
+        if page is Page.CONNECT:
+            self._connect()
+        elif action == "rerun" and page is Page.PREFLIGHT:
+            self._start("connect", Page.PREFLIGHT, ())
+        elif (action == "rerun" and page is Page.NEW_MANAGER) or (action == "retry" and page is Page.AGENTS):
+            self._start("steps", page, JOB_STEPS[page])
+        elif action == "primary":
+            self._primary(page)
+
+    def _page_done(self, page: Page) -> bool:
+        return all(self.model.step_states.get(s, "pending") in DONE for s in INFO[page].steps)
+
+    def first_pending_page(self) -> Page:
+        """The first page with a step not done yet."""
+        for page in ORDER[1:]:
+            if not self._page_done(page):
+                return page
+        return Page.SUMMARY
+
+    def _primary(self, page: Page) -> None:
+        if page is Page.PREFLIGHT:
+            if self._page_done(page):
+                self.navigate(self.first_pending_page())
+            else:
+                self._start("steps", page, JOB_STEPS[page])
+            return
+        if page is Page.SNAPSHOT and not self._page_done(page):
+            self.session.snapshot = self.main.snapshot.snapshot_options()
+        if page is Page.NEW_MANAGER:
+            self.navigate(Page.RESTORE)
+            return
+        if page is Page.AGENTS and self.model.step_states.get(StepId.INSTALL_AGENTS) in DONE | {"failed"}:
+            self.navigate(Page.SUMMARY)
+            self._start("finish", Page.SUMMARY, JOB_STEPS[Page.SUMMARY])
+            return
+        if self._page_done(page):
+            following = next_page(page)
+            if following is not None:
+                self.navigate(following)
+            return
+        self._start("steps", page, JOB_STEPS[page])
+
+    def navigate(self, page: Page) -> None:
+        """Show a page and redraw."""
+        self.main.show_page(page)
+        self.sync()
+
+    def _connect(self) -> None:
+        connect = self.main.connect
+        forms = {label: connect.form(label).read() for label in ("old", "new")}
+        if forms != self.session.forms:
+            self.session.forms = forms
+            self.session.forget()
+        self.model.connected = True
+        self.navigate(Page.PREFLIGHT)
+        self._start("connect", Page.PREFLIGHT, ())
+
+    def _waive(self, page: Page) -> None:
+        widget = self.main.page_widget(page)
+        if not isinstance(widget, FindingsPage):
+            return
+        finding = widget.table.selected
+        if finding is None or not finding.blocking:
+            self.notify("Select a FAIL or ERROR finding to waive.", severity="warning")
+            return
+
+        def waived(waiver: Any) -> None:
+            if waiver is None:
+                return
+            self.session.waivers[waiver.id] = waiver
+            for target in (self.main.preflight, self.main.new_manager):
+                target.show_findings(target.page_findings(self.model), self.session.waivers)
+            self.notify(f"Waived {waiver.id}; it will be written to the report.", title="Waiver")
+            self.sync()
+            if page is Page.NEW_MANAGER and self.busy is None:
+                self._start("steps", page, JOB_STEPS[page])
+
+        self.push_screen(WaiveDialog(finding), waived)
+
+    # -- workers ---------------------------------------------------------------------------------
+    def _start(self, kind: str, page: Page, steps: tuple[StepId, ...]) -> None:
+        self.busy = kind
+        self.sync()
+        self._job(kind, page, steps)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="engine", name="job",
+          description="Running migration steps")
+    def _job(self, kind: str, page: Page, steps: tuple[StepId, ...]) -> None:
+        self.session.cancel.clear()
+        migration = self.session.migration(self.emit, self.decider)
+        if kind == "connect":
+            states = {p.step.value: p.state for p in migration.plan()}
+            self.post_message(PlanReady(states))
+            migration.preflight()
+            self.post_message(JobFinished(kind, page, True))
+            return
+        if kind == "finish" and all(self.model.step_states.get(s, "pending") in DONE
+                                    for s in STEP_ORDER if s is not StepId.REPORT):
+            result = migration.run()
+            self._post_report(migration, None)
+            self.post_message(JobFinished(kind, page, result.exit_code in (0, 3), result.summary))
+            return
+        for step in steps:
+            if self.session.cancel.is_set():
+                break
+            self.post_message(ShowPage(PAGE_OF_STEP[step]))
+            outcome = migration.run_step(step)
+            self._post_facts(migration, step)
+            if not outcome.outcome.ok:
+                self.call_from_thread(self._step_problem, outcome)
+                self.post_message(JobFinished(kind, page, False, outcome.detail))
+                return
+        if kind == "finish":
+            self._post_report(migration, MigrationFinished(
+                self.model.finished.exit_code if self.model.finished else 3, (), "The report was written; "
+                "some steps are not done yet (see the pages marked ✘)."))
+        self.post_message(JobFinished(kind, page, True))
+
+    def _journal_section(self, migration: MigrationLike, name: str) -> dict[str, Any]:
+        journal = getattr(migration, "journal", None)
+        if journal is None:
+            return {}
+        value = journal.data.get(name)
+        return dict(value) if isinstance(value, dict) else {}
+
+    def _post_facts(self, migration: MigrationLike, step: StepId) -> None:
+        """Read what the journal learnt in `step` and send it to the UI thread."""
+        if step in (StepId.DOWNLOAD, StepId.INSPECT_ARCHIVE):
+            facts = {**self._journal_section(migration, "snapshot"), **self._journal_section(migration, "archive")}
+            self.post_message(JournalFacts("archive", facts))
+        elif step == StepId.VERIFY_INVENTORY:
+            self.post_message(JournalFacts("inventory", self._journal_section(migration, "inventory")))
+
+    def _post_report(self, migration: MigrationLike, finished: MigrationFinished | None) -> None:
+        journal = getattr(migration, "journal", None)
+        if journal is None:
+            return
+        directory = Path(journal.directory)
+        md = directory / "report.md"
+        text = md.read_text(encoding="utf-8") if md.is_file() else ""
+        data: dict[str, object] = {"markdown": text}
+        if finished is not None:
+            paths = tuple(str(p) for p in (directory / "report.json", md) if p.is_file())
+            data["finished"] = MigrationFinished(finished.exit_code, paths, finished.summary)
+        self.post_message(JournalFacts("report", data))
+
+    def _step_problem(self, outcome: StepOutcome) -> None:
+        """A step did not succeed: cancelled is a note; blocked and failed are dialogs."""
+        title = INFO[PAGE_OF_STEP[outcome.step]].label
+        if outcome.outcome is Outcome.CANCELLED:
+            self.notify(f"{outcome.step.label}: stopped. {RESUME}", title="Cancelled", severity="warning")
+            return
+        secrets = self.session.secrets()
+        from wizard.tui.errors import redact
+
+        if outcome.outcome is Outcome.BLOCKED:
+            ids = [f.id for f in outcome.findings if f.blocking and f.id not in self.session.waivers]
+            message = outcome.detail + (f"\n\nBlocking checks: {', '.join(ids)}" if ids else "")
+            fix = (outcome.remediation or "") + ("\n\nFix the cause and re-check, or — only if it is safe — "
+                                                 "select the finding and waive it by its id (on the Preflight "
+                                                 "or New manager page).")
+            self.push_screen(ErrorDialog(f"{title}: blocked", redact(message, secrets), redact(fix.strip(), secrets)))
+            return
+        self.push_screen(ErrorDialog(f"{title}: {outcome.step.label} failed", redact(outcome.detail, secrets),
+                                     redact(outcome.remediation or RESUME, secrets)))
+
+    @work(thread=True, exit_on_error=False, group="probe", description="Testing a connection")
+    def _probe(self, label: str, form: ManagerForm) -> None:
+        result = probe(form, label, self.options.environ)
+        self.post_message(ConnectionTested(label, self.options.show(result.summary())))
+
+    def on_connection_tested(self, message: ConnectionTested) -> None:
+        """Show the probe's outcome under the form."""
+        self.main.connect.form(message.label).show_result(message.summary or message.error, not message.error)
+
+    def on_job_finished(self, message: JobFinished) -> None:
+        """A job ended: free the buttons; after the preflight step move on."""
+        self.busy = None
+        if message.ok and message.job == "steps" and message.page is Page.PREFLIGHT:
+            self.navigate(self.first_pending_page())
+        self.sync()
+
+    # -- the error router ------------------------------------------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Every worker failure becomes a dialog with the fix (never a traceback)."""
+        worker = event.worker
+        if event.state == WorkerState.ERROR and worker.error is not None:
+            explanation = explain(worker.error, self.session.secrets())
+            if worker.group == "probe":
+                for label in ("old", "new"):
+                    result = self.main.connect.form(label).result
+                    if str(result.render()).startswith("Testing"):
+                        self.main.connect.form(label).show_result(explanation.title, False)
+            self.push_screen(ErrorDialog(explanation.title, explanation.message, explanation.fix))
+        if worker.name == "job" and event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
+            self.busy = None
+            self.sync()
+
+    # -- actions ---------------------------------------------------------------------------------
+    def action_help(self) -> None:
+        """F1 / ?: help for the page on show."""
+        if isinstance(self.screen, HelpDialog):
+            return
+        self.push_screen(HelpDialog(self.main.current_page))
+
+    def action_cancel_step(self) -> None:
+        """Esc: stop the running step at its next safe point."""
+        if self.busy is None:
+            return
+        self.session.cancel.set()
+        self.notify("Stopping at the next safe point… the journal stays consistent.", title="Cancel",
+                    severity="warning")
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: quit; while a step runs, ask first and stop it safely."""
+        if self.busy is None:
+            code = self.model.finished.exit_code if self.model.finished else 0
+            self.exit(code)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.session.cancel.set()
+                self.exit(130)
+
+        self.push_screen(ConfirmDialog(
+            "Quit while a step runs?",
+            "The running step is stopped at a safe point and the journal stays consistent: run "
+            "cfy-migrate again to resume. Nothing is done twice.",
+            yes="Quit", no="Keep running", danger=True), answered)
