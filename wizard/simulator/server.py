@@ -287,6 +287,16 @@ class SimServer(ThreadingHTTPServer):
             )
 
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up (or is killed) mid-request is normal here, not worth a traceback."""
+        import sys
+
+        exc = sys.exc_info()[1]
+        if isinstance(exc, ConnectionError | ssl.SSLError | TimeoutError | BodyError):
+            return
+        super().handle_error(request, client_address)
+
+
 class Listener:
     """Owns the server socket so a restore can close it and re-open the same port later."""
 
