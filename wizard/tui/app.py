@@ -22,7 +22,9 @@ from wizard.migration.events import (
     FindingsReady,
     LogLine,
     MigrationFinished,
+    StepFinished,
     StepProgress,
+    StepStarted,
 )
 from wizard.migration.journal import Journal, list_migrations
 from wizard.migration.steps import ORDER as STEP_ORDER
@@ -166,7 +168,7 @@ class MigrateApp(App[int]):
         main = self.main
         step = getattr(event, "step", None)
         if isinstance(event, FindingsReady):
-            targets = [main.preflight, main.new_manager]
+            targets = [main.page_widget(page) for page in ORDER]
         elif isinstance(event, MigrationFinished):
             targets = [main.summary]
         elif isinstance(step, StepId):
@@ -178,6 +180,8 @@ class MigrateApp(App[int]):
             targets = [main.agents]
         for page in targets:
             page.on_engine_event(event, self.model)
+            if isinstance(event, StepStarted | StepFinished):
+                page.note_step(event)
         self.sync()
 
     def on_engine_progress(self, message: EngineProgress) -> None:
@@ -231,7 +235,7 @@ class MigrateApp(App[int]):
         page, action = message.page, message.action
         if action.startswith("test-"):
             label = action.removeprefix("test-")
-            self.main.connect.form(label).show_result("Testing…", True)
+            self.main.connect.form(label).result.update("Testing…")
             self._probe(label, self.main.connect.form(label).read())
             return
         if action == "quit":
@@ -372,6 +376,9 @@ class MigrateApp(App[int]):
         """Read what the journal learnt in `step` and send it to the UI thread."""
         if step in (StepId.DOWNLOAD, StepId.INSPECT_ARCHIVE):
             facts = {**self._journal_section(migration, "snapshot"), **self._journal_section(migration, "archive")}
+            journal = getattr(migration, "journal", None)
+            if journal is not None and facts.get("id"):
+                facts["path"] = str(Path(journal.directory) / f"{facts['id']}.zip")
             self.post_message(JournalFacts("archive", facts))
         elif step == StepId.VERIFY_INVENTORY:
             self.post_message(JournalFacts("inventory", self._journal_section(migration, "inventory")))
@@ -411,7 +418,11 @@ class MigrateApp(App[int]):
 
     @work(thread=True, exit_on_error=False, group="probe", description="Testing a connection")
     def _probe(self, label: str, form: ManagerForm) -> None:
-        result = probe(form, label, self.options.environ)
+        try:
+            result = probe(form, label, self.options.environ)
+        except Exception as exc:
+            self.post_message(ConnectionTested(label, "", explain(exc, self.session.secrets()).title))
+            raise  # the error router shows the dialog with the fix
         self.post_message(ConnectionTested(label, self.options.show(result.summary())))
 
     def on_connection_tested(self, message: ConnectionTested) -> None:
@@ -431,11 +442,6 @@ class MigrateApp(App[int]):
         worker = event.worker
         if event.state == WorkerState.ERROR and worker.error is not None:
             explanation = explain(worker.error, self.session.secrets())
-            if worker.group == "probe":
-                for label in ("old", "new"):
-                    result = self.main.connect.form(label).result
-                    if str(result.render()).startswith("Testing"):
-                        self.main.connect.form(label).show_result(explanation.title, False)
             self.push_screen(ErrorDialog(explanation.title, explanation.message, explanation.fix))
         if worker.name == "job" and event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
             self.busy = None

@@ -14,9 +14,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Label, Static
 
-from wizard.migration.events import Event, StepProgress
+from wizard.migration.events import Event, LogLine, StepFinished, StepProgress, StepStarted
 from wizard.tui.flow import INFO, ORDER, Page
 from wizard.tui.messages import PageAction
+from wizard.tui.widgets.event_log import EventLog
 
 if TYPE_CHECKING:
     from wizard.tui.model import RunModel
@@ -65,6 +66,17 @@ class StepPage(Vertical):
     def on_engine_progress(self, event: StepProgress, model: RunModel) -> None:
         """The newest progress of one of this page's steps."""
 
+    def note_step(self, event: StepStarted | StepFinished) -> None:
+        """Write a step's start and end into this page's event log, if it has one."""
+        for log in self.query(EventLog):
+            if isinstance(event, StepStarted):
+                log.add(LogLine(event.step, "info", f"▶ {event.title}", at=event.at))
+            else:
+                mark = "✔" if event.outcome.ok else "✘"
+                level = "info" if event.outcome.ok else "error"
+                log.add(LogLine(event.step, level, f"{mark} {event.step.label}: {event.outcome.value}"
+                                + (f" — {event.detail}" if event.detail else ""), at=event.at))
+
     def sync(self, model: RunModel, busy: bool) -> None:
         """Redraw buttons and texts from the model (after any change)."""
 
@@ -72,8 +84,9 @@ class StepPage(Vertical):
                    visible: bool | None = None) -> None:
         """Change one of this page's buttons if it exists."""
         for button in self.query(f"#{button_id}").results(Button):
-            if label is not None:
+            if label is not None and str(button.label) != label:
                 button.label = label
+                button.refresh(layout=True)
             if disabled is not None:
                 button.disabled = disabled
             if visible is not None:

@@ -26,8 +26,8 @@ class ConnectPage(StepPage):
         from textual.containers import Horizontal
 
         with Horizontal(id="forms"):
-            yield ManagerFormView("old", "Old manager (source)", profiles)
-            yield ManagerFormView("new", "New manager (target)", profiles)
+            yield ManagerFormView("old", "Old manager (source)", profiles, self.options.old)
+            yield ManagerFormView("new", "New manager (target)", profiles, self.options.new)
         yield Static("", id="state-dir", classes="muted")
 
     def compose_buttons(self) -> ComposeResult:

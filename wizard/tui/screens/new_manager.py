@@ -12,12 +12,10 @@ from wizard.tui.model import RunModel
 from wizard.tui.screens.findings_page import FindingsPage
 
 PLAIN = """\
-[b]Version order[/b]  a snapshot can only go to the same or a newer Cloudify.
-[b]Clean[/b]          the new manager must hold no blueprints, deployments, plugins or secrets:
-               a restore onto data fails, and with force it [b]deletes[/b] that data.
-[b]IP rule[/b]        on a different IP the agents must be reinstalled (page 7) and the old
-               manager must stay up until then; certificates move only on the same IP.
-[b]Health[/b]         every service of the new manager must be running before the restore."""
+[b]Version order[/b]  a snapshot goes only to the same or a newer Cloudify.
+[b]Clean[/b]          no blueprints, deployments, plugins or secrets: a restore onto data fails.
+[b]IP rule[/b]        on another IP the agents are reinstalled (page 7); keep the old manager up.
+[b]Health[/b]         every service of the new manager must run before the restore."""
 
 
 class NewManagerPage(FindingsPage):

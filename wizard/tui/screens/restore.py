@@ -19,12 +19,13 @@ from wizard.tui.widgets.event_log import EventLog
 from wizard.tui.widgets.inventory_table import InventoryTable
 from wizard.tui.widgets.transfer import TransferProgress
 
-WHAT_HAPPENS = """\
-[b]What happens[/b]: the snapshot is uploaded and verified, you confirm by typing the new manager's host
-name, the restore runs (the REST API goes away for a while: expected), the wizard logs in again,
-and the inventory is compared, old versus new.
-[b red]Cannot be undone[/b red]: the new manager's data and users are replaced by the snapshot's; its admin
-password becomes the [b]old[/b] manager's. The old manager is not touched: keep it running."""
+WHAT_HAPPENS = (
+    "[b]What happens[/b]: the snapshot is uploaded and verified, you confirm by typing the new manager's "
+    "host name, the restore runs (the REST API goes away for a while: expected), the wizard logs in "
+    "again, and the inventory is compared, old versus new.\n"
+    "[b red]Cannot be undone[/b red]: the new manager's data and users are replaced by the snapshot's; "
+    "its admin password becomes the [b]old[/b] manager's. The old manager is not touched: keep it running."
+)
 
 STEPS = (StepId.UPLOAD, StepId.RESTORE, StepId.REAUTHENTICATE, StepId.VERIFY_INVENTORY)
 

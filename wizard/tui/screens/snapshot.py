@@ -25,10 +25,10 @@ class SnapshotPage(StepPage):
     def compose_body(self) -> ComposeResult:
         """Options, a status line and the execution's events."""
         yield Checkbox("Include credentials (agent SSH keys; needed to reinstall agents over SSH)",
-                       value=True, id="include-credentials")
-        yield Checkbox("Include logs", value=True, id="include-logs")
-        yield Checkbox("Include events", value=True, id="include-events")
-        yield Checkbox("Queue behind running executions instead of failing", value=False, id="queue")
+                       value=True, compact=True, id="include-credentials")
+        yield Checkbox("Include logs", value=True, compact=True, id="include-logs")
+        yield Checkbox("Include events", value=True, compact=True, id="include-events")
+        yield Checkbox("Queue behind running executions instead of failing", value=False, compact=True, id="queue")
         yield Static("The snapshot holds secrets (credentials, certificates): it is stored with mode 0600.",
                      classes="muted")
         yield TransferProgress("Not started.", id="snapshot-progress")

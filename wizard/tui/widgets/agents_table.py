@@ -28,25 +28,25 @@ class AgentsTable(DataTable[Text | str]):
 
     def on_mount(self) -> None:
         """Declare the columns."""
-        self.add_column("Tenant", width=16, key="tenant")
-        self.add_column("Deployment", width=22, key="deployment")
+        self.add_column("Tenant", width=14, key="tenant")
+        self.add_column("Deployment", width=16, key="deployment")
         self.add_column("Status", width=10, key="status")
-        self.add_column("Execution", width=14, key="execution")
-        self.add_column("Reason", width=24, key="reason")
+        self.add_column("Execution", width=10, key="execution")
+        self.add_column("Reason", width=27, key="reason")
 
     def update_agent(self, update: AgentUpdate) -> None:
         """Add or update the row of one deployment."""
         key = (update.tenant, update.deployment)
         row_key = f"{update.tenant}/{update.deployment}"
         status = Text(update.status, STATUS_STYLE.get(update.status, ""))
-        execution = (update.execution_id or "")[:12]
+        execution = (update.execution_id or "")[:8]
         reason = Text(update.reason, "italic")
         if key in self._rows:
             self.update_cell(row_key, "status", status)
             self.update_cell(row_key, "execution", execution)
             self.update_cell(row_key, "reason", reason, update_width=False)
         else:
-            self.add_row(update.tenant, update.deployment, status, execution, reason, key=row_key)
+            self.add_row(update.tenant, update.deployment, status, execution, reason, key=row_key, height=None)
         self._rows[key] = update
 
     def show(self, updates: Iterable[AgentUpdate]) -> None:

@@ -37,10 +37,10 @@ class FindingsTable(DataTable[Text | str]):
 
     def on_mount(self) -> None:
         """Declare the columns (fixed widths so long text wraps instead of scrolling)."""
-        self.add_column("Status", width=8, key="status")
-        self.add_column("Check", width=26, key="title")
+        self.add_column("Status", width=7, key="status")
+        self.add_column("Check", width=24, key="title")
         self.add_column("Detail", width=28, key="detail")
-        self.add_column("What to do", width=24, key="remediation")
+        self.add_column("What to do", width=21, key="remediation")
 
     def show(self, findings: Iterable[Finding], waived: Iterable[str] = ()) -> None:
         """Replace the rows with `findings` (blockers first); `waived` are waived check ids."""

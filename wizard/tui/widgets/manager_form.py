@@ -16,12 +16,12 @@ NO_PROFILE = ""
 class ManagerFormView(Vertical):
     """The form of the `old` or `new` manager."""
 
-    def __init__(self, label: str, title: str, profiles: list[str], *, display_url: str = "") -> None:
+    def __init__(self, label: str, title: str, profiles: list[str], initial: ManagerForm | None = None) -> None:
         super().__init__(id=f"form-{label}", classes="manager-form")
         self.label = label
         self._title = title
         self._profiles = profiles
-        self._display_url = display_url
+        self._initial = initial or ManagerForm()
 
     def _row(self, caption: str, widget: Input | Select[str] | Checkbox) -> Horizontal:
         return Horizontal(Label(caption, classes="form-label"), widget, classes="form-row")
@@ -30,19 +30,21 @@ class ManagerFormView(Vertical):
         """The fields in label/value rows."""
         yield Label(self._title, classes="form-title")
         options = [(name, name) for name in self._profiles]
-        select: Select[str] = Select(options, prompt="(none: type the address)" if options
+        select: Select[str] = Select(options, value=self._initial.profile or Select.NULL, prompt="(none: type the address)" if options
                                      else "(no cfy profiles found)",
                                      allow_blank=True, compact=True, id=f"{self.label}-profile",
                                      disabled=not options)
         yield self._row("cfy profile", select)
-        yield self._row("Address", Input(placeholder="https://10.0.0.5", compact=True, id=f"{self.label}-url"))
-        yield self._row("User", Input(value="admin", compact=True, id=f"{self.label}-user"))
-        yield self._row("Password", Input(password=True, placeholder="not shown", compact=True,
-                                          id=f"{self.label}-password"))
-        yield self._row("Tenant", Input(value="default_tenant", compact=True, id=f"{self.label}-tenant"))
-        yield self._row("CA bundle", Input(placeholder="(system trust store)", compact=True,
+        form = self._initial
+        yield self._row("Address", Input(form.url, placeholder="https://10.0.0.5", compact=True,
+                                         id=f"{self.label}-url"))
+        yield self._row("User", Input(form.user, compact=True, id=f"{self.label}-user"))
+        yield self._row("Password", Input(form.password, password=True, placeholder="typed, never shown",
+                                          compact=True, id=f"{self.label}-password"))
+        yield self._row("Tenant", Input(form.tenant, compact=True, id=f"{self.label}-tenant"))
+        yield self._row("CA bundle", Input(form.ca_cert, placeholder="(system trust store)", compact=True,
                                            id=f"{self.label}-ca"))
-        yield self._row("", Checkbox("Skip TLS verification (not recommended)", compact=True,
+        yield self._row("", Checkbox("Skip TLS verification", form.insecure, compact=True,
                                      id=f"{self.label}-insecure"))
         yield Button("Test connection", id=f"test-{self.label}", classes="test-button")
         yield Static("Not tested yet.", id=f"{self.label}-result", classes="probe-result")

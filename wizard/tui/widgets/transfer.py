@@ -49,9 +49,12 @@ class TransferProgress(Vertical):
         self.meter.add(event.at, event.done)
         if event.total:
             self.bar.update(total=event.total, progress=event.done)
-        text = self.meter.line(event.done, event.total, event.unit)
-        if event.message:
-            text = f"{text} — {event.message}" if text else event.message
+        if event.unit != "bytes" and event.message:
+            text = event.message
+        else:
+            text = self.meter.line(event.done, event.total, event.unit)
+            if event.message:
+                text = f"{text} — {event.message}" if text else event.message
         self.line.update(text)
 
     def finish(self, text: str) -> None:
