@@ -17,6 +17,7 @@ from wizard.cloudify.errors import (
     CloudifyError,
     ForbiddenError,
     HTTPError,
+    MaintenanceModeError,
     NotFoundError,
     ServerError,
     TransferCancelledError,
@@ -148,7 +149,10 @@ def working_credentials(ctx: Context, candidates: list[Credentials]) -> Credenti
     for creds in candidates:
         client = ctx.new.with_credentials(creds)
         try:
-            client.current_user()
+            try:
+                client.current_user()
+            except MaintenanceModeError:
+                client.maintenance()  # /user is refused in maintenance mode; /maintenance is not
             return creds
         except (UnauthorizedError, ForbiddenError):
             continue
@@ -177,6 +181,9 @@ def _reconcile(ctx: Context, sid: str, r: dict) -> str | None:  # type: ignore[t
     Returns "posted" when evidence says yes (execution found -> its id is journaled), None when
     it did not happen."""
     step = StepId.RESTORE
+    if r.get("maintenance_activated") and not r.get("maintenance_deactivated"):
+        _wait_flag(ctx, time.monotonic())
+        _deactivate_maintenance(ctx, r)
     creds = working_credentials(ctx, _alt_credentials(ctx))
     if creds is None:
         raise MigrationError(
@@ -258,18 +265,23 @@ def restore(ctx: Context) -> StepOutcome:
                 "Run again and confirm (headless: add --yes after reading `cfy-migrate check`).",
             )
         ctx.journal.record_decision("restore", f"confirmed{' with force' if force else ''} for {host}")
-        if ctx.config.restore.maintenance_mode:
-            r["maintenance_activated"] = True
-            ctx.journal.save()
-            ctx.new.activate_maintenance()
-            ctx.log(step, "info", "Maintenance mode activated on the new manager.")
-            _wait_maintenance(ctx)
+        # listed before maintenance mode: /executions is refused while it is active
         baseline = [
             ex.id
             for ex in ctx.new.executions(
                 all_tenants=True, include_system_workflows=True, workflow_id="restore_snapshot"
             )
         ]
+        if ctx.config.restore.maintenance_mode:
+            if ctx.new.snapshot_restore_running() is None:
+                ctx.log(step, "warning", "Maintenance mode skipped: this manager has no /snapshot-status, "
+                        "so the restore could not be followed while executions are hidden.")
+            else:
+                r["maintenance_activated"] = True
+                ctx.journal.save()
+                ctx.new.activate_maintenance()
+                ctx.log(step, "info", "Maintenance mode activated on the new manager.")
+                _wait_maintenance(ctx)
         r.update(intent_at=utc_now(), force=force, baseline_ids=baseline, clean_before=not force)
         ctx.journal.save()
         failpoint("restore.before-post")
@@ -305,6 +317,10 @@ def _wait_restore(ctx: Context, r: dict) -> StepOutcome:  # type: ignore[type-ar
     candidates = _alt_credentials(ctx)
     client = ctx.new
     tail = EventTail(ctx, step, execution_id, RESTORE_TENANT) if execution_id else None
+    if r.get("maintenance_activated") and not r.get("maintenance_deactivated"):
+        _wait_flag(ctx, started)
+        _deactivate_maintenance(ctx, r)
+        client = ctx.new
     while execution_id and final is None:
         ctx.check_cancel()
         if time.monotonic() > deadline:
@@ -365,6 +381,26 @@ def _wait_restore(ctx: Context, r: dict) -> StepOutcome:  # type: ignore[type-ar
     r["status"] = final.status if final else "unknown"
     ctx.journal.save()
     return StepOutcome(step, Outcome.DONE, f"restore {r['status']}")
+
+
+def _wait_flag(ctx: Context, started: float) -> None:
+    """In maintenance mode executions cannot be read: follow /snapshot-status (allowed) until the
+    restore has been seen running and is over (or never showed up within a grace period)."""
+    seen = False
+    grace = max(30 * ctx.poll, 10.0)
+    deadline = time.monotonic() + ctx.config.restore.timeout
+    while time.monotonic() < deadline:
+        ctx.check_cancel()
+        try:
+            running = ctx.new.snapshot_restore_running()
+        except CloudifyError:
+            running = True
+        if running:
+            seen = True
+        elif seen or time.monotonic() - started > grace:
+            return
+        ctx.progress(StepId.RESTORE, time.monotonic() - started, 0, "s", "restore running (maintenance mode)")
+        ctx.sleep()
 
 
 def _deactivate_maintenance(ctx: Context, r: dict) -> None:  # type: ignore[type-arg]
