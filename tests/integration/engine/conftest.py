@@ -40,12 +40,26 @@ class Pair:
 def make_pair(make_simulator: Callable[..., RunningSimulator]) -> Callable[..., Pair]:
     """make_pair("6.4.2", "7.0.4", old={...}, new={...})."""
 
-    def make(old_profile: str, new_profile: str, *, old: dict[str, Any] | None = None,
-             new: dict[str, Any] | None = None) -> Pair:
-        o = make_simulator(**{**FAST, "profile": old_profile, "host": OLD_HOST, "admin_password": OLD_PW,
-                              **(old or {})})
-        n = make_simulator(**{**FAST, "profile": new_profile, "host": NEW_HOST, "admin_password": NEW_PW,
-                              "clean": True, **(new or {})})
+    def make(
+        old_profile: str,
+        new_profile: str,
+        *,
+        old: dict[str, Any] | None = None,
+        new: dict[str, Any] | None = None,
+    ) -> Pair:
+        o = make_simulator(
+            **{**FAST, "profile": old_profile, "host": OLD_HOST, "admin_password": OLD_PW, **(old or {})}
+        )
+        n = make_simulator(
+            **{
+                **FAST,
+                "profile": new_profile,
+                "host": NEW_HOST,
+                "admin_password": NEW_PW,
+                "clean": True,
+                **(new or {}),
+            }
+        )
         return Pair(o, n)
 
     return make
@@ -106,15 +120,26 @@ def events() -> list[Event]:
 def cli_env(**extra: str) -> dict[str, str]:
     """Environment for `python -m wizard` subprocesses: passwords and fast polling."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CFY_MIGRATE_")}
-    env.update(CFY_MIGRATE_OLD_PASSWORD=OLD_PW, CFY_MIGRATE_NEW_PASSWORD=NEW_PW, CFY_MIGRATE_POLL_INTERVAL="0.05")
+    env.update(
+        CFY_MIGRATE_OLD_PASSWORD=OLD_PW, CFY_MIGRATE_NEW_PASSWORD=NEW_PW, CFY_MIGRATE_POLL_INTERVAL="0.05"
+    )
     env.update(extra)
     return env
 
 
-def run_cli(args: list[str], *, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    args: list[str], *, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """Run `python -m wizard ARGS` and capture its output."""
-    return subprocess.run([sys.executable, "-m", "wizard", *args], cwd=REPO, env=env or cli_env(),
-                          capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "wizard", *args],
+        cwd=REPO,
+        env=env or cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def install_new_agents_ids(state: dict[str, Any]) -> list[dict[str, Any]]:
@@ -124,11 +149,18 @@ def install_new_agents_ids(state: dict[str, Any]) -> list[dict[str, Any]]:
 
 def inventory_of(state: dict[str, Any]) -> dict[str, Any]:
     """Tenant -> (sorted blueprint ids, sorted deployment ids) from a simulator state."""
-    return {t: (sorted(v["blueprints"]), sorted(d["id"] for d in v["deployments"]))
-            for t, v in state["per_tenant"].items() if v["blueprints"] or v["deployments"]}
+    return {
+        t: (sorted(v["blueprints"]), sorted(d["id"] for d in v["deployments"]))
+        for t, v in state["per_tenant"].items()
+        if v["blueprints"] or v["deployments"]
+    }
 
 
 def installed_of(state: dict[str, Any]) -> set[tuple[str, str]]:
     """(tenant, deployment) of installed deployments in a simulator state."""
-    return {(t, d["id"]) for t, v in state["per_tenant"].items() for d in v["deployments"]
-            if d["installation_status"] == "active"}
+    return {
+        (t, d["id"])
+        for t, v in state["per_tenant"].items()
+        for d in v["deployments"]
+        if d["installation_status"] == "active"
+    }

@@ -13,8 +13,11 @@ from wizard.migration.runner import Migration
 
 
 def _writes(state: dict[str, Any]) -> dict[str, int]:
-    return {route: n for route, n in state["requests"]["by_route"].items()
-            if route.split()[0] in {"PUT", "POST", "DELETE", "PATCH"}}
+    return {
+        route: n
+        for route, n in state["requests"]["by_route"].items()
+        if route.split()[0] in {"PUT", "POST", "DELETE", "PATCH"}
+    }
 
 
 def _blocked(pair: Pair, tmp_path: Path, expected_id: str, **overrides: Any) -> None:
@@ -48,7 +51,9 @@ def test_non_admin_old_user_blocks(make_pair, tmp_path: Path) -> None:
 
 def test_same_manager_twice_blocks(make_pair, tmp_path: Path) -> None:
     pair = make_pair("6.4.2", "7.0.4")
-    _blocked(pair, tmp_path, "pair.same-manager", new=manager("new", pair.old.url, password="old-admin-secret"))
+    _blocked(
+        pair, tmp_path, "pair.same-manager", new=manager("new", pair.old.url, password="old-admin-secret")
+    )
 
 
 def test_wrong_password_blocks(make_pair, tmp_path: Path) -> None:

@@ -22,9 +22,12 @@ from wizard.migration.runner import Migration
 from wizard.migration.steps import Outcome, StepId
 
 
-@pytest.mark.parametrize(("old_profile", "new_profile"), [("5.2.7", "6.4.2"), ("6.4.2", "7.0.4"), ("4.6", "7.0.4")])
-def test_full_migration_moves_everything_once(make_pair, tmp_path: Path, events: list[Event],
-                                              old_profile: str, new_profile: str) -> None:
+@pytest.mark.parametrize(
+    ("old_profile", "new_profile"), [("5.2.7", "6.4.2"), ("6.4.2", "7.0.4"), ("4.6", "7.0.4")]
+)
+def test_full_migration_moves_everything_once(
+    make_pair, tmp_path: Path, events: list[Event], old_profile: str, new_profile: str
+) -> None:
     pair = make_pair(old_profile, new_profile)
     before_old = pair.old.state()
     config = engine_config(pair, tmp_path)
@@ -49,7 +52,9 @@ def test_full_migration_moves_everything_once(make_pair, tmp_path: Path, events:
     # every step reported, agents reported per deployment
     finished = {e.step for e in events if isinstance(e, StepFinished) and e.outcome is Outcome.DONE}
     assert StepId.INSTALL_AGENTS in finished and StepId.VERIFY_INVENTORY in finished
-    succeeded = {(e.tenant, e.deployment) for e in events if isinstance(e, AgentUpdate) and e.status == "succeeded"}
+    succeeded = {
+        (e.tenant, e.deployment) for e in events if isinstance(e, AgentUpdate) and e.status == "succeeded"
+    }
     assert succeeded == installed
     assert isinstance(events[-1], MigrationFinished) and events[-1].exit_code == 0
 
@@ -78,11 +83,14 @@ def test_running_again_after_success_does_nothing_twice(make_pair, tmp_path: Pat
     # a finished migration is not resumed; --migration-id makes it re-run: all steps already done
     from dataclasses import replace
 
-    again = Migration(replace(config, migration_id=first.migration_id), on_event=lambda e: None,
-                      decider=ScriptedDecider())
+    again = Migration(
+        replace(config, migration_id=first.migration_id), on_event=lambda e: None, decider=ScriptedDecider()
+    )
     result = again.run()
     assert result.exit_code == 0
     after = pair.new.state()
     assert len(after["restore_history"]) == 1
-    assert after["requests"]["by_route"].get("POST /executions", 0) == requests_before.get("POST /executions", 0)
+    assert after["requests"]["by_route"].get("POST /executions", 0) == requests_before.get(
+        "POST /executions", 0
+    )
     assert [p.state for p in again.plan()] == ["done"] * len(again.plan())

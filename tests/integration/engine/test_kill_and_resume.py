@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.engine.conftest import cli_env, install_new_agents_ids, installed_of, inventory_of, run_cli
+from tests.integration.engine.conftest import (
+    cli_env,
+    install_new_agents_ids,
+    installed_of,
+    inventory_of,
+    run_cli,
+)
 
 POINTS = [
     "snapshot.before-put",
@@ -40,7 +46,9 @@ def test_kill_then_resume_finishes_without_duplicates(make_pair, tmp_path: Path,
     assert len(old["snapshots"]) == 1
     assert len(new["restore_history"]) == 1
     old_ids = {e["id"] for e in install_new_agents_ids(before_old)}
-    per_dep = Counter((e["tenant"], e["deployment_id"]) for e in install_new_agents_ids(new) if e["id"] not in old_ids)
+    per_dep = Counter(
+        (e["tenant"], e["deployment_id"]) for e in install_new_agents_ids(new) if e["id"] not in old_ids
+    )
     assert set(per_dep) == installed_of(before_old)
     assert set(per_dep.values()) == {1}
     assert inventory_of(new) == inventory_of(before_old)

@@ -16,7 +16,9 @@ from wizard.migration.steps import Outcome, StepId
 
 def test_restore_that_restores_nothing_is_a_failure(make_pair, tmp_path: Path) -> None:
     pair = make_pair("6.4.2", "7.0.4", old={"edition": "community"}, new={"edition": "community"})
-    blocked = Migration(engine_config(pair, tmp_path), on_event=lambda e: None, decider=ScriptedDecider()).run()
+    blocked = Migration(
+        engine_config(pair, tmp_path), on_event=lambda e: None, decider=ScriptedDecider()
+    ).run()
     assert blocked.exit_code == 2 and "archive.format" in blocked.summary
     assert pair.new.state()["restore_history"] == []
 
@@ -30,9 +32,13 @@ def test_restore_that_restores_nothing_is_a_failure(make_pair, tmp_path: Path) -
     assert pair.new.state()["counts"]["deployments"] == 0
 
 
-def test_failed_agents_give_exit_3_then_retry_succeeds(make_pair, tmp_path: Path, events: list[Event]) -> None:
+def test_failed_agents_give_exit_3_then_retry_succeeds(
+    make_pair, tmp_path: Path, events: list[Event]
+) -> None:
     pair = make_pair("6.4.2", "7.0.4")
-    pair.new.set_faults("fail_execution:workflow=install_new_agents,deployment=dep-1,times=1,message=host down")
+    pair.new.set_faults(
+        "fail_execution:workflow=install_new_agents,deployment=dep-1,times=1,message=host down"
+    )
     config = engine_config(pair, tmp_path)
     first = Migration(config, on_event=events.append, decider=ScriptedDecider()).run()
     assert first.exit_code == 3, first.summary
@@ -43,9 +49,13 @@ def test_failed_agents_give_exit_3_then_retry_succeeds(make_pair, tmp_path: Path
     second = Migration(config, on_event=lambda e: None, decider=decider).run()
     assert second.exit_code == 0, second.summary
     assert [f.deployment for f in decider.retried[0]] == ["dep-1"]
-    runs = [e for e in pair.new.state()["executions"]
-            if e["workflow_id"] == "install_new_agents" and e["deployment_id"] == "dep-1"
-            and e["status"] in ("terminated", "failed")]
+    runs = [
+        e
+        for e in pair.new.state()["executions"]
+        if e["workflow_id"] == "install_new_agents"
+        and e["deployment_id"] == "dep-1"
+        and e["status"] in ("terminated", "failed")
+    ]
     assert sorted(e["status"] for e in runs)[-2:] == ["failed", "terminated"]
 
 
@@ -67,8 +77,14 @@ def test_password_is_asked_when_neither_works(make_pair, tmp_path: Path) -> None
     decider = ScriptedDecider(password="old-admin-secret")
     migration = Migration(config, on_event=lambda e: None, decider=decider)
     migration.run_step(StepId.PREFLIGHT_OLD)
-    for step in (StepId.CREATE_SNAPSHOT, StepId.DOWNLOAD, StepId.INSPECT_ARCHIVE, StepId.PREFLIGHT_NEW,
-                 StepId.UPLOAD, StepId.RESTORE):
+    for step in (
+        StepId.CREATE_SNAPSHOT,
+        StepId.DOWNLOAD,
+        StepId.INSPECT_ARCHIVE,
+        StepId.PREFLIGHT_NEW,
+        StepId.UPLOAD,
+        StepId.RESTORE,
+    ):
         assert migration.run_step(step).outcome.ok
     ctx = migration._context()
     object.__setattr__(ctx.config.old, "credentials", Credentials("admin", "forgotten"))
