@@ -281,3 +281,44 @@ def kill_when(proc: subprocess.Popen[str], ready: Callable[[], bool], timeout: f
     proc.kill()
     proc.communicate()
     raise AssertionError("condition never became true")
+
+
+@dataclass(frozen=True)
+class TlsFiles:
+    """A test CA and a server certificate for the loopback addresses the fault tests use."""
+
+    ca: Path
+    cert: Path
+    key: Path
+    other_ca: Path
+
+
+def _openssl(*args: str, cwd: Path) -> None:
+    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.fixture(scope="session")
+def tls_files(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
+    """Made with the openssl command (the `cryptography` package is not installed in the venv)."""
+    import shutil
+
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is not installed: cannot make a test CA")
+    d = tmp_path_factory.mktemp("tls")
+    for name in ("ca", "other"):
+        _openssl(
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key", "-out", f"{name}.pem",
+            "-days", "2", "-subj", f"/CN=cfy-migrate {name} test CA",
+            "-addext", "basicConstraints=critical,CA:TRUE",
+            "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+            cwd=d,
+        )  # fmt: skip
+    _openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr",
+             "-subj", "/CN=cfy-manager", cwd=d)  # fmt: skip
+    sans = ",".join(f"IP:127.0.0.{i}" for i in range(1, 10))
+    (d / "ext.cnf").write_text(
+        f"subjectAltName={sans}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
+    )
+    _openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+             "-out", "server.pem", "-days", "2", "-extfile", "ext.cnf", cwd=d)  # fmt: skip
+    return TlsFiles(d / "ca.pem", d / "server.pem", d / "server.key", d / "other.pem")
