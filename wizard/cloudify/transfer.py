@@ -1,16 +1,19 @@
 """Streaming snapshot transfers: download with resume and sha256, upload with Content-Length.
 
-Archives reach many GiB, so nothing here holds more than one chunk (1 MiB) in memory, and the
-per-chunk work is one hashlib update and one write. The download lands in `<destination>.part`
-(mode 0600, created with os.open) and is renamed only once its size matches what the server
-announced; a dropped connection is continued with an HTTP Range request.
+Archives reach many GiB, so nothing here holds more than a few chunks (1 MiB each) in memory.
+A download receives into a ring of reused buffers while two helper threads write and sha256
+them (see `_pump`); an upload reads the file one chunk at a time. The download lands in
+`<destination>.part` (mode 0600, created with os.open) and is renamed only once its size matches
+what the server announced; a dropped connection is continued with an HTTP Range request.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import http.client
 import os
+import queue
 import re
 import threading
 from collections.abc import Callable
@@ -161,7 +164,8 @@ def download(
                         resumed_from = 0
                     total = _content_length(response)
                 finished, done = _pump(response, handle, digest, done, total, progress, cancel, url, part)
-            except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+            except (requests.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException,
+                    OSError) as exc:
                 if isinstance(exc, OSError) and not _is_network_oserror(exc):
                     raise
                 # every byte written so far was hashed too: continue from the end of the file
@@ -219,7 +223,162 @@ def _pump(
     url: str,
     part: Path,
 ) -> tuple[bool, int]:
-    """Copy the body into the file chunk by chunk. Returns (reached the end, bytes in the file)."""
+    """Copy the body into the file chunk by chunk. Returns (reached the end, bytes in the file).
+
+    The body is received straight into a ring of reused 1 MiB buffers (`readinto`: no allocation
+    or copy per chunk), and a buffer travels receive -> write -> sha256, each stage in its own
+    thread. Socket reads, file writes and hashlib all release the GIL, so the three overlap and
+    the slowest of them, not their sum, sets the pace. Whichever way this returns or raises,
+    every byte in the file has been hashed and nothing else has.
+    """
+    readinto = _direct_reader(response)
+    if readinto is None:
+        return _pump_chunks(response, handle, digest, done, total, progress, cancel, url, part)
+    shown_total = total or 0
+    pipe = _WriteAndHash(handle, digest)
+    cancelled = False
+    try:
+        while True:
+            if cancel is not None and cancel.is_set():
+                cancelled = True
+                break
+            buffer = pipe.free_buffer()
+            count = readinto(buffer)
+            if not count:
+                pipe.give_back(buffer)
+                break
+            pipe.push(buffer, count)
+            done += count
+            if progress is not None:
+                progress(TransferProgress(done, shown_total))
+    except BaseException:
+        pipe.finish(done, reraise=False)
+        raise
+    done = pipe.finish(done)
+    handle.flush()
+    if cancelled:
+        raise TransferCancelledError(
+            f"download of {url} cancelled at {done} bytes", url=url, done=done, part_path=str(part)
+        )
+    return (total is None or done >= total), done
+
+
+def _direct_reader(response: requests.Response) -> Callable[[memoryview], int] | None:
+    """`readinto` of the http.client response under urllib3's, when the body can be read from it
+    directly: nothing consumed or buffered yet and no content coding. None otherwise (the
+    portable urllib3 path is used then)."""
+    raw = response.raw
+    inner = getattr(raw, "_fp", None)
+    if not isinstance(inner, http.client.HTTPResponse):
+        return None
+    if (response.headers.get("Content-Encoding") or "identity").strip().lower() != "identity":
+        return None
+    buffered = getattr(raw, "_decoded_buffer", None)
+    if getattr(raw, "_fp_bytes_read", 1) != 0 or buffered is None or len(buffered) != 0:
+        return None
+    return inner.readinto
+
+
+class _WriteAndHash:
+    """The write and sha256 stages of `_pump`: two threads and a ring of reused buffers.
+
+    A pushed buffer is written (writer thread), then hashed (hasher thread), then handed back
+    to the receiver; order is kept by FIFO queues. A write error stops the writer, is re-raised
+    by finish(), and nothing after it is written or hashed.
+    """
+
+    SLOTS = 8
+
+    def __init__(self, handle: BinaryIO, digest: hashlib._Hash) -> None:
+        self._write = handle.write
+        self._update = digest.update
+        self._to_write: queue.SimpleQueue[tuple[memoryview, int] | None] = queue.SimpleQueue()
+        self._to_hash: queue.SimpleQueue[tuple[memoryview, int] | None] = queue.SimpleQueue()
+        self._free: queue.SimpleQueue[memoryview] = queue.SimpleQueue()
+        for _ in range(self.SLOTS):
+            self._free.put(memoryview(bytearray(CHUNK)))
+        self._error: BaseException | None = None
+        self._pushed = 0
+        self._written = 0
+        self._finished = False
+        self._writer = threading.Thread(target=self._write_loop, name="download-write", daemon=True)
+        self._hasher = threading.Thread(target=self._hash_loop, name="download-sha256", daemon=True)
+        self._writer.start()
+        self._hasher.start()
+
+    def free_buffer(self) -> memoryview:
+        """A buffer done with (waits while writing or hashing is behind); raises a write error."""
+        while True:
+            if self._error is not None:
+                raise self._error
+            try:
+                return self._free.get(timeout=0.5)
+            except queue.Empty:
+                continue
+
+    def give_back(self, buffer: memoryview) -> None:
+        """Return a buffer that was not used."""
+        self._free.put(buffer)
+
+    def push(self, buffer: memoryview, count: int) -> None:
+        """Write then hash the first `count` bytes of `buffer`."""
+        self._pushed += count
+        self._to_write.put((buffer, count))
+
+    def _write_loop(self) -> None:
+        write = self._write
+        while True:
+            item = self._to_write.get()
+            if item is None:
+                break
+            buffer, count = item
+            if self._error is None:
+                try:
+                    write(buffer[:count])
+                except BaseException as exc:  # handed to the receiving thread
+                    self._error = exc
+                else:
+                    self._written += count
+                    self._to_hash.put(item)
+                    continue
+            self._free.put(buffer)
+        self._to_hash.put(None)
+
+    def _hash_loop(self) -> None:
+        update = self._update
+        while True:
+            item = self._to_hash.get()
+            if item is None:
+                return
+            buffer, count = item
+            update(buffer[:count])
+            self._free.put(buffer)
+
+    def finish(self, done: int, *, reraise: bool = True) -> int:
+        """Write and hash everything pushed, stop both threads; returns `done` less what could not be
+        written. Re-raises a write error when `reraise`."""
+        if not self._finished:
+            self._finished = True
+            self._to_write.put(None)
+            self._writer.join()
+            self._hasher.join()
+        if reraise and self._error is not None:
+            raise self._error
+        return done - (self._pushed - self._written)
+
+
+def _pump_chunks(
+    response: requests.Response,
+    handle: BinaryIO,
+    digest: hashlib._Hash,
+    done: int,
+    total: int | None,
+    progress: ProgressFn | None,
+    cancel: threading.Event | None,
+    url: str,
+    part: Path,
+) -> tuple[bool, int]:
+    """The portable path of `_pump`: urllib3's read(), one new bytes object per chunk."""
     raw = response.raw
     read = raw.read
     write = handle.write
