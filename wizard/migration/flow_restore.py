@@ -387,7 +387,7 @@ def _wait_flag(ctx: Context, started: float) -> None:
     """In maintenance mode executions cannot be read: follow /snapshot-status (allowed) until the
     restore has been seen running and is over (or never showed up within a grace period)."""
     seen = False
-    grace = max(30 * ctx.poll, 10.0)
+    grace = 30 * ctx.poll
     deadline = time.monotonic() + ctx.config.restore.timeout
     while time.monotonic() < deadline:
         ctx.check_cancel()

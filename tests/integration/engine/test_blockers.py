@@ -23,8 +23,8 @@ def _writes(state: dict[str, Any]) -> dict[str, int]:
 def _blocked(pair: Pair, tmp_path: Path, expected_id: str, **overrides: Any) -> None:
     config = engine_config(pair, tmp_path, **overrides)
     migration = Migration(config, on_event=lambda e: None, decider=ScriptedDecider())
-    findings = migration.preflight()
     result = migration.run()
+    findings = result.outcomes[0].findings
     migration.close()
     assert result.exit_code == 2, result.summary
     assert expected_id in result.summary
