@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Button, Label, Static
 
-from wizard.migration.events import Event, FindingsReady, LogLine, StepFinished, StepProgress
+from wizard.migration.events import Event, FindingsReady, LogLine, StepFinished, StepProgress, StepStarted
 from wizard.migration.steps import StepId
 from wizard.tui.flow import Page
 from wizard.tui.format import human_bytes
@@ -67,6 +67,8 @@ class DownloadPage(StepPage):
                     text.append(f" — {f.detail}")
                 text.append("\n")
             self.query_one("#archive-findings", Static).update(text)
+        elif isinstance(event, StepStarted) and event.step == StepId.DOWNLOAD:
+            self.progress.start(event.at)
         elif isinstance(event, StepFinished) and event.step == StepId.DOWNLOAD and event.outcome.ok:
             self.progress.finish(event.detail or "downloaded")
 

@@ -70,6 +70,8 @@ class RestorePage(StepPage):
                 bar = self._progress(StepId.RESTORE)
                 if bar is not None:
                     bar.set_text("The REST API is restarting (expected during a restore); waiting…")
+        elif isinstance(event, StepStarted) and event.step == StepId.UPLOAD:
+            self.query_one("#upload-progress", TransferProgress).start(event.at)
         elif isinstance(event, StepStarted) and event.step == StepId.RESTORE:
             bar = self._progress(StepId.RESTORE)
             if bar is not None:

@@ -57,6 +57,11 @@ class TransferProgress(Vertical):
                 text = f"{text} — {event.message}" if text else event.message
         self.line.update(text)
 
+    def start(self, at: float) -> None:
+        """A transfer starts at `at`: speed is measured from here."""
+        self.meter.samples.clear()
+        self.meter.add(at, 0)
+
     def finish(self, text: str) -> None:
         """Show the bar full and a closing line."""
         total = self.bar.total or 1
