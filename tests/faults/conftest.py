@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -31,6 +32,14 @@ FAST: dict[str, Any] = {"time_scale": 0.03, "restore_outage": 3.0, "post_restore
 REPO = Path(__file__).resolve().parents[2]
 
 
+_PATH = re.compile(r"(?<![:/\w])/(?:[\w.@+=-]+/)+[\w.@+=-]*")
+
+
+def scrub(text: str) -> str:
+    """Lower-case `text` and replace absolute file paths with <path>."""
+    return _PATH.sub("<path>", text).lower()
+
+
 @dataclass
 class Result:
     """One finished `cfy-migrate` process."""
@@ -45,6 +54,12 @@ class Result:
     def output(self) -> str:
         """stdout and stderr together (what the user saw)."""
         return self.stdout + "\n" + self.stderr
+
+    @property
+    def said(self) -> str:
+        """The output, lower-cased, with file paths blanked: what keyword checks look at (a test's
+        temporary directory is named after the test and would match its own keywords)."""
+        return scrub(self.output)
 
     def explain(self) -> str:
         """For assertion messages."""

@@ -130,7 +130,7 @@ def test_bad_input_is_a_clear_error_and_changes_nothing(
     result = pair.run("--yes", *more, env=env, timeout=60)
     assert result.returncode in codes, result.explain()
     assert "Traceback" not in result.output, result.explain()
-    low = result.output.lower()
+    low = result.said
     assert any(w.lower() in low for w in words), result.explain()
     assert managers_fingerprint(pair.old, pair.new) == before
     assert "Not-The-Password-9" not in result.output
@@ -141,7 +141,7 @@ def test_unknown_host_in_the_invalid_tld(pair: Pair) -> None:
     result = _run_no_dns(pair, "--old", "https://cfy-old.invalid")
     assert result.returncode in (1, 2), result.explain()
     assert "Traceback" not in result.output, result.explain()
-    low = result.output.lower()
+    low = result.said
     assert "old.reachable" in low and "check the address given with --old" in low, result.explain()
     assert managers_fingerprint(pair.old, pair.new) == before
 
@@ -157,7 +157,9 @@ def _corrupt_the_journal(pair: Pair) -> Path:
 def _assert_corrupt_journal_error(pair: Pair, journal: Path, result: Result, before: object) -> None:
     assert result.returncode == 1, result.explain()
     assert "Traceback" not in result.output, result.explain()
-    assert "journal" in result.output.lower() and "--fresh" in result.output, result.explain()
+    assert "journal" in result.said and "corrupt" in result.said and "--fresh" in result.said, (
+        result.explain()
+    )
     assert managers_fingerprint(pair.old, pair.new) == before
     assert snapshots_created(pair.old) == 1
     assert journal.exists() and len(journal.read_text()) == 200  # left for the administrator

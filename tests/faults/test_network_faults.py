@@ -86,7 +86,7 @@ def test_download_dropped_more_often_than_the_client_resumes_stops_then_resumes(
     first = pair.run("--yes")
     if first.returncode != 0:
         assert first.returncode == 1, first.explain()
-        assert "download" in first.output.lower() and "again" in first.output.lower(), first.explain()
+        assert "download" in first.said and "again" in first.said, first.explain()
         assert pair.new.state()["restore_history"] == []
         assert list((pair.state_dir / "migrations").glob("*/*.part")) or list(
             (pair.state_dir / "migrations").glob("*/*.zip")
@@ -107,7 +107,7 @@ def test_run_survives_a_dropped_upload(make_pair: PairFactory) -> None:
     if first.returncode != 0:
         # stopped with a clear word, nothing restored; the next run uploads again and verifies
         assert first.returncode == 1, first.explain()
-        assert "upload" in first.output.lower(), first.explain()
+        assert "upload" in first.said, first.explain()
         assert pair.new.state()["restore_history"] == []
         first = pair.run("--yes")
     assert_migrated_once(pair, first)
