@@ -15,6 +15,7 @@ from typing import Any
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.widgets import Button
 from textual.worker import Worker, WorkerState
 
 from wizard.migration.events import (
@@ -106,6 +107,8 @@ class MigrateApp(App[int]):
     def _started(self) -> None:
         self.main.connect.fill(self.options.old, self.options.new, self.options.show(str(self.session.state_dir())))
         self.sync()
+        if all(form.url and form.password for form in (self.options.old, self.options.new)):
+            self._focus_primary()
         if self.options.check_multiplexer and not in_multiplexer(self.options.environ):
             self.notify("Not running inside tmux or screen: a dropped SSH session would stop the wizard "
                         "mid-step (it can be resumed, but the window is long). Consider `tmux new -s migrate`.",
@@ -430,11 +433,20 @@ class MigrateApp(App[int]):
         self.main.connect.form(message.label).show_result(message.summary or message.error, not message.error)
 
     def on_job_finished(self, message: JobFinished) -> None:
-        """A job ended: free the buttons; after the preflight step move on."""
+        """A job ended: free the buttons; after the preflight step move on; focus the way on."""
         self.busy = None
         if message.ok and message.job == "steps" and message.page is Page.PREFLIGHT:
             self.navigate(self.first_pending_page())
         self.sync()
+        self.call_after_refresh(self._focus_primary)
+
+    def _focus_primary(self) -> None:
+        """Put the focus on the page's main button (Enter moves the flow on), if it is enabled."""
+        if self.screen is not self.main:
+            return
+        for button in self.main.page_widget(self.main.current_page).query("#primary").results(Button):
+            if not button.disabled:
+                self.main.set_focus(button)
 
     # -- the error router ------------------------------------------------------------------------
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -1,0 +1,122 @@
+"""End to end: the installed `cfy-migrate demo` in a real terminal (tmux), driven by keys to
+the end of a complete migration, read back with capture-pane."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+TMUX = shutil.which("tmux") or ("/usr/bin/tmux" if Path("/usr/bin/tmux").exists() else None)
+BINARY = Path(sys.executable).with_name("cfy-migrate")
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(TMUX is None, reason="tmux is not installed: the e2e test needs a real terminal"),
+    pytest.mark.skipif(not BINARY.exists(), reason=f"the cfy-migrate console script is missing at {BINARY}"),
+]
+
+
+class Terminal:
+    """A detached tmux session of 120x40 running one command."""
+
+    def __init__(self, command: list[str]) -> None:
+        assert TMUX is not None
+        self.tmux = TMUX
+        self.name = f"cfy-migrate-e2e-{uuid.uuid4().hex[:8]}"
+        self.socket = self.name  # a private tmux server: no other session's size or options leak in
+        subprocess.run([self.tmux, "-L", self.socket, "-f", "/dev/null", "new-session", "-d", "-s", self.name, "-x", "120", "-y", "40",
+                        "-e", "TERM=xterm-256color",
+                        # COLUMNS/LINES from the test runner would override the pane's real size
+                        "env", "-u", "COLUMNS", "-u", "LINES", *command], check=True)
+        # a detached session may take the server's default size: pin it to 120x40
+        subprocess.run([self.tmux, "-L", self.socket, "set-option", "-t", self.name, "window-size", "manual"],
+                       capture_output=True, check=False)
+        subprocess.run([self.tmux, "-L", self.socket, "resize-window", "-t", self.name, "-x", "120", "-y", "40"],
+                       capture_output=True, check=False)
+
+    def screen(self) -> str:
+        """The visible text."""
+        result = subprocess.run([self.tmux, "-L", self.socket, "capture-pane", "-p", "-t", self.name],
+                                capture_output=True, text=True, check=False)
+        return result.stdout
+
+    def keys(self, *keys: str) -> None:
+        """Type keys (tmux key names, e.g. Enter, C-q)."""
+        subprocess.run([self.tmux, "-L", self.socket, "send-keys", "-t", self.name, *keys], check=True)
+
+    def literal(self, text: str) -> None:
+        """Type text literally."""
+        subprocess.run([self.tmux, "-L", self.socket, "send-keys", "-t", self.name, "-l", text], check=True)
+
+    def wait_for(self, *texts: str, timeout: float = 60.0) -> str:
+        """Poll the screen until every text is on it; fail with the screen otherwise."""
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            assert "Traceback" not in screen, screen
+            if all(text in screen for text in texts):
+                return screen
+            time.sleep(0.2)
+        raise AssertionError(f"timed out waiting for {texts!r}; the screen was:\n{screen}")
+
+    def alive(self) -> bool:
+        """True while the session exists."""
+        return subprocess.run([self.tmux, "-L", self.socket, "has-session", "-t", self.name], capture_output=True,
+                              check=False).returncode == 0
+
+    def kill(self) -> None:
+        """Kill the session (always, in a finally)."""
+        subprocess.run([self.tmux, "-L", self.socket, "kill-server"], capture_output=True, check=False)
+
+
+def test_demo_runs_a_whole_migration_in_tmux(tmp_path: Path) -> None:
+    """Enter through every page, type the host name at the restore, finish, quit."""
+    state = tmp_path / "state"
+    term = Terminal([str(BINARY), "demo", "--time-scale", "0.05", "--state-dir", str(state)])
+    try:
+        term.wait_for("Connect to both managers", "Next: run the preflight", timeout=30)
+        screen = term.screen()
+        assert "old-admin-pw" not in screen and "new-admin-pw" not in screen
+        term.keys("Enter")
+        term.wait_for("PASSED", "Next: snapshot", timeout=60)
+        time.sleep(0.5)
+        term.keys("Enter")
+        term.wait_for("Create snapshot", timeout=60)
+        time.sleep(0.5)
+        term.keys("Enter")
+        term.wait_for("Is the new manager ready", "Next: restore", "TOTAL", timeout=120)
+        time.sleep(0.5)
+        term.keys("Enter")
+        term.wait_for("Upload and restore", timeout=30)
+        time.sleep(0.5)
+        term.keys("Enter")
+        screen = term.wait_for("to confirm", timeout=120)
+        term.literal("new-manager")
+        time.sleep(0.3)
+        term.keys("Enter")
+        term.wait_for("Next: agents", "Everything the old manager had", timeout=180)
+        time.sleep(0.5)
+        term.keys("Enter")
+        term.wait_for("Install new agents", timeout=30)
+        time.sleep(0.5)
+        term.keys("Enter")
+        term.wait_for("Next: summary", "SUCCEEDED", timeout=180)
+        time.sleep(0.5)
+        term.keys("Enter")
+        screen = term.wait_for("Migration complete", timeout=60)
+        assert "report.md" in screen
+        term.keys("C-q")
+        deadline = time.monotonic() + 20
+        while term.alive() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not term.alive(), term.screen()
+        assert list(state.rglob("report.md"))
+    finally:
+        term.kill()
