@@ -79,6 +79,7 @@ def test_run_survives_download_drops_with_the_servers_sha256(make_pair: PairFact
     assert _archive_requests(pair.old) >= 4  # the first try and three resumes
 
 
+@pytest.mark.slow
 def test_download_dropped_more_often_than_the_client_resumes_stops_then_resumes(
     make_pair: PairFactory,
 ) -> None:
@@ -117,6 +118,7 @@ def test_run_survives_a_dropped_upload(make_pair: PairFactory) -> None:
 
 
 # -- 5xx bursts, outages, slowness --------------------------------------------------------------
+@pytest.mark.slow
 def test_run_survives_502_503_bursts_on_reads(make_pair: PairFactory) -> None:
     faults = (
         "http_error:path=/deployments,method=GET,status=503,nth=1,count=2;"
@@ -159,6 +161,7 @@ def test_slow_answers_past_the_read_timeout_are_retried_or_named(
     client.close()
 
 
+@pytest.mark.slow
 def test_run_with_slow_answers_within_the_timeout_finishes(make_pair: PairFactory) -> None:
     pair = make_pair(
         old={"faults": "delay:seconds=0.3,path=/deployments,times=3"},

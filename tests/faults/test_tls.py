@@ -93,6 +93,7 @@ def test_run_names_the_certificate_problem(make_pair: PairFactory, tls_files: Tl
     assert "could not be verified" in result.said, result.explain()
 
 
+@pytest.mark.slow
 def test_insecure_warns_on_every_run(make_pair: PairFactory, tls_files: TlsFiles) -> None:
     pair = _tls_pair(make_pair, tls_files)
     check = pair.run("--insecure", command="check")
@@ -105,6 +106,7 @@ def test_insecure_warns_on_every_run(make_pair: PairFactory, tls_files: TlsFiles
         assert "WARNING: --insecure" in result.stderr and "NOT verified" in result.stderr, result.explain()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("direction", ["http-to-https", "https-to-http"])
 def test_wrong_protocol_is_a_clear_error(make_pair: PairFactory, tls_files: TlsFiles, direction: str) -> None:
     if direction == "http-to-https":
