@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.faults.conftest import Pair, assert_migrated_once, kill_when, scrub, workflow_counts
+from tests.faults.conftest import Pair, PairFactory, assert_migrated_once, kill_when, scrub, workflow_counts
 
 # Failpoints of wizard/migration (CFY_MIGRATE_FAILPOINT): step boundaries are journal writes
 # (each step start/finish is one), the rest sit inside the long steps.
@@ -54,12 +54,19 @@ def _journal_step(pair: Pair, step: str) -> str | None:
 
 
 @pytest.mark.slow
-def test_sigkill_in_the_middle_of_the_upload(make_pair: object) -> None:
-    pair = make_pair()  # type: ignore[operator]
+def test_sigkill_in_the_middle_of_the_upload(make_pair: PairFactory) -> None:
+    pair = make_pair()
     # hold the upload's answer for a while: the client is mid-stream when it is killed
     pair.new.set_faults("delay:seconds=1.5,path=/archive,method=PUT,times=1")
     proc = pair.popen("--yes")
-    assert kill_when(proc, lambda: _journal_step(pair, "upload") == "running" and time.sleep(0.4) is None)
+
+    def uploading() -> bool:
+        if _journal_step(pair, "upload") != "running":
+            return False
+        time.sleep(0.4)  # well into the held-back upload
+        return True
+
+    assert kill_when(proc, uploading)
     pair.new.clear_faults()
     assert_migrated_once(pair, pair.run("--yes"))
 
@@ -77,8 +84,8 @@ def test_sigkill_while_agents_install(pair: Pair) -> None:
 
 
 @pytest.mark.parametrize("moment", ["download", "restore", "install_agents"])
-def test_ctrl_c_leaves_a_consistent_journal_and_resumes(make_pair: object, moment: str) -> None:
-    pair: Pair = make_pair(old={"snapshot_size": 3_000_000})  # type: ignore[operator]
+def test_ctrl_c_leaves_a_consistent_journal_and_resumes(make_pair: PairFactory, moment: str) -> None:
+    pair = make_pair(old={"snapshot_size": 3_000_000})
     if moment == "download":
         pair.old.set_faults("delay:seconds=0.05,path=/archive")
     proc = pair.popen("--yes")

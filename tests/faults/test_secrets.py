@@ -115,3 +115,31 @@ def test_a_password_equal_to_the_user_name_still_migrates(make_pair: PairFactory
     pair.env["CFY_MIGRATE_OLD_PASSWORD"] = "admin"
     pair.env["CFY_MIGRATE_NEW_PASSWORD"] = "admin"
     assert_migrated_once(pair, pair.run("--yes"))
+
+
+def test_debug_logs_of_the_client_carry_no_credentials(pair: Pair, caplog: pytest.LogCaptureFixture) -> None:
+    """Everything the client and urllib3 log at DEBUG, including a refused login and a retried
+    5xx, holds no password and no Authorization header."""
+    import logging
+
+    from wizard.cloudify import errors
+    from wizard.cloudify.client import ManagerClient
+    from wizard.cloudify.endpoint import Credentials, Endpoint
+
+    caplog.set_level(logging.DEBUG)
+    pair.old.set_faults("http_error:path=/deployments,status=503,count=1")
+    good = ManagerClient(
+        Endpoint.parse(pair.old.url), Credentials("admin", OLD_PASSWORD), retries=2, backoff=0.01
+    )
+    good.version()
+    list(good.deployments())
+    bad = ManagerClient(Endpoint.parse(pair.old.url), Credentials("admin", NEW_PASSWORD), retries=0)
+    with pytest.raises(errors.UnauthorizedError) as info:
+        bad.current_user()
+    good.close()
+    bad.close()
+    assert caplog.records, "nothing was logged at DEBUG"
+    text = caplog.text + str(info.value) + repr(good) + repr(bad)
+    for blob in _forbidden():
+        assert blob.decode("latin-1") not in text
+    assert "authorization" not in text.lower()
