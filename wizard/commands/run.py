@@ -118,6 +118,19 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         result = migration.run()
+    except MigrationError as exc:
+        # the journal itself could not be written (full disk, state directory gone): what was
+        # journaled before stays valid, so a later run resumes from there
+        print(f"cfy-migrate run: {exc.full_text()}", file=sys.stderr)
+        return exc.exit_code
+    except OSError as exc:
+        print(
+            f"cfy-migrate run: {exc.strerror or exc} ({exc.filename or 'state directory'}). "
+            "Free disk space or fix the state directory's permissions, then run the same command "
+            "again to resume.",
+            file=sys.stderr,
+        )
+        return 1
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)

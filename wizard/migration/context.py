@@ -48,8 +48,8 @@ class Context:
         #: the password that works on the new manager now (changes after a legacy restore)
         self.new_credentials: Credentials = config.new.credentials
         self._last_progress: dict[StepId, float] = {}
-        journal.forbid(config.old.credentials.password)
-        journal.forbid(config.new.credentials.password)
+        for creds in (config.old.credentials, config.new.credentials):
+            journal.forbid(creds.password, public=(creds.username, creds.tenant))
 
     @property
     def directory(self) -> Path:
@@ -102,5 +102,5 @@ class Context:
         old_client = self.new
         self.new = old_client.with_credentials(credentials)
         self.new_credentials = credentials
-        self.journal.forbid(credentials.password)
+        self.journal.forbid(credentials.password, public=(credentials.username, credentials.tenant))
         old_client.close()

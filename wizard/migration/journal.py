@@ -14,7 +14,7 @@ import json
 import os
 import secrets as _secrets
 import threading
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,6 +75,22 @@ def atomic_write_text(path: Path, text: str, mode: int = 0o600) -> None:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+#: below this length a password is compared with whole values only: "admin" (Cloudify's default)
+#: is also the user name, and a substring test would refuse every journal.
+_SUBSTRING_MIN = 8
+
+
+def _holds_secret(value: object, secret: str) -> bool:
+    """Whether any string in a JSON-like value is the secret (or, for long secrets, contains it)."""
+    if isinstance(value, str):
+        return value == secret or (len(secret) >= _SUBSTRING_MIN and secret in value)
+    if isinstance(value, dict):
+        return any(_holds_secret(k, secret) or _holds_secret(v, secret) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_holds_secret(item, secret) for item in value)
+    return False
 
 
 class Journal:
@@ -162,9 +178,13 @@ class Journal:
         return str(self.data["migration_id"])
 
     # -- secrets ------------------------------------------------------------------------------
-    def forbid(self, secret: str) -> None:
-        """Register a secret that must never reach the file."""
-        if secret and len(secret) >= 3 and secret not in self._forbidden:
+    def forbid(self, secret: str, *, public: Collection[str] = ()) -> None:
+        """Register a secret that must never reach the file.
+
+        A password equal to a value the journal must hold anyway (`public`: the user name, the
+        tenant; think admin/admin) cannot be kept out of it and is not registered.
+        """
+        if secret and len(secret) >= 3 and secret not in public and secret not in self._forbidden:
             self._forbidden.append(secret)
 
     # -- saving -------------------------------------------------------------------------------
@@ -174,7 +194,7 @@ class Journal:
             self.data["updated_at"] = utc_now()
             text = json.dumps(self.data, indent=2, sort_keys=True)
             for secret in self._forbidden:
-                if secret in text:
+                if _holds_secret(self.data, secret):
                     raise JournalError(
                         "Refusing to write a secret into the journal (a bug).",
                         "Please report it; nothing was written.",
