@@ -343,8 +343,22 @@ def list_migrations(state_dir: Path) -> list[MigrationInfo]:
 
 
 def find_resumable(state_dir: Path, old_url: str, new_url: str) -> MigrationInfo | None:
-    """The newest unfinished migration for this exact old+new pair, if any."""
-    for info in list_migrations(state_dir):
+    """The newest unfinished migration for this exact old+new pair, if any.
+
+    A corrupt journal could be this pair's unfinished migration: starting a new one beside it
+    would snapshot and restore a second time, so it stops the search with a JournalError that
+    names the file (move it aside, or pick a migration with --migration-id / --fresh).
+    """
+    migrations = list_migrations(state_dir)
+    corrupt = [info for info in migrations if info.error]
+    if corrupt:
+        raise JournalError(
+            f"The journal {corrupt[0].path} is corrupt, and it may be this migration's.",
+            f"Inspect it; if it is not needed, move it aside (`mv {corrupt[0].path} "
+            f"{corrupt[0].path}.corrupt`), or name the migration to continue with --migration-id, "
+            "or start a new one with --fresh.",
+        )
+    for info in migrations:
         if not info.finished and not info.error and info.old == old_url and info.new == new_url:
             return info
     return None
