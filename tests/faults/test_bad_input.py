@@ -172,12 +172,6 @@ def test_corrupt_journal_named_by_id_is_a_clear_error(pair: Pair) -> None:
     _assert_corrupt_journal_error(pair, journal, result, before)
 
 
-@pytest.mark.xfail(
-    reason="engine: journal.find_resumable() skips a corrupt journal (list_migrations marks it "
-    "error) so `run` silently starts a NEW migration: a second snapshot on the old manager and a "
-    "second restore path, instead of stopping with the JournalError that names the fix",
-    strict=True,
-)
 def test_corrupt_journal_of_the_unfinished_migration_is_a_clear_error(pair: Pair) -> None:
     journal = _corrupt_the_journal(pair)
     before = managers_fingerprint(pair.old, pair.new)

@@ -95,12 +95,6 @@ def test_disk_full_during_download_keeps_the_part_and_resumes(make_pair: PairFac
     assert sha256_file(local) == sha256_file(server_archive(pair.old, sid))
 
 
-@pytest.mark.xfail(
-    reason="engine: when the disk is full the journal write that records the failed download raises "
-    "JournalError out of Migration.run(); commands/run.py does not catch MigrationError there, so the "
-    "user gets a Python traceback instead of the message",
-    strict=True,
-)
 def test_disk_full_during_download_is_a_clear_message(make_pair: PairFactory, small_fs: Path) -> None:
     pair, first, before = _fill_the_small_disk(make_pair, small_fs)
     _assert_disk_full_stop(pair, first.returncode, first.output, before, clean_message=True)
@@ -129,13 +123,6 @@ def test_disk_fills_during_download_rlimit_fsize(make_pair: PairFactory) -> None
     assert_migrated_once(pair, pair.run("--yes"))
 
 
-UNWRITABLE_XFAIL = pytest.mark.xfail(
-    reason="engine: Journal.create -> private_dir() lets OSError (ENOTDIR/EROFS) escape Migration.run(); "
-    "`cfy-migrate run` prints a traceback instead of naming the state directory and the fix",
-    strict=True,
-)
-
-
 def test_unwritable_state_dir_is_reported_by_check(pair: Pair, tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x")
@@ -148,7 +135,6 @@ def test_unwritable_state_dir_is_reported_by_check(pair: Pair, tmp_path: Path) -
     assert managers_fingerprint(pair.old, pair.new) == before
 
 
-@UNWRITABLE_XFAIL
 def test_state_dir_under_a_file_is_a_clear_error(pair: Pair, tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x")
@@ -161,7 +147,6 @@ def test_state_dir_under_a_file_is_a_clear_error(pair: Pair, tmp_path: Path) -> 
     assert managers_fingerprint(pair.old, pair.new) == before
 
 
-@UNWRITABLE_XFAIL
 def test_read_only_state_dir_is_a_clear_error(pair: Pair, tmp_path: Path) -> None:
     where = tmp_path / "ro"
     if not _can_mount_tmpfs(where):

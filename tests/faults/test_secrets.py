@@ -104,12 +104,6 @@ def test_archive_journal_and_reports_are_private(pair: Pair) -> None:
     assert os.stat(pair.journals()[0]).st_uid == os.getuid()
 
 
-@pytest.mark.xfail(
-    reason="engine: Journal.save() refuses any journal text that CONTAINS a password as a substring; "
-    "with the common default password 'admin' (== the user name written in the journal) every run "
-    "dies at its first step with 'Refusing to write a secret into the journal (a bug)'",
-    strict=True,
-)
 def test_a_password_equal_to_the_user_name_still_migrates(make_pair: PairFactory) -> None:
     pair = make_pair(old={"admin_password": "admin"}, new={"admin_password": "admin"})
     pair.env["CFY_MIGRATE_OLD_PASSWORD"] = "admin"
