@@ -39,12 +39,32 @@ NAMES = {
 async def make(out: Path) -> list[Path]:
     """Run the migration and save the pictures; returns the files written."""
     out.mkdir(parents=True, exist_ok=True)
-    old = start_simulator(SimulatorConfig(profile="6.4.2", seed=7, tenants=3, deployments=12, installed=9,
-                                          admin_password="old-admin-pw", host="127.0.0.11", time_scale=0.05,
-                                          restore_outage=2.0, hostname="old-manager"))
-    new = start_simulator(SimulatorConfig(profile="7.0.4", seed=8, clean=True, admin_password="new-admin-pw",
-                                          host="127.0.0.12", time_scale=0.05, restore_outage=2.0,
-                                          hostname="new-manager"))
+    old = start_simulator(
+        SimulatorConfig(
+            profile="6.4.2",
+            seed=7,
+            tenants=3,
+            deployments=12,
+            installed=9,
+            admin_password="old-admin-pw",
+            host="127.0.0.11",
+            time_scale=0.05,
+            restore_outage=2.0,
+            hostname="old-manager",
+        )
+    )
+    new = start_simulator(
+        SimulatorConfig(
+            profile="7.0.4",
+            seed=8,
+            clean=True,
+            admin_password="new-admin-pw",
+            host="127.0.0.12",
+            time_scale=0.05,
+            restore_outage=2.0,
+            hostname="new-manager",
+        )
+    )
     written: list[Path] = []
     try:
         with tempfile.TemporaryDirectory(prefix="cfy-migrate-shots-") as tmp:
@@ -56,11 +76,15 @@ async def make(out: Path) -> list[Path]:
                 poll_interval=0.05,
                 offer_resume=False,
                 check_multiplexer=False,
-                display_urls={old.url: "http://127.0.0.11:8100", new.url: "http://127.0.0.12:8100",
-                              tmp: "~/.local/state/cfy-migrate"},
+                display_urls={
+                    old.url: "http://127.0.0.11:8100",
+                    new.url: "http://127.0.0.12:8100",
+                    tmp: "~/.local/state/cfy-migrate",
+                },
             )
             app = MigrateApp(options)
             async with app.run_test(size=(120, 40)) as pilot:
+
                 async def snap(name: str) -> None:
                     if name not in NAMES:
                         return

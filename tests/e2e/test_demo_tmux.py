@@ -30,20 +30,53 @@ class Terminal:
         self.tmux = TMUX
         self.name = f"cfy-migrate-e2e-{uuid.uuid4().hex[:8]}"
         self.socket = self.name  # a private tmux server: no other session's size or options leak in
-        subprocess.run([self.tmux, "-L", self.socket, "-f", "/dev/null", "new-session", "-d", "-s", self.name, "-x", "120", "-y", "40",
-                        "-e", "TERM=xterm-256color",
-                        # COLUMNS/LINES from the test runner would override the pane's real size
-                        "env", "-u", "COLUMNS", "-u", "LINES", *command], check=True)
+        subprocess.run(
+            [
+                self.tmux,
+                "-L",
+                self.socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                self.name,
+                "-x",
+                "120",
+                "-y",
+                "40",
+                "-e",
+                "TERM=xterm-256color",
+                # COLUMNS/LINES from the test runner would override the pane's real size
+                "env",
+                "-u",
+                "COLUMNS",
+                "-u",
+                "LINES",
+                *command,
+            ],
+            check=True,
+        )
         # a detached session may take the server's default size: pin it to 120x40
-        subprocess.run([self.tmux, "-L", self.socket, "set-option", "-t", self.name, "window-size", "manual"],
-                       capture_output=True, check=False)
-        subprocess.run([self.tmux, "-L", self.socket, "resize-window", "-t", self.name, "-x", "120", "-y", "40"],
-                       capture_output=True, check=False)
+        subprocess.run(
+            [self.tmux, "-L", self.socket, "set-option", "-t", self.name, "window-size", "manual"],
+            capture_output=True,
+            check=False,
+        )
+        subprocess.run(
+            [self.tmux, "-L", self.socket, "resize-window", "-t", self.name, "-x", "120", "-y", "40"],
+            capture_output=True,
+            check=False,
+        )
 
     def screen(self) -> str:
         """The visible text."""
-        result = subprocess.run([self.tmux, "-L", self.socket, "capture-pane", "-p", "-t", self.name],
-                                capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            [self.tmux, "-L", self.socket, "capture-pane", "-p", "-t", self.name],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         return result.stdout
 
     def keys(self, *keys: str) -> None:
@@ -68,8 +101,14 @@ class Terminal:
 
     def alive(self) -> bool:
         """True while the session exists."""
-        return subprocess.run([self.tmux, "-L", self.socket, "has-session", "-t", self.name], capture_output=True,
-                              check=False).returncode == 0
+        return (
+            subprocess.run(
+                [self.tmux, "-L", self.socket, "has-session", "-t", self.name],
+                capture_output=True,
+                check=False,
+            ).returncode
+            == 0
+        )
 
     def kill(self) -> None:
         """Kill the session (always, in a finally)."""

@@ -42,10 +42,27 @@ class Managers:
 @pytest.fixture
 def managers(make_simulator: Callable[..., RunningSimulator]) -> Managers:
     """Old 6.4.2 with an inventory, new 7.0.4 clean (fast time scale)."""
-    old = make_simulator(profile="6.4.2", seed=1, tenants=2, deployments=6, installed=4, clean=False,
-                         admin_password=OLD_PASSWORD, host="127.0.0.11", time_scale=0.05, restore_outage=2.0)
-    new = make_simulator(profile="7.0.4", seed=2, clean=True, admin_password=NEW_PASSWORD,
-                         host="127.0.0.12", time_scale=0.05, restore_outage=2.0)
+    old = make_simulator(
+        profile="6.4.2",
+        seed=1,
+        tenants=2,
+        deployments=6,
+        installed=4,
+        clean=False,
+        admin_password=OLD_PASSWORD,
+        host="127.0.0.11",
+        time_scale=0.05,
+        restore_outage=2.0,
+    )
+    new = make_simulator(
+        profile="7.0.4",
+        seed=2,
+        clean=True,
+        admin_password=NEW_PASSWORD,
+        host="127.0.0.12",
+        time_scale=0.05,
+        restore_outage=2.0,
+    )
     return Managers(old, new)
 
 

@@ -23,8 +23,9 @@ Snap = Callable[[str], Awaitable[None] | None]
 DONE = {"done", "already-done", "skipped"}
 
 
-async def wait_until(pilot: Pilot[int], predicate: Callable[[], bool], timeout: float = 60.0,
-                     what: str = "condition") -> None:
+async def wait_until(
+    pilot: Pilot[int], predicate: Callable[[], bool], timeout: float = 60.0, what: str = "condition"
+) -> None:
     """Pause the pilot until `predicate()` holds (raises TimeoutError naming `what`)."""
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -43,7 +44,9 @@ def app_of(pilot: Pilot[int]) -> MigrateApp:
 async def idle(pilot: Pilot[int], timeout: float = 90.0) -> None:
     """Wait until no job runs (dialogs the engine opens are answered by the caller)."""
     app = app_of(pilot)
-    await wait_until(pilot, lambda: app.busy is None or isinstance(app.screen, ErrorDialog), timeout, "job end")
+    await wait_until(
+        pilot, lambda: app.busy is None or isinstance(app.screen, ErrorDialog), timeout, "job end"
+    )
     await pilot.pause()
 
 
@@ -63,7 +66,9 @@ async def run_preflight(pilot: Pilot[int]) -> None:
     await idle(pilot)
 
 
-async def full_migration(pilot: Pilot[int], snap: Snap | None = None, restore_answer: str | None = None) -> None:
+async def full_migration(
+    pilot: Pilot[int], snap: Snap | None = None, restore_answer: str | None = None
+) -> None:
     """From the Connect page to the Summary, answering the typed confirmation."""
     app = app_of(pilot)
 
@@ -98,8 +103,9 @@ async def full_migration(pilot: Pilot[int], snap: Snap | None = None, restore_an
     assert app.main.current_page is Page.RESTORE
     await shot("06-restore-before")
     await press_primary(pilot)  # upload and restore
-    await wait_until(pilot, lambda: isinstance(app.screen, TypedConfirmDialog | ErrorDialog), 120,
-                     "the typed confirmation")
+    await wait_until(
+        pilot, lambda: isinstance(app.screen, TypedConfirmDialog | ErrorDialog), 120, "the typed confirmation"
+    )
     assert isinstance(app.screen, TypedConfirmDialog), _dialog_text(app)
     dialog = app.screen
     await shot("06-restore-confirm")

@@ -52,15 +52,27 @@ def at(seconds: float) -> float:
 
 
 PREFLIGHT = (
-    Finding("new.clean", Status.FAIL, "The new manager is not clean",
-            "tenant default_tenant: 2 blueprints, 3 deployments, 1 secret.",
-            "Reinstall the new manager, or delete them (cfy blueprints/deployments delete)."),
-    Finding("old.executions", Status.WARN, "2 scheduled executions on the old manager",
-            "dep-4 'heal' at 09:30 UTC; dep-9 'scale' at 11:00 UTC. Overdue ones are marked failed on restore.",
-            "Pause the schedules or accept that they fail."),
-    Finding("pair.ip-rule", Status.WARN, "Different IPs: keep the old manager online",
-            "old 10.0.0.5 -> new 10.0.0.6. Agents move with install_new_agents through the old broker.",
-            "Do not decommission the old manager before the report says so."),
+    Finding(
+        "new.clean",
+        Status.FAIL,
+        "The new manager is not clean",
+        "tenant default_tenant: 2 blueprints, 3 deployments, 1 secret.",
+        "Reinstall the new manager, or delete them (cfy blueprints/deployments delete).",
+    ),
+    Finding(
+        "old.executions",
+        Status.WARN,
+        "2 scheduled executions on the old manager",
+        "dep-4 'heal' at 09:30 UTC; dep-9 'scale' at 11:00 UTC. Overdue ones are marked failed on restore.",
+        "Pause the schedules or accept that they fail.",
+    ),
+    Finding(
+        "pair.ip-rule",
+        Status.WARN,
+        "Different IPs: keep the old manager online",
+        "old 10.0.0.5 -> new 10.0.0.6. Agents move with install_new_agents through the old broker.",
+        "Do not decommission the old manager before the report says so.",
+    ),
     Finding("old.auth", Status.PASS, "Logged in to the old manager", "as admin (sys_admin)."),
     Finding("old.version", Status.PASS, "Old manager version", "Cloudify 6.4.2 premium."),
     Finding("new.version", Status.PASS, "Version order", "6.4.2 -> 7.0.4: an upgrade."),
@@ -69,8 +81,13 @@ PREFLIGHT = (
 )
 
 NEW_FINDINGS = (
-    Finding("pair.ip-rule", Status.WARN, "Different IPs: keep the old manager online",
-            "old 10.0.0.5 -> new 10.0.0.6.", "Do not decommission the old manager before the report says so."),
+    Finding(
+        "pair.ip-rule",
+        Status.WARN,
+        "Different IPs: keep the old manager online",
+        "old 10.0.0.5 -> new 10.0.0.6.",
+        "Do not decommission the old manager before the report says so.",
+    ),
     Finding("new.clean", Status.PASS, "The new manager is clean", "No blueprints, deployments or secrets."),
     Finding("new.version", Status.PASS, "Snapshot version fits the new manager", "6.4.2 <= 7.0.4."),
     Finding("new.networks", Status.PASS, "Agent networks exist on the new manager", "default."),
@@ -95,24 +112,29 @@ def through_snapshot() -> list[Event]:
     events: list[Event] = [FindingsReady("preflight", ok, at=at(1))]
     events += done(StepId.PREFLIGHT_OLD, "7 checks, no blocker", 2)
     events.append(StepStarted(StepId.CREATE_SNAPSHOT, StepId.CREATE_SNAPSHOT.label, at=at(10)))
-    for i, text in enumerate([
-        f"Snapshot {SNAPSHOT_ID} requested (execution 5d1c0a7e-62a9-4bde-9a0d-7a2f3c1b9e40).",
-        "Starting 'create_snapshot' workflow execution",
-        f"Creating snapshot `{SNAPSHOT_ID}`",
-        "Using `legacy` snapshot format",
-        "Dumping the database",
-        "Dumping files to the archive from the manager",
-    ]):
+    for i, text in enumerate(
+        [
+            f"Snapshot {SNAPSHOT_ID} requested (execution 5d1c0a7e-62a9-4bde-9a0d-7a2f3c1b9e40).",
+            "Starting 'create_snapshot' workflow execution",
+            f"Creating snapshot `{SNAPSHOT_ID}`",
+            "Using `legacy` snapshot format",
+            "Dumping the database",
+            "Dumping files to the archive from the manager",
+        ]
+    ):
         events.append(LogLine(StepId.CREATE_SNAPSHOT, "info", text, at=at(11 + i * 3)))
-    events.append(StepProgress(StepId.CREATE_SNAPSHOT, 0, 0, "", f"snapshot {SNAPSHOT_ID}: creating",
-                               at=at(28)))
+    events.append(
+        StepProgress(StepId.CREATE_SNAPSHOT, 0, 0, "", f"snapshot {SNAPSHOT_ID}: creating", at=at(28))
+    )
     return events
 
 
 def snapshot_created() -> list[Event]:
     """The snapshot step finished."""
-    return [LogLine(StepId.CREATE_SNAPSHOT, "info", "Snapshot created successfully", at=at(40)),
-            StepFinished(StepId.CREATE_SNAPSHOT, Outcome.DONE, f"snapshot {SNAPSHOT_ID} created", at=at(41))]
+    return [
+        LogLine(StepId.CREATE_SNAPSHOT, "info", "Snapshot created successfully", at=at(40)),
+        StepFinished(StepId.CREATE_SNAPSHOT, Outcome.DONE, f"snapshot {SNAPSHOT_ID} created", at=at(41)),
+    ]
 
 
 def downloading() -> list[Event]:
@@ -126,12 +148,21 @@ def downloading() -> list[Event]:
 
 def downloaded() -> list[Event]:
     """Download, inspection and the new-manager checks done."""
-    events: list[Event] = [StepFinished(StepId.DOWNLOAD, Outcome.DONE, "1.5 GiB, sha256 9f86d081884c7d65…",
-                                        at=at(250))]
+    events: list[Event] = [
+        StepFinished(StepId.DOWNLOAD, Outcome.DONE, "1.5 GiB, sha256 9f86d081884c7d65…", at=at(250))
+    ]
     events += done(StepId.INSPECT_ARCHIVE, "legacy format, snapshot version 6.4.2", 251)
-    events.append(FindingsReady("archive", NEW_FINDINGS[-1:] + (
-        Finding("archive.integrity", Status.PASS, "The snapshot archive is intact",
-                "2,114 entries, every CRC checked."),), at=at(252)))
+    events.append(
+        FindingsReady(
+            "archive",
+            (
+                *NEW_FINDINGS[-1:],
+                Finding("archive.integrity", Status.PASS, "The snapshot archive is intact",
+                        "2,114 entries, every CRC checked."),
+            ),
+            at=at(252),
+        )
+    )
     events.append(StepStarted(StepId.PREFLIGHT_NEW, StepId.PREFLIGHT_NEW.label, at=at(255)))
     events.append(FindingsReady("new", NEW_FINDINGS, at=at(256)))
     events.append(StepFinished(StepId.PREFLIGHT_NEW, Outcome.DONE, "6 checks, no blocker", at=at(257)))
@@ -156,39 +187,56 @@ def restoring() -> list[Event]:
     events.append(StepStarted(StepId.RESTORE, StepId.RESTORE.label, at=at(410)))
     events.append(LogLine(StepId.RESTORE, "info", "Restore started: execution 0b7e3c51.", at=at(430)))
     events.append(LogLine(StepId.RESTORE, "info", "Restoring snapshot `" + SNAPSHOT_ID + "`", at=at(431)))
-    events.append(LogLine(StepId.RESTORE, "info",
-                          "The new manager's REST service is restarting (ConnectionFailedError); waiting.",
-                          at=at(470)))
-    events.append(StepProgress(StepId.RESTORE, 84, 0, "s", "REST API unreachable (expected); waiting",
-                               at=at(514)))
+    events.append(
+        LogLine(
+            StepId.RESTORE,
+            "info",
+            "The new manager's REST service is restarting (ConnectionFailedError); waiting.",
+            at=at(470),
+        )
+    )
+    events.append(
+        StepProgress(StepId.RESTORE, 84, 0, "s", "REST API unreachable (expected); waiting", at=at(514))
+    )
     return events
 
 
 def restored() -> list[Event]:
     """Restore, re-login and inventory done."""
     return [
-        LogLine(StepId.RESTORE, "warning", "The new manager switched to the OLD manager's admin password.",
-                at=at(540)),
+        LogLine(
+            StepId.RESTORE,
+            "warning",
+            "The new manager switched to the OLD manager's admin password.",
+            at=at(540),
+        ),
         StepFinished(StepId.RESTORE, Outcome.DONE, "restore terminated", at=at(560)),
         *done(StepId.REAUTHENTICATE, "logged in as admin with the old manager's password", 561),
         StepStarted(StepId.VERIFY_INVENTORY, StepId.VERIFY_INVENTORY.label, at=at(570)),
-        FindingsReady("verify", (Finding("verify.inventory", Status.PASS, "Inventory matches", ""),), at=at(571)),
-        StepFinished(StepId.VERIFY_INVENTORY, Outcome.DONE, "3 tenants, 4 blueprints, 12 deployments",
-                     at=at(572)),
+        FindingsReady(
+            "verify", (Finding("verify.inventory", Status.PASS, "Inventory matches", ""),), at=at(571)
+        ),
+        StepFinished(
+            StepId.VERIFY_INVENTORY, Outcome.DONE, "3 tenants, 4 blueprints, 12 deployments", at=at(572)
+        ),
     ]
 
 
 INVENTORY: dict[str, object] = {
-    "old": {"tenants": {
-        "default_tenant": {"blueprints": 2, "deployments": 6, "installed": 5, "agents": 5},
-        "tenant-1": {"blueprints": 1, "deployments": 4, "installed": 3, "agents": 3},
-        "tenant-2": {"blueprints": 1, "deployments": 2, "installed": 1, "agents": 1},
-    }},
-    "new": {"tenants": {
-        "default_tenant": {"blueprints": 2, "deployments": 6, "installed": 5, "agents": 5},
-        "tenant-1": {"blueprints": 1, "deployments": 4, "installed": 3, "agents": 3},
-        "tenant-2": {"blueprints": 1, "deployments": 2, "installed": 1, "agents": 1},
-    }},
+    "old": {
+        "tenants": {
+            "default_tenant": {"blueprints": 2, "deployments": 6, "installed": 5, "agents": 5},
+            "tenant-1": {"blueprints": 1, "deployments": 4, "installed": 3, "agents": 3},
+            "tenant-2": {"blueprints": 1, "deployments": 2, "installed": 1, "agents": 1},
+        }
+    },
+    "new": {
+        "tenants": {
+            "default_tenant": {"blueprints": 2, "deployments": 6, "installed": 5, "agents": 5},
+            "tenant-1": {"blueprints": 1, "deployments": 4, "installed": 3, "agents": 3},
+            "tenant-2": {"blueprints": 1, "deployments": 2, "installed": 1, "agents": 1},
+        }
+    },
 }
 
 AGENT_ROWS = (
@@ -209,22 +257,37 @@ def agents_running() -> list[Event]:
     events: list[Event] = [StepStarted(StepId.INSTALL_AGENTS, StepId.INSTALL_AGENTS.label, at=at(600))]
     for i, (tenant, dep, status, execution, reason) in enumerate(AGENT_ROWS):
         events.append(AgentUpdate(tenant, dep, status, execution or None, reason, at=at(601 + i)))
-    events.append(LogLine(StepId.INSTALL_AGENTS, "error",
-                          "batch-workers: install_new_agents failed: agent host 10.0.3.7 unreachable on 22",
-                          at=at(640)))
-    events.append(StepProgress(StepId.INSTALL_AGENTS, 4, 7, "deployments", "4 of 7 deployments done",
-                               at=at(650)))
+    events.append(
+        LogLine(
+            StepId.INSTALL_AGENTS,
+            "error",
+            "batch-workers: install_new_agents failed: agent host 10.0.3.7 unreachable on 22",
+            at=at(640),
+        )
+    )
+    events.append(
+        StepProgress(StepId.INSTALL_AGENTS, 4, 7, "deployments", "4 of 7 deployments done", at=at(650))
+    )
     return events
 
 
 def finished() -> list[Event]:
     """Everything done and the report written."""
-    events: list[Event] = [StepFinished(StepId.INSTALL_AGENTS, Outcome.DONE,
-                                        "7 succeeded, 0 failed, 2 skipped", at=at(700))]
+    events: list[Event] = [
+        StepFinished(StepId.INSTALL_AGENTS, Outcome.DONE, "7 succeeded, 0 failed, 2 skipped", at=at(700))
+    ]
     events += done(StepId.REPORT, "report.json and report.md", 710)
-    events.append(MigrationFinished(0, (f"{STATE_DIR}/migrations/{MIGRATION_ID}/report.json",
-                                        f"{STATE_DIR}/migrations/{MIGRATION_ID}/report.md"),
-                                    f"Migration {MIGRATION_ID} finished: every step done.", at=at(712)))
+    events.append(
+        MigrationFinished(
+            0,
+            (
+                f"{STATE_DIR}/migrations/{MIGRATION_ID}/report.json",
+                f"{STATE_DIR}/migrations/{MIGRATION_ID}/report.md",
+            ),
+            f"Migration {MIGRATION_ID} finished: every step done.",
+            at=at(712),
+        )
+    )
     return events
 
 
@@ -249,10 +312,18 @@ None.
 """
 
 RESTORE_SUMMARY = RestoreSummary(
-    new_manager_host="new-manager", new_manager_url=NEW_URL, new_version="7.0.4", old_manager_url=OLD_URL,
-    old_version="6.4.2", snapshot_id=SNAPSHOT_ID, snapshot_format="legacy", expected_answer="new-manager",
-    overwritten=("every tenant, user, blueprint, deployment, secret and plugin on the new manager",
-                 "the new manager's admin password becomes the OLD manager's"),
+    new_manager_host="new-manager",
+    new_manager_url=NEW_URL,
+    new_version="7.0.4",
+    old_manager_url=OLD_URL,
+    old_version="6.4.2",
+    snapshot_id=SNAPSHOT_ID,
+    snapshot_format="legacy",
+    expected_answer="new-manager",
+    overwritten=(
+        "every tenant, user, blueprint, deployment, secret and plugin on the new manager",
+        "the new manager's admin password becomes the OLD manager's",
+    ),
     irreversible=("a restore cannot be undone: to go back, reinstall the new manager",),
 )
 

@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import Button
 
 from tests.tui.conftest import NEW_PASSWORD, OLD_PASSWORD, Managers, options_for
-from tests.tui.drive import app_of, full_migration, idle, press_primary, run_preflight, wait_until
+from tests.tui.drive import full_migration, idle, press_primary, run_preflight, wait_until
 from wizard.migration.findings import Status
 from wizard.migration.steps import StepId
 from wizard.tui.app import MigrateApp
@@ -67,8 +67,12 @@ async def test_complete_migration_through_the_ui(managers: Managers, tmp_path: P
 
 async def test_wrong_password_is_a_dialog_with_the_fix(managers: Managers, tmp_path: Path) -> None:
     """Test connection with a wrong password: a dialog says so and what to do, no traceback."""
-    options = options_for(managers, tmp_path / "state", tmp_path,
-                          old=ManagerForm(url=managers.old.url, password="wrong-password"))
+    options = options_for(
+        managers,
+        tmp_path / "state",
+        tmp_path,
+        old=ManagerForm(url=managers.old.url, password="wrong-password"),
+    )
     app = MigrateApp(options)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.click("#test-old")
@@ -83,8 +87,12 @@ async def test_wrong_password_is_a_dialog_with_the_fix(managers: Managers, tmp_p
         assert not isinstance(app.screen, ErrorDialog)
         assert "✘" in str(app.main.connect.form("old").result.render())
         await pilot.click("#test-new")
-        await wait_until(pilot, lambda: "7.0.4" in str(app.main.connect.form("new").result.render()), 20,
-                         "the new manager's probe")
+        await wait_until(
+            pilot,
+            lambda: "7.0.4" in str(app.main.connect.form("new").result.render()),
+            20,
+            "the new manager's probe",
+        )
         assert "sys_admin" in str(app.main.connect.form("new").result.render())
 
 
@@ -177,11 +185,13 @@ async def test_quit_mid_step_asks_first_and_help_explains(managers: Managers, tm
 
 
 @pytest.mark.parametrize("environ, expected", [({"TERM": "xterm"}, True), ({"TMUX": "/tmp/t,1,0"}, False)])
-async def test_multiplexer_advice_once(managers: Managers, tmp_path: Path, environ: dict[str, str],
-                                       expected: bool) -> None:
+async def test_multiplexer_advice_once(
+    managers: Managers, tmp_path: Path, environ: dict[str, str], expected: bool
+) -> None:
     """Outside tmux/screen one advisory notification appears; inside, none."""
-    app = MigrateApp(options_for(managers, tmp_path / "state", tmp_path, environ=environ,
-                                 check_multiplexer=True))
+    app = MigrateApp(
+        options_for(managers, tmp_path / "state", tmp_path, environ=environ, check_multiplexer=True)
+    )
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         notes = [n for n in app._notifications if "tmux" in n.message]

@@ -5,22 +5,22 @@ pytest-textual-snapshot writes; accept them with --snapshot-update."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
 
 from tests.tui import scripted as s
 from wizard.migration.findings import Waiver
+from wizard.migration.journal import MigrationInfo
+from wizard.tui.decider import restore_text
 from wizard.tui.dialogs.error import ErrorDialog
 from wizard.tui.dialogs.help import HelpDialog
 from wizard.tui.dialogs.password import PasswordDialog
 from wizard.tui.dialogs.resume import ResumeDialog
 from wizard.tui.dialogs.typed_confirm import TypedConfirmDialog
 from wizard.tui.dialogs.waive import WaiveDialog
-from wizard.tui.decider import restore_text
 from wizard.tui.flow import Page
-from wizard.migration.journal import MigrationInfo
-from pathlib import Path
 
 SIZE = (120, 40)
 SnapCompare = Callable[..., bool]
@@ -33,6 +33,7 @@ def check(snap_compare: SnapCompare, run_before: Callable[[Pilot[int]], Awaitabl
 
 def test_connect(snap_compare: SnapCompare) -> None:
     """Page 1: both forms prefilled, passwords masked."""
+
     async def run_before(pilot: Pilot[int]) -> None:
         await pilot.pause()
 
@@ -41,6 +42,7 @@ def test_connect(snap_compare: SnapCompare) -> None:
 
 def test_preflight(snap_compare: SnapCompare) -> None:
     """Page 2: a FAIL first, warnings, passes; Next disabled."""
+
     async def run_before(pilot: Pilot[int]) -> None:
         await s.feed(pilot, s.through_preflight(), Page.PREFLIGHT)
 
@@ -49,6 +51,7 @@ def test_preflight(snap_compare: SnapCompare) -> None:
 
 def test_preflight_waived(snap_compare: SnapCompare) -> None:
     """Page 2 after waiving the FAIL: WAIVED badge, Next enabled."""
+
     async def run_before(pilot: Pilot[int]) -> None:
         app = await s.feed(pilot, s.through_preflight(), Page.PREFLIGHT)
         app.session.waivers["new.clean"] = Waiver("new.clean", "test lab, data is disposable")
@@ -61,6 +64,7 @@ def test_preflight_waived(snap_compare: SnapCompare) -> None:
 
 def test_snapshot(snap_compare: SnapCompare) -> None:
     """Page 3: options and the execution's events while the snapshot is created."""
+
     async def run_before(pilot: Pilot[int]) -> None:
         await s.feed(pilot, s.through_snapshot(), Page.SNAPSHOT)
 
@@ -69,6 +73,7 @@ def test_snapshot(snap_compare: SnapCompare) -> None:
 
 def test_download(snap_compare: SnapCompare) -> None:
     """Page 4 mid-way: bytes, speed and ETA."""
+
     async def run_before(pilot: Pilot[int]) -> None:
         await s.feed(pilot, s.through_snapshot() + s.snapshot_created() + s.downloading(), Page.DOWNLOAD)
 
@@ -77,9 +82,11 @@ def test_download(snap_compare: SnapCompare) -> None:
 
 def test_download_done(snap_compare: SnapCompare) -> None:
     """Page 4 done: sha256 and the archive inspection."""
+
     async def run_before(pilot: Pilot[int]) -> None:
-        app = await s.feed(pilot, s.through_snapshot() + s.snapshot_created() + s.downloading()
-                           + s.downloaded())
+        app = await s.feed(
+            pilot, s.through_snapshot() + s.snapshot_created() + s.downloading() + s.downloaded()
+        )
         app.main.download.show_archive(s.ARCHIVE_FACTS)
         app.navigate(Page.DOWNLOAD)
         await pilot.pause()
@@ -89,6 +96,7 @@ def test_download_done(snap_compare: SnapCompare) -> None:
 
 def test_new_manager(snap_compare: SnapCompare) -> None:
     """Page 5: the checks in plain words."""
+
     async def run_before(pilot: Pilot[int]) -> None:
         await s.feed(pilot, s.through_snapshot() + s.snapshot_created() + s.downloaded(), Page.NEW_MANAGER)
 
@@ -101,6 +109,7 @@ def _until_restore() -> list[Any]:
 
 def test_restore_outage(snap_compare: SnapCompare) -> None:
     """Page 6 while the REST API is away."""
+
     async def run_before(pilot: Pilot[int]) -> None:
         app = await s.feed(pilot, _until_restore() + s.restoring(), Page.RESTORE)
         app.busy = "steps"
@@ -112,6 +121,7 @@ def test_restore_outage(snap_compare: SnapCompare) -> None:
 
 def test_restore_done(snap_compare: SnapCompare) -> None:
     """Page 6 done: the credential switch and the inventory, old versus new."""
+
     async def run_before(pilot: Pilot[int]) -> None:
         app = await s.feed(pilot, _until_restore() + s.restoring() + s.restored())
         app.main.restore.show_inventory(s.INVENTORY["old"], s.INVENTORY["new"])  # type: ignore[arg-type]
@@ -125,6 +135,7 @@ def test_restore_done(snap_compare: SnapCompare) -> None:
 
 def test_agents(snap_compare: SnapCompare) -> None:
     """Page 7: live statuses, a failure, skips with reasons."""
+
     async def run_before(pilot: Pilot[int]) -> None:
         await s.feed(pilot, _until_restore() + s.restoring() + s.restored() + s.agents_running(), Page.AGENTS)
 
@@ -133,9 +144,11 @@ def test_agents(snap_compare: SnapCompare) -> None:
 
 def test_summary(snap_compare: SnapCompare) -> None:
     """Page 8: outcome, where the report is, next steps, the report."""
+
     async def run_before(pilot: Pilot[int]) -> None:
-        app = await s.feed(pilot, _until_restore() + s.restoring() + s.restored() + s.agents_running()
-                           + s.finished())
+        app = await s.feed(
+            pilot, _until_restore() + s.restoring() + s.restored() + s.agents_running() + s.finished()
+        )
         app.main.summary.show_report(s.REPORT_MD)
         app.navigate(Page.SUMMARY)
         await pilot.pause()
@@ -143,8 +156,11 @@ def test_summary(snap_compare: SnapCompare) -> None:
     check(snap_compare, run_before)
 
 
-def _dialog(screen_factory: Callable[[], Any], events: Callable[[], list[Any]] | None = None,
-            page: Page = Page.CONNECT) -> Callable[[Pilot[int]], Awaitable[None]]:
+def _dialog(
+    screen_factory: Callable[[], Any],
+    events: Callable[[], list[Any]] | None = None,
+    page: Page = Page.CONNECT,
+) -> Callable[[Pilot[int]], Awaitable[None]]:
     async def run_before(pilot: Pilot[int]) -> None:
         app = await s.feed(pilot, events() if events else [], page)
         await app.push_screen(screen_factory())
@@ -155,17 +171,30 @@ def _dialog(screen_factory: Callable[[], Any], events: Callable[[], list[Any]] |
 
 def test_typed_confirmation(snap_compare: SnapCompare) -> None:
     """The restore's typed confirmation: what is replaced, what cannot be undone."""
-    check(snap_compare, _dialog(lambda: TypedConfirmDialog("Restore onto the new manager?",
-                                                           restore_text(s.RESTORE_SUMMARY), "new-manager"),
-                                _until_restore, Page.RESTORE))
+    check(
+        snap_compare,
+        _dialog(
+            lambda: TypedConfirmDialog(
+                "Restore onto the new manager?", restore_text(s.RESTORE_SUMMARY), "new-manager"
+            ),
+            _until_restore,
+            Page.RESTORE,
+        ),
+    )
 
 
 def test_error_dialog(snap_compare: SnapCompare) -> None:
     """An error with its fix."""
-    check(snap_compare, _dialog(lambda: ErrorDialog(
-        "Wrong user name or password",
-        "The manager refused the login: 401 Unauthorized (https://old-manager.example.net:443/api/v3.1/user)",
-        "Check the user name and password for this manager (and the tenant), then try again.")))
+    check(
+        snap_compare,
+        _dialog(
+            lambda: ErrorDialog(
+                "Wrong user name or password",
+                "The manager refused the login: 401 Unauthorized (https://old-manager.example.net:443/api/v3.1/user)",
+                "Check the user name and password for this manager (and the tenant), then try again.",
+            )
+        ),
+    )
 
 
 def test_waive_dialog(snap_compare: SnapCompare) -> None:
@@ -180,13 +209,28 @@ def test_help_dialog(snap_compare: SnapCompare) -> None:
 
 def test_password_dialog(snap_compare: SnapCompare) -> None:
     """The engine asks for a password (masked)."""
-    check(snap_compare, _dialog(lambda: PasswordDialog(
-        "new", "The new manager accepts neither the old manager's nor its own admin password."),
-        _until_restore, Page.RESTORE))
+    check(
+        snap_compare,
+        _dialog(
+            lambda: PasswordDialog(
+                "new", "The new manager accepts neither the old manager's nor its own admin password."
+            ),
+            _until_restore,
+            Page.RESTORE,
+        ),
+    )
 
 
 def test_resume_dialog(snap_compare: SnapCompare) -> None:
     """The resume offer on start."""
-    info = MigrationInfo(s.MIGRATION_ID, s.OLD_URL, s.NEW_URL, "download", "done", False,
-                         "2026-01-01T09:04:10Z", Path(s.STATE_DIR) / "journal.json")
+    info = MigrationInfo(
+        s.MIGRATION_ID,
+        s.OLD_URL,
+        s.NEW_URL,
+        "download",
+        "done",
+        False,
+        "2026-01-01T09:04:10Z",
+        Path(s.STATE_DIR) / "journal.json",
+    )
     check(snap_compare, _dialog(lambda: ResumeDialog(info)))

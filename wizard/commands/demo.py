@@ -20,8 +20,13 @@ NEW_HOST = "127.0.0.12"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register this sub-command's options."""
     parser.add_argument("--state-dir", metavar="DIR", help="keep the demo's journal and reports here")
-    parser.add_argument("--time-scale", type=float, default=0.5, metavar="X",
-                        help="simulated durations x this factor (default 0.5: about a minute in all)")
+    parser.add_argument(
+        "--time-scale",
+        type=float,
+        default=0.5,
+        metavar="X",
+        help="simulated durations x this factor (default 0.5: about a minute in all)",
+    )
     parser.add_argument("--seed", type=int, default=7, help="seed of the simulated inventory")
     parser.add_argument("--tenants", type=int, default=3, help="tenants on the old manager")
     parser.add_argument("--deployments", type=int, default=12, help="deployments on the old manager")
@@ -36,21 +41,47 @@ def run(args: argparse.Namespace) -> int:
 
     scale = max(0.01, float(args.time_scale))
     try:
-        old = start_simulator(SimulatorConfig(
-            profile="6.4.2", seed=args.seed, tenants=args.tenants, deployments=args.deployments,
-            installed=min(args.installed, args.deployments), clean=False, admin_password="old-admin-pw",
-            host=OLD_HOST, port=0, time_scale=scale, restore_outage=2.0, hostname="old-manager"))
+        old = start_simulator(
+            SimulatorConfig(
+                profile="6.4.2",
+                seed=args.seed,
+                tenants=args.tenants,
+                deployments=args.deployments,
+                installed=min(args.installed, args.deployments),
+                clean=False,
+                admin_password="old-admin-pw",
+                host=OLD_HOST,
+                port=0,
+                time_scale=scale,
+                restore_outage=2.0,
+                hostname="old-manager",
+            )
+        )
     except (OSError, ValueError) as exc:
-        print(f"cfy-migrate demo: cannot start the simulated old manager on {OLD_HOST}: {exc}", file=sys.stderr)
+        print(
+            f"cfy-migrate demo: cannot start the simulated old manager on {OLD_HOST}: {exc}", file=sys.stderr
+        )
         return 1
     try:
         try:
-            new = start_simulator(SimulatorConfig(
-                profile="7.0.4", seed=args.seed + 1, clean=True, admin_password="new-admin-pw",
-                host=NEW_HOST, port=0, time_scale=scale, restore_outage=2.0, hostname="new-manager"))
+            new = start_simulator(
+                SimulatorConfig(
+                    profile="7.0.4",
+                    seed=args.seed + 1,
+                    clean=True,
+                    admin_password="new-admin-pw",
+                    host=NEW_HOST,
+                    port=0,
+                    time_scale=scale,
+                    restore_outage=2.0,
+                    hostname="new-manager",
+                )
+            )
         except (OSError, ValueError) as exc:
-            print(f"cfy-migrate demo: cannot start the simulated new manager on {NEW_HOST}: {exc}",
-                  file=sys.stderr)
+            print(
+                f"cfy-migrate demo: cannot start the simulated new manager on {NEW_HOST}: {exc}",
+                file=sys.stderr,
+            )
             return 1
         try:
             with tempfile.TemporaryDirectory(prefix="cfy-migrate-demo-") as tmp:

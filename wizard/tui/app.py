@@ -82,8 +82,9 @@ class MigrateApp(App[int]):
         Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
     ]
 
-    def __init__(self, options: LaunchOptions | None = None, *,
-                 migration_factory: MigrationFactory | None = None) -> None:
+    def __init__(
+        self, options: LaunchOptions | None = None, *, migration_factory: MigrationFactory | None = None
+    ) -> None:
         super().__init__()
         self.options = options or LaunchOptions()
         self.session = Session(self.options, migration_factory)
@@ -105,14 +106,20 @@ class MigrateApp(App[int]):
         self.call_after_refresh(self._started)
 
     def _started(self) -> None:
-        self.main.connect.fill(self.options.old, self.options.new, self.options.show(str(self.session.state_dir())))
+        self.main.connect.fill(
+            self.options.old, self.options.new, self.options.show(str(self.session.state_dir()))
+        )
         self.sync()
         if all(form.url and form.password for form in (self.options.old, self.options.new)):
             self._focus_primary()
         if self.options.check_multiplexer and not in_multiplexer(self.options.environ):
-            self.notify("Not running inside tmux or screen: a dropped SSH session would stop the wizard "
-                        "mid-step (it can be resumed, but the window is long). Consider `tmux new -s migrate`.",
-                        title="Advice", severity="warning", timeout=15)
+            self.notify(
+                "Not running inside tmux or screen: a dropped SSH session would stop the wizard "
+                "mid-step (it can be resumed, but the window is long). Consider `tmux new -s migrate`.",
+                title="Advice",
+                severity="warning",
+                timeout=15,
+            )
         if self.options.offer_resume:
             self._offer_resume()
 
@@ -141,7 +148,8 @@ class MigrateApp(App[int]):
         with contextlib.suppress(Exception):
             options = dict(Journal.load(path).data.get("options") or {})
         for label, url in (("old", old_url), ("new", new_url)):
-            saved = options.get(label) if isinstance(options.get(label), dict) else {}
+            raw = options.get(label)
+            saved: dict[str, Any] = raw if isinstance(raw, dict) else {}
             form = self.session.forms[label]
             prefilled = ManagerForm(
                 url=url,
@@ -152,8 +160,11 @@ class MigrateApp(App[int]):
                 insecure=bool(saved.get("insecure")),
             )
             self.session.forms[label] = prefilled
-        self.main.connect.fill(self.session.forms["old"], self.session.forms["new"],
-                               self.options.show(str(self.session.state_dir())))
+        self.main.connect.fill(
+            self.session.forms["old"],
+            self.session.forms["new"],
+            self.options.show(str(self.session.state_dir())),
+        )
 
     # -- engine bridge (called on the engine's thread) -------------------------------------------
     def emit(self, event: Event) -> None:
@@ -207,8 +218,9 @@ class MigrateApp(App[int]):
             self.main.download.show_archive(message.data)
         elif message.section == "inventory":
             old, new = message.data.get("old"), message.data.get("new")
-            self.main.restore.show_inventory(old if isinstance(old, dict) else None,
-                                             new if isinstance(new, dict) else None)
+            self.main.restore.show_inventory(
+                old if isinstance(old, dict) else None, new if isinstance(new, dict) else None
+            )
         elif message.section == "report":
             self.main.summary.show_report(str(message.data.get("markdown", "")))
             if "finished" in message.data and self.model.finished is None:
@@ -242,7 +254,7 @@ class MigrateApp(App[int]):
             self._probe(label, self.main.connect.form(label).read())
             return
         if action == "quit":
-            self.action_quit()
+            self.call_later(self.action_quit)
             return
         if action == "waive":
             self._waive(page)
@@ -335,8 +347,14 @@ class MigrateApp(App[int]):
         self.sync()
         self._job(kind, page, steps)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="engine", name="job",
-          description="Running migration steps")
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="engine",
+        name="job",
+        description="Running migration steps",
+    )
     def _job(self, kind: str, page: Page, steps: tuple[StepId, ...]) -> None:
         self.session.cancel.clear()
         migration = self.session.migration(self.emit, self.decider)
@@ -346,8 +364,9 @@ class MigrateApp(App[int]):
             migration.preflight()
             self.post_message(JobFinished(kind, page, True))
             return
-        if kind == "finish" and all(self.model.step_states.get(s, "pending") in DONE
-                                    for s in STEP_ORDER if s is not StepId.REPORT):
+        if kind == "finish" and all(
+            self.model.step_states.get(s, "pending") in DONE for s in STEP_ORDER if s is not StepId.REPORT
+        ):
             result = migration.run()
             self._post_report(migration, None)
             self.post_message(JobFinished(kind, page, result.exit_code in (0, 3), result.summary))
@@ -363,9 +382,14 @@ class MigrateApp(App[int]):
                 self.post_message(JobFinished(kind, page, False, outcome.detail))
                 return
         if kind == "finish":
-            self._post_report(migration, MigrationFinished(
-                self.model.finished.exit_code if self.model.finished else 3, (), "The report was written; "
-                "some steps are not done yet (see the pages marked ✘)."))
+            self._post_report(
+                migration,
+                MigrationFinished(
+                    self.model.finished.exit_code if self.model.finished else 3,
+                    (),
+                    "The report was written; some steps are not done yet (see the pages marked ✘).",
+                ),
+            )
         self.post_message(JobFinished(kind, page, True))
 
     def _journal_section(self, migration: MigrationLike, name: str) -> dict[str, Any]:
@@ -378,7 +402,10 @@ class MigrateApp(App[int]):
     def _post_facts(self, migration: MigrationLike, step: StepId) -> None:
         """Read what the journal learnt in `step` and send it to the UI thread."""
         if step in (StepId.DOWNLOAD, StepId.INSPECT_ARCHIVE):
-            facts = {**self._journal_section(migration, "snapshot"), **self._journal_section(migration, "archive")}
+            facts = {
+                **self._journal_section(migration, "snapshot"),
+                **self._journal_section(migration, "archive"),
+            }
             journal = getattr(migration, "journal", None)
             if journal is not None and facts.get("id"):
                 facts["path"] = str(Path(journal.directory) / f"{facts['id']}.zip")
@@ -411,13 +438,22 @@ class MigrateApp(App[int]):
         if outcome.outcome is Outcome.BLOCKED:
             ids = [f.id for f in outcome.findings if f.blocking and f.id not in self.session.waivers]
             message = outcome.detail + (f"\n\nBlocking checks: {', '.join(ids)}" if ids else "")
-            fix = (outcome.remediation or "") + ("\n\nFix the cause and re-check, or — only if it is safe — "
-                                                 "select the finding and waive it by its id (on the Preflight "
-                                                 "or New manager page).")
-            self.push_screen(ErrorDialog(f"{title}: blocked", redact(message, secrets), redact(fix.strip(), secrets)))
+            fix = (outcome.remediation or "") + (
+                "\n\nFix the cause and re-check, or — only if it is safe — "
+                "select the finding and waive it by its id (on the Preflight "
+                "or New manager page)."
+            )
+            self.push_screen(
+                ErrorDialog(f"{title}: blocked", redact(message, secrets), redact(fix.strip(), secrets))
+            )
             return
-        self.push_screen(ErrorDialog(f"{title}: {outcome.step.label} failed", redact(outcome.detail, secrets),
-                                     redact(outcome.remediation or RESUME, secrets)))
+        self.push_screen(
+            ErrorDialog(
+                f"{title}: {outcome.step.label} failed",
+                redact(outcome.detail, secrets),
+                redact(outcome.remediation or RESUME, secrets),
+            )
+        )
 
     @work(thread=True, exit_on_error=False, group="probe", description="Testing a connection")
     def _probe(self, label: str, form: ManagerForm) -> None:
@@ -471,8 +507,11 @@ class MigrateApp(App[int]):
         if self.busy is None:
             return
         self.session.cancel.set()
-        self.notify("Stopping at the next safe point… the journal stays consistent.", title="Cancel",
-                    severity="warning")
+        self.notify(
+            "Stopping at the next safe point… the journal stays consistent.",
+            title="Cancel",
+            severity="warning",
+        )
 
     async def action_quit(self) -> None:
         """Ctrl+Q: quit; while a step runs, ask first and stop it safely."""
@@ -486,8 +525,14 @@ class MigrateApp(App[int]):
                 self.session.cancel.set()
                 self.exit(130)
 
-        self.push_screen(ConfirmDialog(
-            "Quit while a step runs?",
-            "The running step is stopped at a safe point and the journal stays consistent: run "
-            "cfy-migrate again to resume. Nothing is done twice.",
-            yes="Quit", no="Keep running", danger=True), answered)
+        self.push_screen(
+            ConfirmDialog(
+                "Quit while a step runs?",
+                "The running step is stopped at a safe point and the journal stays consistent: run "
+                "cfy-migrate again to resume. Nothing is done twice.",
+                yes="Quit",
+                no="Keep running",
+                danger=True,
+            ),
+            answered,
+        )

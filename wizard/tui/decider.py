@@ -32,8 +32,10 @@ def restore_text(summary: RestoreSummary, show: Any = str) -> Text:
     text = Text()
     text.append("The snapshot ", "")
     text.append(summary.snapshot_id, "bold")
-    text.append(f" ({summary.snapshot_format} format) of\n  {show(summary.old_manager_url)} "
-                f"(Cloudify {summary.old_version})\nwill be restored onto\n  ")
+    text.append(
+        f" ({summary.snapshot_format} format) of\n  {show(summary.old_manager_url)} "
+        f"(Cloudify {summary.old_version})\nwill be restored onto\n  "
+    )
     text.append(f"{show(summary.new_manager_url)} (Cloudify {summary.new_version})\n\n", "bold")
     if summary.overwritten:
         text.append("It replaces on the new manager:\n", "bold")

@@ -59,7 +59,9 @@ def explain(exc: BaseException, secrets: Iterable[str] = ()) -> Explanation:
         fix = "Check the user name and password for this manager (and the tenant), then try again."
     elif isinstance(exc, ForbiddenError):
         title, message = "Not allowed", exc.message
-        fix = "Use an admin user (role sys_admin; the bootstrap admin on the new manager) and check the tenant."
+        fix = (
+            "Use an admin user (role sys_admin; the bootstrap admin on the new manager) and check the tenant."
+        )
     elif isinstance(exc, TLSError):
         title, message, fix = "TLS / certificate problem", exc.message, exc.hint
     elif isinstance(exc, TransportError):

@@ -42,11 +42,19 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo(Page.CONNECT, "Connect", "Connect to both managers", ()),
     PageInfo(Page.PREFLIGHT, "Preflight", "Preflight checks (read-only)", (StepId.PREFLIGHT_OLD,)),
     PageInfo(Page.SNAPSHOT, "Snapshot", "Create a snapshot on the old manager", (StepId.CREATE_SNAPSHOT,)),
-    PageInfo(Page.DOWNLOAD, "Download", "Download and inspect the snapshot",
-             (StepId.DOWNLOAD, StepId.INSPECT_ARCHIVE)),
+    PageInfo(
+        Page.DOWNLOAD,
+        "Download",
+        "Download and inspect the snapshot",
+        (StepId.DOWNLOAD, StepId.INSPECT_ARCHIVE),
+    ),
     PageInfo(Page.NEW_MANAGER, "New manager", "Is the new manager ready?", (StepId.PREFLIGHT_NEW,)),
-    PageInfo(Page.RESTORE, "Restore", "Upload and restore on the new manager",
-             (StepId.UPLOAD, StepId.RESTORE, StepId.REAUTHENTICATE, StepId.VERIFY_INVENTORY)),
+    PageInfo(
+        Page.RESTORE,
+        "Restore",
+        "Upload and restore on the new manager",
+        (StepId.UPLOAD, StepId.RESTORE, StepId.REAUTHENTICATE, StepId.VERIFY_INVENTORY),
+    ),
     PageInfo(Page.AGENTS, "Agents", "Install new agents", (StepId.INSTALL_AGENTS,)),
     PageInfo(Page.SUMMARY, "Summary", "Summary and next steps", (StepId.REPORT,)),
 )

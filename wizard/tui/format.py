@@ -19,7 +19,7 @@ def human_bytes(n: float) -> str:
 
 def human_duration(seconds: float) -> str:
     """75 -> '1:15', 3725 -> '1:02:05'."""
-    total = max(0, int(round(seconds)))
+    total = max(0, round(seconds))
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -71,17 +71,23 @@ def _resolved(form: ManagerForm, label: str, environ: Mapping[str, str]) -> tupl
         port = f":{profile.port}" if profile.port else ""
         url = f"{proto}://{profile.host}{port}"
     if not url:
-        raise ConfigError(f"The {label} manager's address is empty.",
-                          "Type its URL (e.g. https://10.0.0.5) or pick a cfy profile.")
+        raise ConfigError(
+            f"The {label} manager's address is empty.",
+            "Type its URL (e.g. https://10.0.0.5) or pick a cfy profile.",
+        )
     ca = Path(form.ca_cert).expanduser() if form.ca_cert else (profile.ca_cert if profile else None)
     if ca is not None and not ca.is_file():
-        raise ConfigError(f"The CA bundle {ca} for the {label} manager does not exist.",
-                          "Fix the CA bundle path or leave it empty to use the system trust store.")
+        raise ConfigError(
+            f"The CA bundle {ca} for the {label} manager does not exist.",
+            "Fix the CA bundle path or leave it empty to use the system trust store.",
+        )
     try:
         endpoint = Endpoint.parse(url, ca_cert=ca, insecure=form.insecure)
     except EndpointError as exc:
-        raise ConfigError(f"The {label} manager's address is wrong: {exc}.",
-                          "Write it like https://10.0.0.5 or 10.0.0.5:443.") from None
+        raise ConfigError(
+            f"The {label} manager's address is wrong: {exc}.",
+            "Write it like https://10.0.0.5 or 10.0.0.5:443.",
+        ) from None
     password = form.password or (profile.password if profile and profile.password else "")
     if not password:
         raise ConfigError(f"No password for the {label} manager.", "Type it in the password field.")
@@ -96,8 +102,9 @@ def probe(form: ManagerForm, label: str, environ: Mapping[str, str]) -> ProbeRes
     with ManagerClient(endpoint, credentials, timeout=(5.0, 20.0), retries=1) as client:
         version = client.version()
         user = client.current_user()
-    return ProbeResult(endpoint.base_url, version.version, version.edition, user.username, user.role,
-                       user.is_admin)
+    return ProbeResult(
+        endpoint.base_url, version.version, version.edition, user.username, user.role, user.is_admin
+    )
 
 
 class Session:
@@ -132,8 +139,9 @@ class Session:
     def build_config(self) -> MigrationConfig:
         """A MigrationConfig from the forms (raises ConfigError with the fix)."""
         args = argparse.Namespace()
-        env: dict[str, str] = {k: v for k, v in self.options.environ.items()
-                               if k in {"HOME", "CFY_MIGRATE_CFY_HOME"}}
+        env: dict[str, str] = {
+            k: v for k, v in self.options.environ.items() if k in {"HOME", "CFY_MIGRATE_CFY_HOME"}
+        }
         for label, form in self.forms.items():
             setattr(args, label, form.url.strip() or None)
             setattr(args, f"{label}_user", form.user.strip() or None)
@@ -149,8 +157,10 @@ class Session:
         config = load_config(args, env, need_passwords=True, interactive=False)
         timing = config.timing
         if self.options.poll_interval is not None:
-            timing = Timing(poll_interval=self.options.poll_interval,
-                            progress_interval=min(timing.progress_interval, 0.25))
+            timing = Timing(
+                poll_interval=self.options.poll_interval,
+                progress_interval=min(timing.progress_interval, 0.25),
+            )
         return dataclasses.replace(
             config,
             snapshot=self.snapshot,
@@ -175,5 +185,7 @@ class Session:
 
     def describe(self) -> dict[str, Any]:
         """A secret-free view for logs."""
-        return {label: {"url": f.url, "user": f.user, "tenant": f.tenant, "profile": f.profile}
-                for label, f in self.forms.items()}
+        return {
+            label: {"url": f.url, "user": f.user, "tenant": f.tenant, "profile": f.profile}
+            for label, f in self.forms.items()
+        }

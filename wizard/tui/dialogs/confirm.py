@@ -20,8 +20,9 @@ class ConfirmDialog(Dialog[bool]):
         Binding("n,escape", "answer(False)", "No", show=False),
     ]
 
-    def __init__(self, title: str, body: RenderableType, *, yes: str = "Yes", no: str = "No",
-                 danger: bool = False) -> None:
+    def __init__(
+        self, title: str, body: RenderableType, *, yes: str = "Yes", no: str = "No", danger: bool = False
+    ) -> None:
         super().__init__()
         self._title = title
         self._body = body

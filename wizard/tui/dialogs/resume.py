@@ -36,7 +36,7 @@ class ResumeDialog(Dialog[ResumeAnswer]):
     def compose(self) -> ComposeResult:
         """Which migration, how far it got, and the two choices."""
         info = self.info
-        step = StepId(info.last_step).label if info.last_step in StepId._value2member_map_ else "—"
+        step = StepId(str(info.last_step)).label if info.last_step in {s.value for s in StepId} else "—"
         body = Text()
         body.append("An unfinished migration was found in the journal:\n\n")
         body.append("  id       ", "dim")
@@ -47,8 +47,10 @@ class ResumeDialog(Dialog[ResumeAnswer]):
         body.append(f"{self._show(info.new)}\n")
         body.append("  reached  ", "dim")
         body.append(f"{step} ({info.last_status})\n\n")
-        body.append("Resuming skips what is already done and carries on from there. "
-                    "A new migration starts from the preflight and ignores this journal.")
+        body.append(
+            "Resuming skips what is already done and carries on from there. "
+            "A new migration starts from the preflight and ignores this journal."
+        )
         with Vertical(classes="dialog-box dialog-wide"):
             yield Label("Resume the unfinished migration?", classes="dialog-title")
             yield Static(body, classes="dialog-body")

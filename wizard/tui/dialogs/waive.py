@@ -32,8 +32,11 @@ class WaiveDialog(Dialog[Waiver | None]):
             body.append(f"{f.detail}\n")
         if f.remediation:
             body.append(f"Fix instead: {f.remediation}\n", "italic")
-        body.append("\nWaiving lets the next destructive step run despite this finding. "
-                    "The waiver and your reason are written to the report.", "yellow")
+        body.append(
+            "\nWaiving lets the next destructive step run despite this finding. "
+            "The waiver and your reason are written to the report.",
+            "yellow",
+        )
         with Vertical(classes="dialog-box dialog-wide"):
             yield Label(f"Waive {f.id}?", classes="dialog-title")
             yield Static(body, classes="dialog-body")

@@ -20,8 +20,10 @@ class AgentsPage(StepPage):
     """The deployments table, counts, progress and the log."""
 
     page = Page.AGENTS
-    intro = ("Runs [b]install_new_agents[/b] for every installed deployment so its agents talk to the new "
-             "manager. [b]The old manager must stay up until this is done.[/b] Old agents are not removed.")
+    intro = (
+        "Runs [b]install_new_agents[/b] for every installed deployment so its agents talk to the new "
+        "manager. [b]The old manager must stay up until this is done.[/b] Old agents are not removed."
+    )
 
     def compose_body(self) -> ComposeResult:
         """Counts, progress, table, log."""
@@ -44,8 +46,10 @@ class AgentsPage(StepPage):
         counts = self.table.counts()
         text = Text()
         for status in ("succeeded", "running", "pending", "failed", "skipped"):
-            text.append(f"{status.upper()} {counts.get(status, 0)}  ",
-                        STATUS_STYLE[status] if counts.get(status) else "dim")
+            text.append(
+                f"{status.upper()} {counts.get(status, 0)}  ",
+                STATUS_STYLE[status] if counts.get(status) else "dim",
+            )
         self.query_one("#agent-counts", Static).update(text)
 
     def on_engine_event(self, event: Event, model: RunModel) -> None:
@@ -66,5 +70,6 @@ class AgentsPage(StepPage):
         failed = any(u.status == "failed" for u in model.agents.values())
         self.set_button("retry", disabled=busy or not failed, visible=failed)
         ended = state in {"done", "already-done", "skipped", "failed"} and (state != "failed" or failed)
-        self.set_button("primary", label="Next: summary ▶" if ended else "Install new agents ▶",
-                        disabled=busy)
+        self.set_button(
+            "primary", label="Next: summary ▶" if ended else "Install new agents ▶", disabled=busy
+        )

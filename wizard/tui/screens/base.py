@@ -74,14 +74,27 @@ class StepPage(Vertical):
             else:
                 mark = "✔" if event.outcome.ok else "✘"
                 level = "info" if event.outcome.ok else "error"
-                log.add(LogLine(event.step, level, f"{mark} {event.step.label}: {event.outcome.value}"
-                                + (f" — {event.detail}" if event.detail else ""), at=event.at))
+                log.add(
+                    LogLine(
+                        event.step,
+                        level,
+                        f"{mark} {event.step.label}: {event.outcome.value}"
+                        + (f" — {event.detail}" if event.detail else ""),
+                        at=event.at,
+                    )
+                )
 
     def sync(self, model: RunModel, busy: bool) -> None:
         """Redraw buttons and texts from the model (after any change)."""
 
-    def set_button(self, button_id: str, *, label: str | None = None, disabled: bool | None = None,
-                   visible: bool | None = None) -> None:
+    def set_button(
+        self,
+        button_id: str,
+        *,
+        label: str | None = None,
+        disabled: bool | None = None,
+        visible: bool | None = None,
+    ) -> None:
         """Change one of this page's buttons if it exists."""
         for button in self.query(f"#{button_id}").results(Button):
             if label is not None and str(button.label) != label:

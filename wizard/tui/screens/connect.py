@@ -17,8 +17,10 @@ class ConnectPage(StepPage):
     """Two forms side by side, the state directory, and Next (which runs the preflight)."""
 
     page = Page.CONNECT
-    intro = ("The [b]old[/b] manager is the one you are leaving; the [b]new[/b] one is installed and "
-             "empty. Use the bootstrap admin on the new manager.")
+    intro = (
+        "The [b]old[/b] manager is the one you are leaving; the [b]new[/b] one is installed and "
+        "empty. Use the bootstrap admin on the new manager."
+    )
 
     def compose_body(self) -> ComposeResult:
         """The two forms and where the state goes."""

@@ -21,8 +21,10 @@ class DownloadPage(StepPage):
     """Transfer progress, then what the archive turned out to be."""
 
     page = Page.DOWNLOAD
-    intro = ("The snapshot is streamed to the state directory (resumable; sha256 computed on the fly) and "
-             "then inspected. Keep this file: it is the source of truth after the restore.")
+    intro = (
+        "The snapshot is streamed to the state directory (resumable; sha256 computed on the fly) and "
+        "then inspected. Keep this file: it is the source of truth after the restore."
+    )
 
     def compose_body(self) -> ComposeResult:
         """Progress, archive facts, inspection findings, log."""
@@ -44,12 +46,19 @@ class DownloadPage(StepPage):
     def show_archive(self, data: dict[str, object]) -> None:
         """Draw path, size, sha256, format and version from the journal."""
         text = Text()
-        for key, label in (("path", "File"), ("size", "Size"), ("sha256", "sha256"), ("format", "Format"),
-                           ("snapshot_version", "Version")):
+        for key, label in (
+            ("path", "File"),
+            ("size", "Size"),
+            ("sha256", "sha256"),
+            ("format", "Format"),
+            ("snapshot_version", "Version"),
+        ):
             value = data.get(key)
             if value in (None, ""):
                 continue
-            shown = human_bytes(float(value)) if key == "size" and isinstance(value, int | float) else str(value)
+            shown = (
+                human_bytes(float(value)) if key == "size" and isinstance(value, int | float) else str(value)
+            )
             text.append(f"{label:<9}", "dim")
             text.append(self.options.show(shown) + "\n", "bold" if key == "sha256" else "")
         self.query_one("#archive-facts", Static).update(text if text.plain else "—")
@@ -80,7 +89,10 @@ class DownloadPage(StepPage):
 
     def sync(self, model: RunModel, busy: bool) -> None:
         """Next once the archive is inspected."""
-        done = all(model.step_states.get(s, "pending") in {"done", "already-done", "skipped"}
-                   for s in (StepId.DOWNLOAD, StepId.INSPECT_ARCHIVE))
-        self.set_button("primary", label="Next: check the new manager ▶" if done else "Download ▶",
-                        disabled=busy)
+        done = all(
+            model.step_states.get(s, "pending") in {"done", "already-done", "skipped"}
+            for s in (StepId.DOWNLOAD, StepId.INSPECT_ARCHIVE)
+        )
+        self.set_button(
+            "primary", label="Next: check the new manager ▶" if done else "Download ▶", disabled=busy
+        )

@@ -27,7 +27,14 @@ from wizard.tui.screens.summary import SummaryPage
 from wizard.tui.widgets.sidebar import StepSidebar
 
 PAGE_CLASSES: tuple[type[StepPage], ...] = (
-    ConnectPage, PreflightPage, SnapshotPage, DownloadPage, NewManagerPage, RestorePage, AgentsPage, SummaryPage,
+    ConnectPage,
+    PreflightPage,
+    SnapshotPage,
+    DownloadPage,
+    NewManagerPage,
+    RestorePage,
+    AgentsPage,
+    SummaryPage,
 )
 
 

@@ -30,8 +30,14 @@ class NewManagerPage(FindingsPage):
 
     def wants(self, phase: str) -> bool:
         """The phases that check the new manager against the snapshot."""
-        return phase in {"new", "archive", "before:preflight_new", "preflight_new", "before:upload",
-                         "before:restore"}
+        return phase in {
+            "new",
+            "archive",
+            "before:preflight_new",
+            "preflight_new",
+            "before:upload",
+            "before:restore",
+        }
 
     def compose_buttons(self) -> ComposeResult:
         """Re-check, waive, next."""
@@ -42,7 +48,11 @@ class NewManagerPage(FindingsPage):
     def on_engine_event(self, event: Event, model: RunModel) -> None:
         """Also redraw when the step ends (its state decides the Next button)."""
         super().on_engine_event(event, model)
-        if isinstance(event, StepFinished) and event.step == StepId.PREFLIGHT_NEW and not self.page_findings(model):
+        if (
+            isinstance(event, StepFinished)
+            and event.step == StepId.PREFLIGHT_NEW
+            and not self.page_findings(model)
+        ):
             self.summary.update(event.detail or event.outcome.value)
 
     def sync(self, model: RunModel, busy: bool) -> None:
@@ -50,7 +60,8 @@ class NewManagerPage(FindingsPage):
         state = model.step_states.get(StepId.PREFLIGHT_NEW, "pending")
         selected = self.table.selected
         self.set_button("rerun", disabled=busy)
-        self.set_button("waive", disabled=busy or selected is None or not selected.blocking
-                        or selected.id in self.waived)
+        self.set_button(
+            "waive", disabled=busy or selected is None or not selected.blocking or selected.id in self.waived
+        )
         done = state in {"done", "already-done", "skipped"}
         self.set_button("primary", disabled=busy or not done or bool(self.blockers(model)))

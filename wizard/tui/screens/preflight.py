@@ -16,8 +16,10 @@ class PreflightPage(FindingsPage):
     """Read-only checks; FAIL/ERROR block the snapshot until fixed (re-run) or waived by id."""
 
     page = Page.PREFLIGHT
-    intro = ("Read-only checks; nothing has changed yet. [b]FAIL[/b] and [b]ERROR[/b] block the next "
-             "step: fix and re-run, or waive one by its id with a reason (it goes into the report).")
+    intro = (
+        "Read-only checks; nothing has changed yet. [b]FAIL[/b] and [b]ERROR[/b] block the next "
+        "step: fix and re-run, or waive one by its id with a reason (it goes into the report)."
+    )
 
     def wants(self, phase: str) -> bool:
         """Everything but the new-manager-against-snapshot phases."""
@@ -35,6 +37,7 @@ class PreflightPage(FindingsPage):
         blocked = bool(self.blockers(model))
         selected = self.table.selected
         self.set_button("rerun", disabled=busy)
-        self.set_button("waive", disabled=busy or selected is None or not selected.blocking
-                        or selected.id in self.waived)
+        self.set_button(
+            "waive", disabled=busy or selected is None or not selected.blocking or selected.id in self.waived
+        )
         self.set_button("primary", disabled=busy or blocked or not findings)

@@ -86,7 +86,8 @@ class RestorePage(StepPage):
             if event.step == StepId.REAUTHENTICATE and event.outcome.ok:
                 self.query_one("#credentials", Static).update(
                     f"✔ Logged in again ({event.detail}). The new manager now uses the old manager's "
-                    "admin password: update your cfy profile.")
+                    "admin password: update your cfy profile."
+                )
 
     def on_engine_progress(self, event: StepProgress, model: RunModel) -> None:
         """Upload bytes; restore elapsed time and status."""
@@ -94,7 +95,9 @@ class RestorePage(StepPage):
         if bar is None:
             return
         if event.unit == "bytes":
-            bar.update_progress(StepProgress(event.step, event.done, event.total, event.unit, "", at=event.at))
+            bar.update_progress(
+                StepProgress(event.step, event.done, event.total, event.unit, "", at=event.at)
+            )
         elif event.unit == "s":
             bar.set_text(f"{human_duration(event.done)} elapsed — {event.message}")
         else:
@@ -103,8 +106,11 @@ class RestorePage(StepPage):
     def show_inventory(self, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> None:
         """Old versus new per tenant, and the verdict."""
         ok = self.query_one("#inventory", InventoryTable).show(old, new)
-        verdict = ("[green]✔ Everything the old manager had is on the new one.[/green]" if ok else
-                   "[b red]✘ Something is missing on the new manager: do not decommission the old one.[/b red]")
+        verdict = (
+            "[green]✔ Everything the old manager had is on the new one.[/green]"
+            if ok
+            else "[b red]✘ Something is missing on the new manager: do not decommission the old one.[/b red]"
+        )
         self.query_one("#inventory-verdict", Static).update(verdict)
 
     def sync(self, model: RunModel, busy: bool) -> None:

@@ -19,18 +19,28 @@ class SnapshotPage(StepPage):
     """What goes into the snapshot, then its creation, live."""
 
     page = Page.SNAPSHOT
-    intro = ("Creates a snapshot on the old manager and waits until it is [b]created[/b]. The old manager "
-             "is not changed otherwise. Then the snapshot is downloaded and the new manager checked.")
+    intro = (
+        "Creates a snapshot on the old manager and waits until it is [b]created[/b]. The old manager "
+        "is not changed otherwise. Then the snapshot is downloaded and the new manager checked."
+    )
 
     def compose_body(self) -> ComposeResult:
         """Options, a status line and the execution's events."""
-        yield Checkbox("Include credentials (agent SSH keys; needed to reinstall agents over SSH)",
-                       value=True, compact=True, id="include-credentials")
+        yield Checkbox(
+            "Include credentials (agent SSH keys; needed to reinstall agents over SSH)",
+            value=True,
+            compact=True,
+            id="include-credentials",
+        )
         yield Checkbox("Include logs", value=True, compact=True, id="include-logs")
         yield Checkbox("Include events", value=True, compact=True, id="include-events")
-        yield Checkbox("Queue behind running executions instead of failing", value=False, compact=True, id="queue")
-        yield Static("The snapshot holds secrets (credentials, certificates): it is stored with mode 0600.",
-                     classes="muted")
+        yield Checkbox(
+            "Queue behind running executions instead of failing", value=False, compact=True, id="queue"
+        )
+        yield Static(
+            "The snapshot holds secrets (credentials, certificates): it is stored with mode 0600.",
+            classes="muted",
+        )
         yield TransferProgress("Not started.", id="snapshot-progress")
         yield EventLog(id="snapshot-log")
 
@@ -45,11 +55,16 @@ class SnapshotPage(StepPage):
 
     def snapshot_options(self) -> SnapshotOptions:
         """The chosen snapshot options."""
+
         def on(box: str) -> bool:
             return self.query_one(f"#{box}", Checkbox).value
 
-        return SnapshotOptions(include_credentials=on("include-credentials"), include_logs=on("include-logs"),
-                               include_events=on("include-events"), queue=on("queue"))
+        return SnapshotOptions(
+            include_credentials=on("include-credentials"),
+            include_logs=on("include-logs"),
+            include_events=on("include-events"),
+            queue=on("queue"),
+        )
 
     def on_engine_event(self, event: Event, model: RunModel) -> None:
         """Log lines of the snapshot step."""
@@ -68,6 +83,7 @@ class SnapshotPage(StepPage):
             box.disabled = busy or done
         if done:
             self.query_one("#snapshot-progress", TransferProgress).finish(
-                model.step_details.get(StepId.CREATE_SNAPSHOT, "created"))
+                model.step_details.get(StepId.CREATE_SNAPSHOT, "created")
+            )
         label = "Next: download ▶" if done else "Create snapshot ▶"
         self.set_button("primary", label=label, disabled=busy)

@@ -16,7 +16,8 @@ NEXT_STEPS_OK = """\
 
 1. Log in to the new manager with the **old** manager's admin password; update your `cfy` profiles.
 2. Check a few deployments on the new manager (`cfy agents validate`, a harmless workflow).
-3. Upgrade plugins where needed (`cfy plugins update <blueprint>`); clear the browser cache of the UI (Ctrl+Shift+R).
+3. Upgrade plugins where needed (`cfy plugins update <blueprint>`); clear the UI's browser cache
+   (Ctrl+Shift+R).
 4. Only then may the **old manager** be stopped and decommissioned.
 """
 
@@ -59,7 +60,9 @@ class SummaryPage(StepPage):
         self.query_one("#outcome", Static).update(text)
         paths = "\n".join(self.options.show(p) for p in event.report_paths)
         self.query_one("#report-paths", Static).update(f"Report written to:\n{paths}" if paths else "")
-        self.query_one("#next-steps", Markdown).update(NEXT_STEPS_OK if event.exit_code == 0 else NEXT_STEPS_NOT_YET)
+        self.query_one("#next-steps", Markdown).update(
+            NEXT_STEPS_OK if event.exit_code == 0 else NEXT_STEPS_NOT_YET
+        )
 
     def show_report(self, markdown: str) -> None:
         """The report's Markdown."""

@@ -22,7 +22,7 @@ STATUS_STYLE = {
 class AgentsTable(DataTable[Text | str]):
     """Deployments with tenant, status, execution id and (for skips and failures) the reason."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual widget id)
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self._rows: dict[tuple[str, str], AgentUpdate] = {}
 
@@ -46,7 +46,9 @@ class AgentsTable(DataTable[Text | str]):
             self.update_cell(row_key, "execution", execution)
             self.update_cell(row_key, "reason", reason, update_width=False)
         else:
-            self.add_row(update.tenant, update.deployment, status, execution, reason, key=row_key, height=None)
+            self.add_row(
+                update.tenant, update.deployment, status, execution, reason, key=row_key, height=None
+            )
         self._rows[key] = update
 
     def show(self, updates: Iterable[AgentUpdate]) -> None:

@@ -17,13 +17,15 @@ def _tenants(data: Mapping[str, Any] | None) -> dict[str, dict[str, int]]:
     tenants = data.get("tenants", {})
     if not isinstance(tenants, Mapping):
         return {}
-    return {str(t): {k: int(v.get(k, 0)) for k in KINDS} for t, v in tenants.items() if isinstance(v, Mapping)}
+    return {
+        str(t): {k: int(v.get(k, 0)) for k in KINDS} for t, v in tenants.items() if isinstance(v, Mapping)
+    }
 
 
 class InventoryTable(DataTable[Text | str]):
     """Rows: tenant × kind with the old count, the new count and a mark."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual widget id)
         super().__init__(id=id, cursor_type="none", zebra_stripes=True)
 
     def on_mount(self) -> None:
@@ -45,7 +47,9 @@ class InventoryTable(DataTable[Text | str]):
                 ok = n[kind] >= o[kind]
                 if kind != "agents":
                     all_ok = all_ok and ok
-                mark, style = ("✔", "green") if n[kind] == o[kind] else (("▲", "yellow") if ok else ("✘", "bold red"))
+                mark, style = (
+                    ("✔", "green") if n[kind] == o[kind] else (("▲", "yellow") if ok else ("✘", "bold red"))
+                )
                 cells.append(Text(f"{o[kind]} → {n[kind]} {mark}", style))
             self.add_row(*cells, key=tenant)
         return all_ok

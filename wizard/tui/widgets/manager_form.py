@@ -16,7 +16,9 @@ NO_PROFILE = ""
 class ManagerFormView(Vertical):
     """The form of the `old` or `new` manager."""
 
-    def __init__(self, label: str, title: str, profiles: list[str], initial: ManagerForm | None = None) -> None:
+    def __init__(
+        self, label: str, title: str, profiles: list[str], initial: ManagerForm | None = None
+    ) -> None:
         super().__init__(id=f"form-{label}", classes="manager-form")
         self.label = label
         self._title = title
@@ -30,22 +32,39 @@ class ManagerFormView(Vertical):
         """The fields in label/value rows."""
         yield Label(self._title, classes="form-title")
         options = [(name, name) for name in self._profiles]
-        select: Select[str] = Select(options, value=self._initial.profile or Select.NULL, prompt="(none: type the address)" if options
-                                     else "(no cfy profiles found)",
-                                     allow_blank=True, compact=True, id=f"{self.label}-profile",
-                                     disabled=not options)
+        select: Select[str] = Select(
+            options,
+            value=self._initial.profile or Select.NULL,
+            prompt="(none: type the address)" if options else "(no cfy profiles found)",
+            allow_blank=True,
+            compact=True,
+            id=f"{self.label}-profile",
+            disabled=not options,
+        )
         yield self._row("cfy profile", select)
         form = self._initial
-        yield self._row("Address", Input(form.url, placeholder="https://10.0.0.5", compact=True,
-                                         id=f"{self.label}-url"))
+        yield self._row(
+            "Address", Input(form.url, placeholder="https://10.0.0.5", compact=True, id=f"{self.label}-url")
+        )
         yield self._row("User", Input(form.user, compact=True, id=f"{self.label}-user"))
-        yield self._row("Password", Input(form.password, password=True, placeholder="typed, never shown",
-                                          compact=True, id=f"{self.label}-password"))
+        yield self._row(
+            "Password",
+            Input(
+                form.password,
+                password=True,
+                placeholder="typed, never shown",
+                compact=True,
+                id=f"{self.label}-password",
+            ),
+        )
         yield self._row("Tenant", Input(form.tenant, compact=True, id=f"{self.label}-tenant"))
-        yield self._row("CA bundle", Input(form.ca_cert, placeholder="(system trust store)", compact=True,
-                                           id=f"{self.label}-ca"))
-        yield self._row("", Checkbox("Skip TLS verification", form.insecure, compact=True,
-                                     id=f"{self.label}-insecure"))
+        yield self._row(
+            "CA bundle",
+            Input(form.ca_cert, placeholder="(system trust store)", compact=True, id=f"{self.label}-ca"),
+        )
+        yield self._row(
+            "", Checkbox("Skip TLS verification", form.insecure, compact=True, id=f"{self.label}-insecure")
+        )
         yield Button("Test connection", id=f"test-{self.label}", classes="test-button")
         yield Static("Not tested yet.", id=f"{self.label}-result", classes="probe-result")
 

@@ -32,7 +32,7 @@ class StepSidebar(OptionList):
 
         page: Page
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual widget id)
         super().__init__(id=id)
         self._states: dict[Page, PageState] = {info.page: PageState.PENDING for info in PAGES}
         self._current: Page = Page.CONNECT
@@ -43,9 +43,7 @@ class StepSidebar(OptionList):
         self.border_title = "Steps"
         self._redraw()
 
-    def update_state(
-        self, current: Page, states: dict[Page, PageState], reachable: set[Page]
-    ) -> None:
+    def update_state(self, current: Page, states: dict[Page, PageState], reachable: set[Page]) -> None:
         """Redraw with the current page, each page's state and which pages may be opened."""
         if current == self._current and states == self._states and reachable == self._reachable:
             return
@@ -62,8 +60,7 @@ class StepSidebar(OptionList):
             label.append("▶ " if info.page == self._current else "  ", "bold")
             label.append(icon, style)
             label.append(f" {number}. {info.label}", "bold" if info.page == self._current else "")
-            options.append(Option(label, id=info.page.value,
-                                  disabled=info.page not in self._reachable))
+            options.append(Option(label, id=info.page.value, disabled=info.page not in self._reachable))
         highlighted = [info.page for info in PAGES].index(self._current)
         self.clear_options()
         self.add_options(options)

@@ -24,14 +24,18 @@ class TransferProgress(Vertical):
     TransferProgress .transfer-line { color: $text-muted; }
     """
 
-    def __init__(self, idle_text: str = "Not started.", *, id: str | None = None) -> None:
+    def __init__(self, idle_text: str = "Not started.", *, id: str | None = None) -> None:  # noqa: A002 (Textual widget id)
         super().__init__(id=id)
         self._idle_text = idle_text
         self.meter = TransferMeter()
 
     def compose(self) -> ComposeResult:
         """A bar (no built-in ETA: ours is computed from event times) and a text line."""
-        yield ProgressBar(total=None, show_eta=False, id="bar")
+        # Hidden until a total is known: an indeterminate bar animates with the clock, which would
+        # make screenshots differ from run to run; the text line says what is happening instead.
+        bar = ProgressBar(total=100, show_eta=False, id="bar")
+        bar.display = False
+        yield bar
         yield Static(self._idle_text, classes="transfer-line", id="line")
 
     @property
@@ -48,6 +52,7 @@ class TransferProgress(Vertical):
         """Draw one progress event (only the newest of a burst arrives here)."""
         self.meter.add(event.at, event.done)
         if event.total:
+            self.bar.display = True
             self.bar.update(total=event.total, progress=event.done)
         if event.unit != "bytes" and event.message:
             text = event.message
@@ -65,6 +70,7 @@ class TransferProgress(Vertical):
     def finish(self, text: str) -> None:
         """Show the bar full and a closing line."""
         total = self.bar.total or 1
+        self.bar.display = True
         self.bar.update(total=total, progress=total)
         self.line.update(text)
 
