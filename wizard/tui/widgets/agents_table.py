@@ -22,7 +22,7 @@ STATUS_STYLE = {
 class AgentsTable(DataTable[Text | str]):
     """Deployments with tenant, status, execution id and (for skips and failures) the reason."""
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual widget id)
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self._rows: dict[tuple[str, str], AgentUpdate] = {}
 

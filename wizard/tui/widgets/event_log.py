@@ -18,7 +18,7 @@ class EventLog(RichLog):
     Times are UTC and taken from the event itself, so the same events draw the same lines.
     """
 
-    def __init__(self, *, id: str | None = None, max_lines: int = 2000) -> None:  # noqa: A002 (Textual widget id)
+    def __init__(self, *, id: str | None = None, max_lines: int = 2000) -> None:
         super().__init__(id=id, max_lines=max_lines, wrap=True, markup=False, highlight=False)
 
     def add(self, line: LogLine) -> None:

@@ -31,7 +31,7 @@ def status_text(finding: Finding, waived: bool) -> Text:
 class FindingsTable(DataTable[Text | str]):
     """Findings sorted blockers-first: status, title, detail and remediation, rows wrap."""
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual widget id)
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self._findings: list[Finding] = []
 

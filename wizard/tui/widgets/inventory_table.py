@@ -25,7 +25,7 @@ def _tenants(data: Mapping[str, Any] | None) -> dict[str, dict[str, int]]:
 class InventoryTable(DataTable[Text | str]):
     """Rows: tenant × kind with the old count, the new count and a mark."""
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual widget id)
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="none", zebra_stripes=True)
 
     def on_mount(self) -> None:

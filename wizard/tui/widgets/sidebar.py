@@ -32,7 +32,7 @@ class StepSidebar(OptionList):
 
         page: Page
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual widget id)
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._states: dict[Page, PageState] = {info.page: PageState.PENDING for info in PAGES}
         self._current: Page = Page.CONNECT

@@ -24,7 +24,7 @@ class TransferProgress(Vertical):
     TransferProgress .transfer-line { color: $text-muted; }
     """
 
-    def __init__(self, idle_text: str = "Not started.", *, id: str | None = None) -> None:  # noqa: A002 (Textual widget id)
+    def __init__(self, idle_text: str = "Not started.", *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._idle_text = idle_text
         self.meter = TransferMeter()
