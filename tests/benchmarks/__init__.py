@@ -1,0 +1,1 @@
+"""Benchmarks of cfy-migrate (not part of the test run): `python -m tests.benchmarks [--quick]`."""
