@@ -57,6 +57,11 @@ def test_list_and_find_resumable(tmp_path: Path) -> None:
     found = {m.id: m for m in list_migrations(tmp_path)}
     assert found["b"].finished and found["b"].last_step == "preflight_old"
     assert found["c"].error
+    # the corrupt journal could be this pair's unfinished migration: no silent fresh start
+    with pytest.raises(JournalError) as info_error:
+        find_resumable(tmp_path, "https://old:443", "https://new:443")
+    assert "corrupt" in str(info_error.value) and "--fresh" in info_error.value.remediation
+    (tmp_path / "migrations" / "c" / "journal.json").rename(tmp_path / "migrations" / "c" / "moved.corrupt")
     info = find_resumable(tmp_path, "https://old:443", "https://new:443")
     assert info is not None and info.id == a.migration_id
     assert find_resumable(tmp_path, "https://old:443", "https://other:443") is None
