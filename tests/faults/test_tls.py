@@ -79,13 +79,6 @@ def test_unverifiable_certificate_is_a_clear_error(
     assert managers_fingerprint(pair.old, pair.new) == before
 
 
-@pytest.mark.xfail(
-    reason="engine: the headless `run` printer shows a blocking finding's title and remediation but "
-    "not its detail, so a TLS failure (or DNS failure, or http-vs-https) reads only 'The old manager "
-    "cannot be reached — Check the address'; the cause and the --old-ca-cert fix are only in "
-    "report.json (`check` prints them)",
-    strict=True,
-)
 def test_run_names_the_certificate_problem(make_pair: PairFactory, tls_files: TlsFiles) -> None:
     pair = _tls_pair(make_pair, tls_files)
     result = pair.run("--yes")

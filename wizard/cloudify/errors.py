@@ -49,7 +49,8 @@ class TLSError(TransportError):
     """TLS handshake or certificate verification failed."""
 
     hint = (
-        "pass the manager's CA certificate with --ca-cert, or check http:// versus https://; "
+        "give the manager's CA certificate (--old-ca-cert/--new-ca-cert, or the wizard's CA bundle "
+        "field), or check http:// versus https://; "
         "--insecure disables verification and is not recommended"
     )
 

@@ -96,7 +96,14 @@ class HumanPrinter:
                 f"    checks ({event.phase}): {s.passed} passed, {s.warnings} warnings, "
                 f"{s.failures} failures, {s.errors} errors, {s.skipped} skipped"
             ]
-            lines += [f"    {MARK[f.status]:<5} {f.id}: {f.title}" for f in bad]
+            for f in bad:
+                # the detail carries the cause (a TLS or DNS failure, which tenant is dirty) and
+                # the remediation the fix: a blocker without them leaves the user guessing
+                lines.append(f"    {MARK[f.status]:<5} {f.id}: {f.title}")
+                if f.detail:
+                    lines.append(f"          {f.detail}")
+                if f.remediation:
+                    lines.append(f"          -> {f.remediation}")
             return "\n".join(lines)
         if isinstance(event, AgentUpdate):
             if event.status in ("succeeded", "failed", "skipped"):

@@ -76,7 +76,7 @@ def test_untrusted_certificate_is_tls_error(https_sim: RunningSimulator, make_cl
     with pytest.raises(TLSError) as info:
         make_client(https_sim, retries=0).version()
     assert "could not be verified" in str(info.value)
-    assert "--ca-cert" in str(info.value)
+    assert "--old-ca-cert" in str(info.value)
 
 
 def test_insecure_works_without_urllib3_warnings(https_sim: RunningSimulator) -> None:

@@ -57,7 +57,7 @@ def test_certificate_failure_and_wrong_version() -> None:
     )
     assert isinstance(error, errors.TLSError)
     assert "could not be verified" in str(error) and "self-signed" in str(error)
-    assert "--ca-cert" in str(error)
+    assert "--old-ca-cert" in str(error)
     wrong = ssl.SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1000)")
     error = transport_error(requests.exceptions.SSLError(wrong), URL, base_url=BASE)
     assert isinstance(error, errors.TLSError)
