@@ -67,7 +67,7 @@ class SimHandler(BaseHTTPRequestHandler):
             super().finish()
         self.server.listener.track(self.connection, False)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - base class signature
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
     def do_GET(self) -> None:
