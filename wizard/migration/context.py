@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from wizard.cloudify.client import ManagerClient
+from wizard.cloudify.client import ManagerClient, RequestRecord
 from wizard.cloudify.endpoint import Credentials
 from wizard.migration.config import ManagerConfig, MigrationConfig
 from wizard.migration.decider import Decider
@@ -19,9 +19,14 @@ from wizard.migration.journal import Journal
 from wizard.migration.steps import StepId
 
 
-def make_client(manager: ManagerConfig, credentials: Credentials | None = None) -> ManagerClient:
+def make_client(
+    manager: ManagerConfig,
+    credentials: Credentials | None = None,
+    *,
+    on_request: Callable[[RequestRecord], None] | None = None,
+) -> ManagerClient:
     """A REST client for one manager (HTTP Basic, its CA bundle or system trust)."""
-    return ManagerClient(manager.endpoint, credentials or manager.credentials)
+    return ManagerClient(manager.endpoint, credentials or manager.credentials, on_request=on_request)
 
 
 class Context:
@@ -37,12 +42,14 @@ class Context:
         cancel: threading.Event,
         old_client: ManagerClient,
         new_client: ManagerClient,
+        on_secret: Callable[[Credentials], None] | None = None,
     ) -> None:
         self.config = config
         self.journal = journal
         self._emit = emit
         self.decider = decider
         self.cancel = cancel
+        self._on_secret = on_secret
         self.old = old_client
         self.new = new_client
         #: the password that works on the new manager now (changes after a legacy restore)
@@ -103,4 +110,6 @@ class Context:
         self.new = old_client.with_credentials(credentials)
         self.new_credentials = credentials
         self.journal.forbid(credentials.password, public=(credentials.username, credentials.tenant))
+        if self._on_secret is not None:
+            self._on_secret(credentials)
         old_client.close()

@@ -265,6 +265,9 @@ def restore(ctx: Context) -> StepOutcome:
                 "Run again and confirm (headless: add --yes after reading `cfy-migrate check`).",
             )
         ctx.journal.record_decision("restore", f"confirmed{' with force' if force else ''} for {host}")
+        # said once more after the confirmation: a headless --yes run has shown no dialog
+        for item in summary.overwritten:
+            ctx.log(step, "warning" if force else "info", f"Restore replaces: {item}.")
         # listed before maintenance mode: /executions is refused while it is active
         baseline = [
             ex.id

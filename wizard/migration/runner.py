@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from wizard.cloudify.endpoint import Credentials
 from wizard.cloudify.errors import CloudifyError
 from wizard.migration import agents as agents_step
 from wizard.migration import flow_restore, flow_snapshot
@@ -43,6 +44,7 @@ from wizard.migration.findings import Finding, Status, applied_waivers, blockers
 from wizard.migration.inventory import Inventory, compare_inventories, count_inventory
 from wizard.migration.journal import Journal, find_resumable, journal_path, new_migration_id
 from wizard.migration.report import write_report
+from wizard.migration.runlog import RunLog
 from wizard.migration.steps import ORDER, Outcome, PlannedStep, StepId, StepOutcome
 
 EXIT_OK = 0
@@ -101,8 +103,11 @@ class Migration:
                 self._journal = Journal.load(info.path)
                 self.resumed = True
         self.migration_id = self._journal.migration_id if self._journal else new_migration_id()
-        self.old_client = make_client(config.old)
-        self.new_client = make_client(config.new)
+        self.runlog = RunLog()
+        for manager in (config.old, config.new):
+            self._forbid(manager.credentials)
+        self.old_client = make_client(config.old, on_request=lambda r: self.runlog.request("old", r))
+        self.new_client = make_client(config.new, on_request=lambda r: self.runlog.request("new", r))
         self._ctx: Context | None = None
         self._preflight_inventory: Inventory | None = None
         self._preflight_managers: dict[str, dict[str, object]] = {}
@@ -110,8 +115,12 @@ class Migration:
 
     # -- plumbing -------------------------------------------------------------------------------
     def _emit(self, event: Event) -> None:
+        self.runlog.event(event)
         with contextlib.suppress(Exception):  # a broken UI handler must not break the migration
             self._on_event(event)
+
+    def _forbid(self, credentials: Credentials) -> None:
+        self.runlog.forbid(credentials.password, public=(credentials.username, credentials.tenant))
 
     @property
     def journal(self) -> Journal | None:
@@ -136,11 +145,14 @@ class Migration:
                 cancel=self.cancel,
                 old_client=self.old_client,
                 new_client=self.new_client,
+                on_secret=self._forbid,
             )
+            self.runlog.open(self._journal.directory)
         return self._ctx
 
     def close(self) -> None:
-        """Close the HTTP sessions."""
+        """Close the HTTP sessions and the run log."""
+        self.runlog.close()
         self.old_client.close()
         self.new_client.close()
         if self._ctx is not None:

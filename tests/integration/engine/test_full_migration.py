@@ -61,11 +61,17 @@ def test_full_migration_moves_everything_once(
     # the migration directory is private, the journal and reports hold no secret
     directory = tmp_path / "migrations" / result.migration_id
     assert stat.S_IMODE(directory.stat().st_mode) == 0o700
-    for name in ("journal.json", "report.json", "report.md"):
+    for name in ("journal.json", "report.json", "report.md", "migrate.log"):
         path = directory / name
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         text = path.read_text()
         assert OLD_PW not in text and NEW_PW not in text
+        assert "Authorization" not in text and "Basic " not in text
+    # the run log holds every HTTP exchange (from the first preflight on) and every step
+    log = (directory / "migrate.log").read_text()
+    assert "HTTP old GET /api/v3.1/version -> 200" in log
+    assert "HTTP old PUT /api/v3.1/snapshots/" in log and "HTTP new POST /api/v3.1/executions" in log
+    assert log.count("StepFinished ") >= len(finished)
     archive = next(directory.glob("*.zip"))
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600
     report = json.loads((directory / "report.json").read_text())
