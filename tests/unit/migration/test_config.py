@@ -137,3 +137,26 @@ def test_bad_url_and_missing_manager() -> None:
     with pytest.raises(ConfigError) as info:
         load_config(parse(["--old", "https://a"]), BASE_ENV, interactive=False)
     assert "--new URL" in info.value.full_text()
+
+
+def test_the_readme_config_example_loads(tmp_path: Path) -> None:
+    """The TOML example in README.md is a working configuration (docs that do not lie)."""
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    password_file = tmp_path / "old-pw"
+    password_file.write_text("o-pw\n")
+    password_file.chmod(0o600)
+    example = example.replace("/root/.old-admin-password", str(password_file))
+    example = example.replace("/var/lib/cfy-migrate", str(tmp_path / "state"))
+    for name in ("old-ca.pem", "new-ca.pem"):
+        (tmp_path / name).write_text("-----BEGIN CERTIFICATE-----\n")
+        example = example.replace(f"/etc/cloudify/{name}", str(tmp_path / name))
+    toml = tmp_path / "c.toml"
+    toml.write_text(example)
+    cfg = load_config(parse(["--config", str(toml)]), {"CFY_MIGRATE_NEW_PASSWORD": "n-pw"}, interactive=False)
+    assert cfg.old.url == "https://10.0.0.5:443" and cfg.new.url == "https://10.0.0.9:443"
+    assert cfg.old.credentials.password == "o-pw"
+    assert cfg.old.endpoint.ca_cert == tmp_path / "old-ca.pem"
+    assert cfg.restore.maintenance_mode is True and cfg.agents.concurrency == 10
+    assert cfg.state_dir == tmp_path / "state"
+    assert [w.id for w in cfg.waivers] == ["pair.ip-rule"]
