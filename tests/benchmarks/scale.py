@@ -255,13 +255,14 @@ def run_agents(
                     polls[0] += 1
                     _orig(ctx, deps)
 
-                agents_step._poll = counting_poll  # count polling cycles, nothing else changes
+                # count polling cycles, nothing else changes
+                setattr(agents_step, "_poll", counting_poll)  # noqa: B010
                 try:
                     start = time.perf_counter()
                     outcome = mig.run_step(StepId.INSTALL_AGENTS)
                     wall = time.perf_counter() - start
                 finally:
-                    agents_step._poll = original
+                    setattr(agents_step, "_poll", original)  # noqa: B010
                 by_route = dict(_state(new)["requests"]["by_route"])
                 mig.close()
                 if "succeeded" not in outcome.detail:

@@ -27,6 +27,8 @@ from wizard.migration.steps import StepId
 from .common import GIB, MIB, PASSWORD, SimProcess, Table, fmt, median, simulator_process, size_label
 
 DONE = {"done", "already-done", "skipped"}
+#: seconds between key presses during the download (a brisk typist; the UI is never idle)
+KEY_EVERY = 0.25
 
 
 def _headless(old: SimProcess, new: SimProcess, state_dir: Path) -> float:
@@ -56,8 +58,11 @@ def _headless(old: SimProcess, new: SimProcess, state_dir: Path) -> float:
         mig.close()
 
 
-async def _with_tui(old: SimProcess, new: SimProcess, state_dir: Path) -> tuple[float, list[float]]:
-    """Seconds of the DOWNLOAD step with the TUI running, and the key-press latencies meanwhile."""
+async def _with_tui(
+    old: SimProcess, new: SimProcess, state_dir: Path, keys: bool
+) -> tuple[float, list[float]]:
+    """Seconds of the DOWNLOAD step with the TUI running, and (with `keys`) the latencies of key
+    presses made meanwhile, one every KEY_EVERY seconds."""
     from tests.tui.drive import app_of, idle, press_primary, run_preflight, wait_until
     from wizard.tui.app import MigrateApp
     from wizard.tui.dialogs.help import HelpDialog
@@ -86,6 +91,8 @@ async def _with_tui(old: SimProcess, new: SimProcess, state_dir: Path) -> tuple[
 
         await wait_until(pilot, lambda: state() != "" and state() != "pending", 300, "the download to start")
         start = time.perf_counter()
+        while state() == "running" and not keys:
+            await asyncio.sleep(0.01)
         while state() == "running":
             opened = not isinstance(app.screen, HelpDialog)
             t0 = time.perf_counter()
@@ -98,7 +105,7 @@ async def _with_tui(old: SimProcess, new: SimProcess, state_dir: Path) -> tuple[
                 await asyncio.sleep(0.002)
             if state() == "running":
                 latencies.append(time.perf_counter() - t0)
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(KEY_EVERY)
         seconds = time.perf_counter() - start
         if isinstance(app.screen, HelpDialog):
             await pilot.press("escape")
@@ -114,6 +121,7 @@ def run(quick: bool, runs: int, log: Callable[[str], None]) -> tuple[str, list[t
     base = Path("/dev/shm") if shutil.disk_usage("/dev/shm").free > 3 * size else Path(tempfile.gettempdir())
     headless: list[float] = []
     tui: list[float] = []
+    tui_keys: list[float] = []
     keys: list[float] = []
     with tempfile.TemporaryDirectory(prefix="cfy-migrate-bench-tui-", dir=base) as tmp:
         root = Path(tmp)
@@ -142,29 +150,37 @@ def run(quick: bool, runs: int, log: Callable[[str], None]) -> tuple[str, list[t
                     extra=["--profile", "7.0.4", "--clean", "--time-scale", "0.01"],
                 )
             )
+            modes = ["headless", "tui", "tui+keys"]
             for r in range(runs):
-                for mode in ("headless", "tui") if r % 2 == 0 else ("tui", "headless"):
+                for mode in modes[r % 3 :] + modes[: r % 3]:
                     state_dir = root / f"state-{mode}-{r}"
                     if mode == "headless":
                         headless.append(_headless(old, new, state_dir))
                     else:
-                        seconds, lat = asyncio.run(_with_tui(old, new, state_dir))
-                        tui.append(seconds)
+                        seconds, lat = asyncio.run(_with_tui(old, new, state_dir, mode == "tui+keys"))
+                        (tui_keys if mode == "tui+keys" else tui).append(seconds)
                         keys.extend(lat)
                     shutil.rmtree(state_dir, ignore_errors=True)
                     for snap in (root / "sim-old").rglob("*.zip"):
                         snap.unlink()  # keep only one archive of this size on the scratch fs
-                log(f"tui: run {r + 1}/{runs} headless {fmt(headless[-1])} s, tui {fmt(tui[-1])} s")
+                log(
+                    f"tui: run {r + 1}/{runs} headless {fmt(headless[-1])} s, tui {fmt(tui[-1])} s, "
+                    f"tui+keys {fmt(tui_keys[-1])} s"
+                )
     h = size / MIB / median(headless)
     t = size / MIB / median(tui)
+    tk = size / MIB / median(tui_keys)
     keys.sort()
     p95 = keys[min(len(keys) - 1, int(len(keys) * 0.95))] if keys else float("nan")
+    worst = max(keys, default=float("nan"))
     table = Table(
         [
             "Size",
             "headless MiB/s",
-            "with TUI MiB/s",
+            "TUI MiB/s",
             "**TUI / headless**",
+            "TUI + keys MiB/s",
+            "**TUI + keys / headless**",
             "key presses",
             "key latency median ms",
             "p95 ms",
@@ -176,22 +192,29 @@ def run(quick: bool, runs: int, log: Callable[[str], None]) -> tuple[str, list[t
         fmt(h, 0),
         fmt(t, 0),
         fmt(t / h) + "x",
+        fmt(tk, 0),
+        fmt(tk / h) + "x",
         len(keys),
         fmt(median(keys) * 1000, 1),
         fmt(p95 * 1000, 1),
-        fmt(max(keys, default=float("nan")) * 1000, 1),
+        fmt(worst * 1000, 1),
     )
     text = (
         f"The engine's DOWNLOAD step (progress events included), medians of {runs} runs each; the TUI "
-        "run is `MigrateApp` under Textual's headless driver (`run_test`, 120x40), driven like a user "
-        "(Connect, Preflight, Snapshot), pressing F1/Escape every 50 ms during the download.\n\n"
-        + table.markdown()
+        "runs are `MigrateApp` under Textual's headless driver (`run_test`, 120x40), driven like a user "
+        "(Connect, Preflight, Snapshot). `TUI`: the wizard showing the download's progress; `TUI + "
+        f"keys`: the same while F1 (help) and Escape are pressed in turn every {KEY_EVERY} s; the "
+        "latency is from the key event to the help dialog being open (or closed again). The three "
+        "modes alternate in a rotating order.\n\n" + table.markdown()
     )
     targets: list[tuple[str, bool | None]] = [
-        (f"TUI download throughput >= 0.9x headless ({fmt(t / h)}x)", t / h >= 0.9),
         (
-            f"key press answered within 100 ms during the transfer (p95 {fmt(p95 * 1000, 0)} ms, "
-            f"max {fmt(max(keys, default=float('nan')) * 1000, 0)} ms)",
+            f"TUI download throughput >= 0.9x headless ({fmt(t / h)}x; {fmt(tk / h)}x with key presses)",
+            t / h >= 0.9,
+        ),
+        (
+            f"key press answered within 100 ms during the transfer (median {fmt(median(keys) * 1000, 0)} ms, "
+            f"p95 {fmt(p95 * 1000, 0)} ms, max {fmt(worst * 1000, 0)} ms)",
             bool(keys) and p95 <= 0.1,
         ),
     ]
