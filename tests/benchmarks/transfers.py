@@ -291,6 +291,7 @@ def run(
         shutil.rmtree(data_dir, ignore_errors=True)
         for leftover in scratch.glob("download-*.zip*"):
             leftover.unlink()
+    shutil.rmtree(scratch / "cfy-home", ignore_errors=True)  # the official CLI's scratch HOME
     return res
 
 
