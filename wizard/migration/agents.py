@@ -1,9 +1,9 @@
 """install_new_agents for every installed deployment on the NEW manager.
 
-Bounded concurrency; per-deployment intent journaled before each POST (a resume lists that
-deployment's install_new_agents executions before posting again); tracking by LISTING
-install_new_agents executions page by page across all tenants — the requests per polling cycle
-are bounded by pages, not by deployments; skipped deployments listed with the reason; failed
+Bounded concurrency; each wave's intents journaled (in one write) before its POSTs (a resume
+lists a deployment's install_new_agents executions before posting again); tracking by LISTING
+the running executions by id across all tenants — the requests per polling cycle are bounded by
+the concurrency (50 ids a request), not by deployments; skipped deployments listed with the reason; failed
 ones retried only when the decider says so.
 """
 
@@ -183,13 +183,13 @@ def _run_round(ctx: Context, deployments: dict[str, dict[str, Any]], baseline: s
     ctx.journal.save()
     while True:
         ctx.check_cancel()
+        # poll first, then fill the slots it freed at once (not a poll interval later)
+        _poll(ctx, deployments)
         running = [r for r in deployments.values() if r["status"] in ("running", "starting")]
         pending = [r for r in deployments.values() if r["status"] == "pending"]
         if not running and not pending:
             return
-        for rec in pending[: max(0, limit - len(running))]:
-            _start_one(ctx, rec, params)
-        _poll(ctx, deployments)
+        _start_wave(ctx, pending[: max(0, limit - len(running))], params)
         total = len(deployments)
         finished = sum(1 for r in deployments.values() if r["status"] in ("succeeded", "failed"))
         ctx.progress(STEP, finished, total, "deployments", f"{finished} of {total} deployments done")
@@ -202,9 +202,33 @@ def _run_round(ctx: Context, deployments: dict[str, dict[str, Any]], baseline: s
             ctx.sleep()
 
 
-def _start_one(ctx: Context, rec: dict[str, Any], params: dict[str, Any]) -> None:
-    rec.update(status="starting", intent_at=utc_now(), attempts=int(rec.get("attempts", 0)) + 1)
+def _start_wave(ctx: Context, wave: list[dict[str, Any]], params: dict[str, Any]) -> None:
+    """Start install_new_agents for a wave of deployments with two journal writes, not two each.
+
+    Every intent is journaled (one write) before the first POST, so a run killed anywhere in the
+    wave finds each of them `starting` and lists that deployment's executions before posting
+    again; the execution ids are journaled together after the wave (a second write). At 1,000
+    deployments a write per POST made the journal, not the manager, the bottleneck.
+    """
+    if not wave:
+        return
+    now = utc_now()
+    for rec in wave:
+        rec.update(status="starting", intent_at=now, attempts=int(rec.get("attempts", 0)) + 1)
     ctx.journal.save()
+    started: list[dict[str, Any]] = []
+    try:
+        for rec in wave:
+            if _post_one(ctx, rec, params):
+                started.append(rec)
+    finally:
+        ctx.journal.save()
+    for rec in started:
+        _emit(ctx, rec)
+
+
+def _post_one(ctx: Context, rec: dict[str, Any], params: dict[str, Any]) -> bool:
+    """POST one execution; record the outcome in `rec` (journaled by the caller). True if started."""
     failpoint("agents.before-post")
     try:
         ex = ctx.new.start_execution(
@@ -212,57 +236,62 @@ def _start_one(ctx: Context, rec: dict[str, Any], params: dict[str, Any]) -> Non
         )
     except ExistingRunningExecutionError as exc:
         rec.update(status="pending", reason=f"waiting: {exc.message}")
-        ctx.journal.save()
-        return
+        return False
     except (BadParametersError, UnavailableWorkflowError) as exc:
         rec.update(status="failed", reason=exc.message)
-        ctx.journal.save()
         _emit(ctx, rec)
-        return
+        return False
     except TransportError as exc:
         # the answer was lost: the next cycle's listing (or a resume) finds the execution
         ctx.log(STEP, "warning", f"{rec['deployment']}: no answer to the start request ({exc}); checking.")
-        return
+        return False
     failpoint("agents.after-post")
     rec.update(status="running", execution_id=ex.id, reason="")
-    ctx.journal.save()
-    _emit(ctx, rec)
+    return True
+
+
+#: execution ids asked for in one listing request (keeps the URL short at high concurrency)
+_IDS_PER_REQUEST = 50
 
 
 def _poll(ctx: Context, deployments: dict[str, dict[str, Any]]) -> None:
-    """One listing of install_new_agents executions (all tenants, page by page) updates all."""
-    by_id = {r["execution_id"]: r for r in deployments.values() if r.get("execution_id")}
-    starting = {
-        (r["tenant"], r["deployment"]): r
+    """One polling cycle: list the RUNNING executions by id (all tenants, at most
+    `_IDS_PER_REQUEST` ids a request), so a cycle costs requests bounded by the concurrency, never
+    by the number of deployments or by the executions already finished."""
+    running = {
+        r["execution_id"]: r
         for r in deployments.values()
-        if r["status"] == "starting" and not r.get("execution_id")
+        if r.get("execution_id") and r["status"] == "running"
     }
+    starting = [r for r in deployments.values() if r["status"] == "starting" and not r.get("execution_id")]
     baseline = set(ctx.journal.section("agents").get("baseline_ids", []))
     changed = False
+    ids = sorted(running)
     try:
-        for ex in ctx.new.executions(all_tenants=True, workflow_id=WORKFLOW, include_system_workflows=False):
-            rec = by_id.get(ex.id)
-            if rec is None:
-                pending_rec = starting.get((ex.tenant_name, ex.deployment_id))
-                if pending_rec is None or ex.id in baseline:
+        for first in range(0, len(ids), _IDS_PER_REQUEST):
+            for ex in ctx.new.executions(
+                all_tenants=True,
+                workflow_id=WORKFLOW,
+                include_system_workflows=False,
+                ids=ids[first : first + _IDS_PER_REQUEST],
+            ):
+                rec = running.get(ex.id)
+                if rec is None or not ex.finished:
                     continue
-                rec = pending_rec
-                rec.update(execution_id=ex.id, status="running")
+                if ex.succeeded:
+                    rec.update(status="succeeded", reason="", finished_at=utc_now())
+                else:
+                    rec.update(status="failed", reason=ex.error_summary or ex.status, finished_at=utc_now())
                 changed = True
                 _emit(ctx, rec)
-            if rec["status"] != "running" or not ex.finished:
-                continue
-            if ex.succeeded:
-                rec.update(status="succeeded", reason="", finished_at=utc_now())
-            else:
-                rec.update(status="failed", reason=ex.error_summary or ex.status, finished_at=utc_now())
-            changed = True
-            _emit(ctx, rec)
     except CloudifyError as exc:
         ctx.log(STEP, "warning", f"Could not list install_new_agents executions ({exc}); retrying.")
-    for rec in starting.values():
-        if rec["status"] == "starting" and not rec.get("execution_id"):
-            rec["status"] = "pending"  # nothing was created: start it again
-            changed = True
+    # a start whose answer was lost: the execution may exist; adopt it, else start it again
+    for rec in starting:
+        if not _adopt_or_none(ctx, rec, baseline):
+            rec["status"] = "pending"
+        else:
+            _emit(ctx, rec)
+        changed = True
     if changed:
         ctx.journal.save()

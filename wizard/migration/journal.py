@@ -192,9 +192,12 @@ class Journal:
         """Write atomically (with failpoints `journal.before-write` / `journal.after-write`)."""
         with self._lock:
             self.data["updated_at"] = utc_now()
-            text = json.dumps(self.data, indent=2, sort_keys=True)
+            # compact: the C encoder is ~5x faster than an indented dump, and at 1,000
+            # deployments the journal is written every polling cycle (`jq .` reads it nicely)
+            text = json.dumps(self.data, sort_keys=True, separators=(",", ":"))
             for secret in self._forbidden:
-                if _holds_secret(self.data, secret):
+                # the substring test is cheap and almost always false; the walk decides
+                if secret in text and _holds_secret(self.data, secret):
                     raise JournalError(
                         "Refusing to write a secret into the journal (a bug).",
                         "Please report it; nothing was written.",
