@@ -183,6 +183,7 @@ def _run_round(ctx: Context, deployments: dict[str, dict[str, Any]], baseline: s
     ctx.journal.save()
     while True:
         ctx.check_cancel()
+        cycle_started = time.monotonic()
         # poll first, then fill the slots it freed at once (not a poll interval later)
         _poll(ctx, deployments)
         running = [r for r in deployments.values() if r["status"] in ("running", "starting")]
@@ -199,7 +200,8 @@ def _run_round(ctx: Context, deployments: dict[str, dict[str, Any]], baseline: s
                 "Check them on the new manager; run again to keep tracking them.",
             )
         if any(r["status"] in ("running", "starting", "pending") for r in deployments.values()):
-            ctx.sleep()
+            # a steady cadence: the cycle's own work counts against the poll interval
+            ctx.sleep(max(0.0, ctx.poll - (time.monotonic() - cycle_started)))
 
 
 def _start_wave(ctx: Context, wave: list[dict[str, Any]], params: dict[str, Any]) -> None:
