@@ -215,3 +215,18 @@ def test_broken_archive_is_caught_before_upload(pair: Pair, damage: object, word
     assert pair.step_status().get("upload") in (None, "pending"), pair.step_status()
     assert not any("PUT" in r and "archive" in r for r in pair.new.state()["requests"]["by_route"])
     assert managers_fingerprint(pair.new) == before
+
+
+def test_too_small_disk_is_refused_before_the_download(make_pair: PairFactory, small_fs: Path) -> None:
+    """Once the archive's size is known (HEAD), a disk that cannot hold it blocks the download
+    before a byte is written, naming local.disk and how much to free."""
+    pair = make_pair(old={"snapshot_size": 3_000_000})
+    pair.state_dir = small_fs / "state"
+    before = managers_fingerprint(pair.new)
+    first = pair.run("--yes")
+    assert first.returncode == 2, first.explain()
+    assert "local.disk" in first.output and "Free" in first.output, first.explain()
+    assert "Traceback" not in first.output
+    assert _partials(pair.state_dir) == []
+    assert managers_fingerprint(pair.new) == before
+    assert pair.old.state()["counts"]["snapshots"] == 1

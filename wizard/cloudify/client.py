@@ -601,6 +601,16 @@ class ManagerClient:
         """DELETE /snapshots/<id>."""
         self._send("DELETE", f"/snapshots/{_seg(snapshot_id)}", tenant=tenant).close()
 
+    def snapshot_archive_size(self, snapshot_id: str, *, tenant: str | None = None) -> int | None:
+        """HEAD /snapshots/<id>/archive: the archive's size in bytes (None when the manager does not
+        say), so that free disk space can be checked before a multi-GB download starts."""
+        response = self._send("HEAD", f"/snapshots/{_seg(snapshot_id)}/archive", tenant=tenant)
+        try:
+            length = response.headers.get("Content-Length", "").strip()
+            return int(length) if length.isdigit() and int(length) > 0 else None
+        finally:
+            response.close()
+
     def download_snapshot(
         self,
         snapshot_id: str,

@@ -23,7 +23,7 @@ from wizard.cloudify.errors import (
 from wizard.cloudify.models import Snapshot, TransferProgress, parse_manager_version
 from wizard.migration.archive import inspect_archive
 from wizard.migration.checks import old_checks
-from wizard.migration.checks.local import human_bytes
+from wizard.migration.checks.local import check_disk, human_bytes
 from wizard.migration.context import Context
 from wizard.migration.errors import BlockedError, CancelledError, MigrationError
 from wizard.migration.events import FindingsReady
@@ -183,6 +183,20 @@ def archive_path(ctx: Context) -> Path:
     return ctx.directory / f"{sid}.zip"
 
 
+def _check_room_for(ctx: Context, snapshot_id: str, have: int) -> None:
+    """local.disk again, now that the manager can tell the archive's size: a download that would
+    fill the disk half way through is refused before it starts (waivable by id)."""
+    try:
+        size = ctx.old.snapshot_archive_size(snapshot_id)
+    except CloudifyError as exc:
+        ctx.log(StepId.DOWNLOAD, "info", f"The archive's size is not known before the download ({exc}).")
+        return
+    if size is None:
+        return
+    ctx.journal.section("snapshot")["announced_size"] = size
+    recheck(ctx, StepId.DOWNLOAD, [check_disk(ctx.directory, max(size - have, 1))], "before:download")
+
+
 def download(ctx: Context) -> StepOutcome:
     """Stream the archive into the migration directory (0600), resumable, sha256 journaled."""
     step = StepId.DOWNLOAD
@@ -203,8 +217,10 @@ def download(ctx: Context) -> StepOutcome:
             failpoint("download.after-first-chunk")
 
     part = dest.with_name(dest.name + ".part")
-    if part.exists():
-        ctx.log(step, "info", f"Resuming the download from {human_bytes(part.stat().st_size)}.")
+    have = part.stat().st_size if part.exists() else 0
+    _check_room_for(ctx, s["id"], have)
+    if have:
+        ctx.log(step, "info", f"Resuming the download from {human_bytes(have)}.")
     try:
         result = ctx.old.download_snapshot(s["id"], dest, progress=on_progress, cancel=ctx.cancel)
     except TransferCancelledError:
