@@ -26,6 +26,7 @@ from .executions import (
 from .inventory import Record
 from .listing import parse_bool
 from .profiles import version_text
+from .render import SNAPSHOT_FIELDS
 
 if TYPE_CHECKING:
     from .manager import Manager
@@ -260,19 +261,7 @@ def register_upload(
             os.makedirs(mgr.snapshot_dir(tenant, snapshot_id), exist_ok=True)
             os.replace(tmp_path, mgr.snapshot_path(tenant, snapshot_id))
             existing["_size"] = size
-            return dict.fromkeys(
-                [
-                    "created_at",
-                    "id",
-                    "visibility",
-                    "status",
-                    "error",
-                    "tenant_name",
-                    "created_by",
-                    "resource_availability",
-                    "private_resource",
-                ]
-            )
+            return dict.fromkeys(SNAPSHOT_FIELDS)
         os.makedirs(mgr.snapshot_dir(tenant, snapshot_id), exist_ok=True)
         os.replace(tmp_path, mgr.snapshot_path(tenant, snapshot_id))
         rec = {
