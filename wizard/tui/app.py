@@ -9,6 +9,7 @@ with the fix. No widget is touched from a worker thread.
 from __future__ import annotations
 
 import contextlib
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,9 @@ class MigrateApp(App[int]):
     # -- start -----------------------------------------------------------------------------------
     def on_mount(self) -> None:
         """Show the wizard, prefill it, offer to resume, and warn once outside tmux/screen."""
+        # the transfer threads drop the GIL at every socket read and file write; a shorter switch
+        # interval (default 5 ms) lets them take it back sooner while the UI thread renders
+        sys.setswitchinterval(0.002)
         self.install_screen(MainScreen(self.options), "main")
         self.push_screen("main")
         self.call_after_refresh(self._started)
