@@ -1,7 +1,7 @@
 """Benchmark 2: the snapshot download with the wizard's TUI running (headless Textual), against
 the same engine download without a UI, and how fast a key press is answered meanwhile.
 
-Both runs go through the engine's DOWNLOAD step (wizard.migration.flow_snapshot.download) from
+Both runs go through the engine's DOWNLOAD step (wizard.migration.stages.download.run) from
 the same simulator (its own process) into a state dir under the same scratch directory; they
 alternate, so load drifts evenly. In the TUI run, F1 (help) and Escape are pressed in turn for
 as long as the download lasts; the latency is from the key press to the help dialog being the

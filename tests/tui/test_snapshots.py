@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 
 from tests.tui import scripted as s
 from wizard.migration.findings import Waiver
-from wizard.migration.journal import MigrationInfo
+from wizard.migration.state import MigrationInfo
 from wizard.tui.decider import restore_text
 from wizard.tui.dialogs.error import ErrorDialog
 from wizard.tui.dialogs.help import HelpDialog

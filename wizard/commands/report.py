@@ -22,8 +22,8 @@ def run(args: argparse.Namespace) -> int:
 
     from wizard.migration.config import default_state_dir
     from wizard.migration.errors import MigrationError
-    from wizard.migration.journal import Journal, journal_path, list_migrations
     from wizard.migration.report import build_report, render_markdown, write_report
+    from wizard.migration.state import Journal, journal_path, list_migrations
 
     state_dir = Path(
         args.state_dir or os.environ.get("CFY_MIGRATE_STATE_DIR") or default_state_dir()

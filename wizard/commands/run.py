@@ -1,7 +1,7 @@
 """Sub-command `run`: the whole migration, unattended. Restores only with --yes.
 
-Exit 0 success, 1 error, 2 blocked by preflight (or restore not confirmed), 3 done but some
-deployments' agents failed, 130 interrupted (the journal stays consistent: run again to resume).
+Exit 0 success, 1 error, 2 blocked by preflight (or upload and restore not confirmed), 3 done but
+some deployments' agents failed, 130 interrupted (the journal stays consistent: run again to resume).
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not args.yes and not args.json:
         print(
-            "Note: without --yes the migration stops before the restore (nothing is restored).",
+            "Note: without --yes the migration stops before the upload: nothing reaches the new manager.",
             file=sys.stderr,
         )
     if migration.resumed and not args.json:

@@ -37,30 +37,57 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="tui_state_dir",
         help="where journals, snapshots and reports go (default: the user state dir)",
     )
+    group.add_argument(
+        "--config",
+        metavar="FILE",
+        dest="tui_config",
+        help="TOML configuration file, as for `run` (prefills the forms; its options apply)",
+    )
+    group.add_argument(
+        "--insecure",
+        action="store_true",
+        dest="tui_insecure",
+        help="do not verify TLS certificates (NOT recommended; warned on every run)",
+    )
 
 
 def launch_options(args: argparse.Namespace) -> object:
     """LaunchOptions from the flags and the environment (passwords from CFY_MIGRATE_*_PASSWORD)."""
+    from wizard.migration.config import layered_settings
     from wizard.tui.options import LaunchOptions, ManagerForm
 
     env = dict(os.environ)
+    config_text = getattr(args, "tui_config", None) or env.get("CFY_MIGRATE_CONFIG")
+    config_file = Path(config_text).expanduser() if config_text else None
+    # the same layering as `run` (file < environment); the flags below win
+    settings = layered_settings(None, env, config_file)
     forms = {}
     for label in ("old", "new"):
+
+        def given(key: str, default: str = "", label: str = label) -> str:
+            flag = getattr(args, f"tui_{label}_{key}" if key != "url" else f"tui_{label}", None)
+            return str(flag or settings.get(f"{label}.{key}") or default)
+
         forms[label] = ManagerForm(
-            url=getattr(args, f"tui_{label}", None) or env.get(f"CFY_MIGRATE_{label.upper()}_URL", ""),
-            user=getattr(args, f"tui_{label}_user", None)
-            or env.get(f"CFY_MIGRATE_{label.upper()}_USER", "admin"),
+            url=given("url"),
+            user=given("user", "admin"),
             password=env.get(f"CFY_MIGRATE_{label.upper()}_PASSWORD", ""),
-            tenant=getattr(args, f"tui_{label}_tenant", None) or "default_tenant",
-            ca_cert=getattr(args, f"tui_{label}_ca_cert", None) or "",
-            profile=getattr(args, f"tui_{label}_profile", None) or "",
+            tenant=given("tenant", "default_tenant"),
+            ca_cert=given("ca_cert"),
+            insecure=bool(
+                getattr(args, "tui_insecure", False)
+                or settings.get(f"{label}.insecure")
+                or settings.get("insecure")
+            ),
+            profile=given("profile"),
         )
-    state_dir = getattr(args, "tui_state_dir", None) or env.get("CFY_MIGRATE_STATE_DIR")
+    state_dir = getattr(args, "tui_state_dir", None) or settings.get("state_dir")
     return LaunchOptions(
         old=forms["old"],
         new=forms["new"],
-        state_dir=Path(state_dir).expanduser() if state_dir else None,
+        state_dir=Path(str(state_dir)).expanduser() if state_dir else None,
         environ=env,
+        config_file=config_file,
     )
 
 

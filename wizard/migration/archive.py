@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,7 @@ def inspect_archive(path: Path, new_version: Version | None = None) -> tuple[Arc
         names = set(zf.namelist())
         try:
             _crc_check(zf)
-        except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile) as exc:
+        except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile, zlib.error, ValueError) as exc:
             findings.append(
                 Finding(
                     "archive.integrity",
@@ -137,7 +138,7 @@ def inspect_archive(path: Path, new_version: Version | None = None) -> tuple[Arc
         try:
             loaded = json.loads(zf.read("metadata.json").decode("utf-8"))
             meta = loaded if isinstance(loaded, dict) else {}
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, zlib.error, zipfile.BadZipFile, OSError):
             meta = {}
         snapshot_version = str(meta.get("snapshot_version") or "")
         try:
@@ -164,7 +165,7 @@ def inspect_archive(path: Path, new_version: Version | None = None) -> tuple[Arc
         networks: list[str] = []
         if "networks.json" in names:
             try:
-                net = json.loads(zf.read("networks.json").decode("utf-8"))
+                net = json.loads(zf.read("networks.json").decode("utf-8"))  # CRCs checked above
                 raw = net.get("active_networks") if isinstance(net, dict) else None
                 if isinstance(raw, list):
                     networks = sorted({str(n) for n in raw})

@@ -255,9 +255,13 @@ def _coerce(key: str, value: Any, source: str) -> Any:
 
 
 def layered_settings(
-    args: argparse.Namespace | None, env: Mapping[str, str], config_file: Path | None
+    args: argparse.Namespace | None,
+    env: Mapping[str, str],
+    config_file: Path | None,
+    overrides: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Merge the config file, then the environment, then the flags (later wins); waivers add up."""
+    """Merge the config file, then the environment, then the flags, then `overrides` (flat
+    setting keys, e.g. what the wizard's forms say) — later wins; waivers add up."""
     merged: dict[str, Any] = {}
     waivers: list[str] = []
     if config_file is not None:
@@ -286,6 +290,16 @@ def layered_settings(
                 waivers.extend(value)
             else:
                 merged[key] = value
+    for key, value in (overrides or {}).items():
+        if key not in SETTINGS:
+            raise ConfigError(f"Unknown setting {key!r}.", f"Known settings: {', '.join(sorted(SETTINGS))}.")
+        if value is None or value == "":
+            continue
+        value = _coerce(key, value, "the wizard")
+        if key == "waive":
+            waivers.extend(value)
+        else:
+            merged[key] = value
     merged["waive"] = waivers
     return merged
 
@@ -298,6 +312,7 @@ def _manager(
     need_password: bool,
     interactive: bool | None,
     prompt: Callable[[str], str] | None,
+    given_password: str | None = None,
 ) -> ManagerConfig:
     profile_name = settings.get(f"{label}.profile")
     profile = read_profile(str(profile_name), env) if profile_name else None
@@ -335,8 +350,8 @@ def _manager(
         ) from None
     user = str(settings.get(f"{label}.user") or (profile.username if profile else None) or "admin")
     tenant = str(settings.get(f"{label}.tenant") or (profile.tenant if profile else None) or DEFAULT_TENANT)
-    password = ""
-    if need_password:
+    password = given_password or ""
+    if need_password and not password:
         pw_file = settings.get(f"{label}.password_file")
         password = resolve_password(
             label,
@@ -358,14 +373,37 @@ def load_config(
     need_passwords: bool = True,
     interactive: bool | None = None,
     prompt: Callable[[str], str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    passwords: Mapping[str, str] | None = None,
+    config_file: Path | None = None,
 ) -> MigrationConfig:
-    """Build a MigrationConfig from `--config FILE` (or $CFY_MIGRATE_CONFIG), the environment and
-    the flags in `args`. Raises ConfigError with a remediation for anything unusable."""
+    """Build a MigrationConfig from `--config FILE` (or $CFY_MIGRATE_CONFIG), the environment,
+    the flags in `args` and `overrides` (the wizard's forms, as flat setting keys), with
+    `passwords` given directly by label (the wizard's password fields: no fake environment).
+    Raises ConfigError with a remediation for anything unusable. One pipeline for the CLI and
+    the TUI."""
     env = os.environ if env is None else env
-    cfg_path = getattr(args, "config", None) or env.get("CFY_MIGRATE_CONFIG")
-    s = layered_settings(args, env, Path(cfg_path).expanduser() if cfg_path else None)
-    old = _manager("old", s, env, need_password=need_passwords, interactive=interactive, prompt=prompt)
-    new = _manager("new", s, env, need_password=need_passwords, interactive=interactive, prompt=prompt)
+    cfg_path = config_file or getattr(args, "config", None) or env.get("CFY_MIGRATE_CONFIG")
+    s = layered_settings(args, env, Path(cfg_path).expanduser() if cfg_path else None, overrides)
+    given = passwords or {}
+    old = _manager(
+        "old",
+        s,
+        env,
+        need_password=need_passwords,
+        interactive=interactive,
+        prompt=prompt,
+        given_password=given.get("old"),
+    )
+    new = _manager(
+        "new",
+        s,
+        env,
+        need_password=need_passwords,
+        interactive=interactive,
+        prompt=prompt,
+        given_password=given.get("new"),
+    )
     try:
         waivers = tuple(Waiver.parse(w) for w in s.get("waive", []))
     except ValueError as exc:

@@ -1,5 +1,6 @@
-"""What every step needs: the config, the journal, the clients, the event sink, the decider and
-the cancel flag — plus the small helpers (throttled progress, cancellable sleep, logging)."""
+"""What every stage needs: the config, the journal and its typed state, the clients, the event
+sink, the decider, the cancel flag and the secrets registry — plus the small helpers (throttled
+progress, cancellable waits, logging)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from wizard.cloudify.client import ManagerClient, RequestRecord
 from wizard.cloudify.endpoint import Credentials
@@ -15,8 +17,25 @@ from wizard.migration.config import ManagerConfig, MigrationConfig
 from wizard.migration.decider import Decider
 from wizard.migration.errors import CancelledError
 from wizard.migration.events import Event, LogLine, StepProgress
-from wizard.migration.journal import Journal
+from wizard.migration.secrets import Secrets
+from wizard.migration.state import Journal, MigrationState
 from wizard.migration.steps import StepId
+from wizard.migration.waiting import Waited, poll_until
+
+T = TypeVar("T")
+
+
+class StageView(Protocol):
+    """What a stage's `describe` (its dry run) reads: the config and the records, no clients."""
+
+    @property
+    def config(self) -> MigrationConfig: ...
+
+    @property
+    def state(self) -> MigrationState: ...
+
+    @property
+    def directory(self) -> Path: ...
 
 
 def make_client(
@@ -42,21 +61,28 @@ class Context:
         cancel: threading.Event,
         old_client: ManagerClient,
         new_client: ManagerClient,
-        on_secret: Callable[[Credentials], None] | None = None,
+        secrets: Secrets,
     ) -> None:
         self.config = config
         self.journal = journal
         self._emit = emit
         self.decider = decider
         self.cancel = cancel
-        self._on_secret = on_secret
+        self.secrets = secrets
         self.old = old_client
         self.new = new_client
         #: the password that works on the new manager now (changes after a legacy restore)
-        self.new_credentials: Credentials = config.new.credentials
+        self.new_credentials: Credentials = new_client.credentials
+        #: the person confirmed the upload and restore in this run (asked once, before the upload)
+        self.restore_confirmed = False
+        #: seconds spent waiting for a person in the running step (not counted as step time)
+        self.waiting_for_person = 0.0
         self._last_progress: dict[StepId, float] = {}
-        for creds in (config.old.credentials, config.new.credentials):
-            journal.forbid(creds.password, public=(creds.username, creds.tenant))
+
+    @property
+    def state(self) -> MigrationState:
+        """The migration's typed records."""
+        return self.journal.state
 
     @property
     def directory(self) -> Path:
@@ -68,14 +94,18 @@ class Context:
         """Seconds between two polls."""
         return self.config.timing.poll_interval
 
+    def save(self) -> None:
+        """Journal the records as they are now."""
+        self.journal.save()
+
     def emit(self, event: Event) -> None:
         """Send an event to the UI; a failing handler must not break the migration."""
         with contextlib.suppress(Exception):
             self._emit(event)
 
     def log(self, step: StepId | None, level: str, message: str) -> None:
-        """Emit a LogLine."""
-        self.emit(LogLine(step, level, message))
+        """Emit a LogLine (scrubbed of the run's secrets)."""
+        self.emit(LogLine(step, level, self.secrets.scrub(message)))
 
     def progress(
         self, step: StepId, done: float, total: float, unit: str, message: str = "", *, force: bool = False
@@ -89,18 +119,50 @@ class Context:
         self._last_progress[step] = now
         self.emit(StepProgress(step, done, total, unit, message))
 
+    def cancelled_error(self) -> CancelledError:
+        """The error a cancelled wait raises."""
+        return CancelledError(
+            "Stopped at your request; the journal is consistent.",
+            "Run the same command again to resume where it stopped.",
+        )
+
     def check_cancel(self) -> None:
         """Raise CancelledError when the user asked to stop."""
         if self.cancel.is_set():
-            raise CancelledError(
-                "Stopped at your request; the journal is consistent.",
-                "Run the same command again to resume where it stopped.",
-            )
+            raise self.cancelled_error()
 
     def sleep(self, seconds: float | None = None) -> None:
         """Wait `seconds` (default: the poll interval), waking up at once on cancel."""
         if self.cancel.wait(self.poll if seconds is None else seconds):
             self.check_cancel()
+
+    def wait(
+        self,
+        ask: Callable[[], T],
+        done: Callable[[T], bool],
+        *,
+        timeout: float,
+        progress: Callable[[T, float], None] | None = None,
+        interval: float | None = None,
+    ) -> Waited[T]:
+        """poll_until with this run's poll interval and cancel flag."""
+        return poll_until(
+            ask,
+            done,
+            timeout=timeout,
+            interval=self.poll if interval is None else interval,
+            cancel=self.cancel,
+            progress=progress,
+            cancelled=self.cancelled_error,
+        )
+
+    def ask_person(self, question: Callable[[], T]) -> T:
+        """Ask the decider; the time the person takes is not counted as the step's time."""
+        started = time.monotonic()
+        try:
+            return question()
+        finally:
+            self.waiting_for_person += time.monotonic() - started
 
     def use_new_credentials(self, credentials: Credentials) -> None:
         """Switch the new manager's client to other credentials (after a legacy restore)."""
@@ -109,7 +171,5 @@ class Context:
         old_client = self.new
         self.new = old_client.with_credentials(credentials)
         self.new_credentials = credentials
-        self.journal.forbid(credentials.password, public=(credentials.username, credentials.tenant))
-        if self._on_secret is not None:
-            self._on_secret(credentials)
+        self.secrets.add(credentials.password, public=(credentials.username, credentials.tenant))
         old_client.close()

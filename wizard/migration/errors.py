@@ -41,3 +41,10 @@ class CancelledError(MigrationError):
     """The user asked to stop; the journal is consistent and the run can be resumed."""
 
     exit_code = 130
+
+
+class DeclinedError(MigrationError):
+    """The person (or a headless run without --yes) did not allow the upload and restore; nothing
+    was sent to the new manager (exit code 2, like a blocker)."""
+
+    exit_code = 2

@@ -89,6 +89,34 @@ class StepFinished(Event):
 
 
 @dataclass(frozen=True)
+class ArchiveFacts(Event):
+    """The archive on disk after its inspection: where it is, its size, sha256, format, version."""
+
+    path: str
+    size: int
+    sha256: str
+    format: str
+    snapshot_version: str
+
+
+@dataclass(frozen=True)
+class InventoryFacts(Event):
+    """Per-tenant inventory counts, old (the baseline) and new (after the restore), as JSON."""
+
+    old: dict[str, Any] | None
+    new: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class ReportWritten(Event):
+    """The report files were written; `markdown` is report.md's text (for the Summary page)."""
+
+    json_path: str
+    markdown_path: str
+    markdown: str
+
+
+@dataclass(frozen=True)
 class MigrationFinished(Event):
     """The whole run ended (0 ok, 1 error, 2 blocked, 3 agents failed, 130 cancelled)."""
 

@@ -1,17 +1,15 @@
-"""Follow a manager execution: poll its status, stream its events as LogLines, and turn a
-failure into the manager's own words (the last line of its error)."""
+"""Follow a manager execution's events: stream them as LogLines from where the last drain
+stopped, so the user sees the manager's own words while a stage waits."""
 
 from __future__ import annotations
 
-import time
-
 from wizard.cloudify.client import ManagerClient
 from wizard.cloudify.errors import CloudifyError
-from wizard.cloudify.models import Execution
 from wizard.migration.context import Context
 from wizard.migration.steps import StepId
 
 LEVELS = {"error": "error", "warning": "warning", "warn": "warning", "debug": "debug"}
+_PAGE = 100
 
 
 class EventTail:
@@ -28,7 +26,7 @@ class EventTail:
         """Fetch and emit every new event (errors are ignored: events are a courtesy)."""
         for _ in range(50):
             try:
-                page = client.events(self.execution_id, offset=self.offset, size=100, tenant=self.tenant)
+                page = client.events(self.execution_id, offset=self.offset, size=_PAGE, tenant=self.tenant)
             except CloudifyError:
                 return
             for event in page.items:
@@ -41,36 +39,5 @@ class EventTail:
                 if text:
                     self.ctx.log(self.step, level, text)
             self.offset += len(page.items)
-            if len(page.items) < 100:
+            if len(page.items) < _PAGE:
                 return
-
-
-def wait_for_execution(
-    ctx: Context,
-    client: ManagerClient,
-    step: StepId,
-    execution_id: str,
-    *,
-    tenant: str | None = None,
-    timeout: float,
-    label: str,
-) -> Execution:
-    """Poll until the execution ends (streaming its events); raises CloudifyError on failures
-    of the manager, MigrationError-free: the caller decides what a failed execution means."""
-    from wizard.migration.errors import MigrationError
-
-    tail = EventTail(ctx, step, execution_id, tenant)
-    deadline = time.monotonic() + timeout
-    while True:
-        ctx.check_cancel()
-        execution = client.get_execution(execution_id, tenant=tenant)
-        tail.drain(client)
-        if execution.finished:
-            return execution
-        if time.monotonic() > deadline:
-            raise MigrationError(
-                f"The {label} execution {execution_id} did not finish within {timeout:.0f} s "
-                f"(status {execution.status}).",
-                "Check it on the manager (`cfy executions get`), then run again to resume.",
-            )
-        ctx.sleep()

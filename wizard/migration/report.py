@@ -8,33 +8,34 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from wizard.migration.journal import Journal, atomic_write_text
+from wizard.migration.state import Journal, MigrationState, StepRecord
 from wizard.migration.steps import ORDER, StepId
+from wizard.migration.storage import atomic_write_text
 
 REPORT_SCHEMA = 1
 
 
-def _seconds(record: dict[str, Any]) -> float | None:
+def _seconds(record: StepRecord) -> float | None:
+    """The seconds a step worked (waiting for a person excluded), else its wall time."""
+    if record.active_seconds:
+        return record.active_seconds
     try:
-        start = datetime.strptime(record["started_at"], "%Y-%m-%dT%H:%M:%SZ")
-        end = datetime.strptime(record["finished_at"], "%Y-%m-%dT%H:%M:%SZ")
-    except (KeyError, TypeError, ValueError):
+        start = datetime.strptime(record.started_at or "", "%Y-%m-%dT%H:%M:%SZ")
+        end = datetime.strptime(record.finished_at or "", "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
         return None
     return (end - start).total_seconds()
 
 
-def decommission_advice(journal: Journal) -> dict[str, Any]:
+def decommission_advice(state: MigrationState) -> dict[str, Any]:
     """May the old manager be decommissioned? Only once every installed deployment's agents moved."""
-    steps = journal.data.get("steps", {})
-    agents = journal.section("agents")
-    deployments = agents.get("deployments", {})
     pending = [
-        f"{r['tenant']}/{r['deployment']} ({r['status']})"
-        for r in deployments.values()
-        if r.get("status") != "succeeded"
+        f"{r.tenant}/{r.deployment} ({r.status})"
+        for r in state.agents.deployments.values()
+        if r.status != "succeeded"
     ]
-    agents_done = steps.get(StepId.INSTALL_AGENTS.value, {}).get("status") in {"done", "already-done"}
-    verified = steps.get(StepId.VERIFY_INVENTORY.value, {}).get("status") in {"done", "already-done"}
+    agents_done = state.step_status(StepId.INSTALL_AGENTS) in {"done", "already-done"}
+    verified = state.step_status(StepId.VERIFY_INVENTORY) in {"done", "already-done"}
     if agents_done and verified and not pending:
         return {
             "allowed": True,
@@ -56,56 +57,71 @@ def decommission_advice(journal: Journal) -> dict[str, Any]:
     }
 
 
-def build_report(journal: Journal) -> dict[str, Any]:
-    """The report as a JSON-ready dict (schema_version 1)."""
-    d = journal.data
+def build_report(journal: Journal, *, report_step_done: bool = False) -> dict[str, Any]:
+    """The report as a JSON-ready dict (schema_version 1). `report_step_done`: the report step is
+    written as done (it is the report being written), not as running."""
+    s = journal.state
     steps = []
     for step in ORDER:
-        rec = d.get("steps", {}).get(step.value, {})
+        rec = s.steps.get(step.value) or StepRecord()
+        status = "done" if step is StepId.REPORT and report_step_done else rec.status
         steps.append(
             {
                 "id": step.value,
                 "title": step.label,
-                "status": rec.get("status", "pending"),
-                "started_at": rec.get("started_at"),
-                "finished_at": rec.get("finished_at"),
+                "status": status,
+                "started_at": rec.started_at,
+                "finished_at": rec.finished_at,
                 "seconds": _seconds(rec),
-                "detail": rec.get("detail", ""),
+                "detail": rec.detail,
             }
         )
-    snapshot = journal.section("snapshot")
-    inventory = journal.section("inventory")
-    agents = journal.section("agents")
-    findings = journal.section("findings")
+    a = s.archive
     return {
         "schema_version": REPORT_SCHEMA,
-        "migration_id": d.get("migration_id"),
-        "created_at": d.get("created_at"),
-        "updated_at": d.get("updated_at"),
-        "finished": bool(d.get("finished")),
-        "exit_code": d.get("exit_code"),
-        "managers": journal.section("managers"),
-        "options": d.get("options", {}),
-        "findings": findings,
-        "waivers": d.get("waivers", []),
-        "decisions": d.get("decisions", []),
+        "migration_id": s.migration_id,
+        "created_at": s.created_at,
+        "updated_at": s.updated_at,
+        "finished": s.finished,
+        "exit_code": s.exit_code,
+        "managers": s.managers,
+        "options": s.options,
+        "findings": s.findings,
+        "waivers": s.waivers,
+        "decisions": s.decisions,
         "steps": steps,
         "snapshot": {
-            k: snapshot.get(k) for k in ("id", "execution_id", "size", "sha256", "file", "created_at")
+            "id": s.snapshot.id,
+            "execution_id": s.snapshot.execution_id,
+            "size": a.size,
+            "sha256": a.sha256,
+            "file": a.file,
+            "created_at": s.snapshot.created_at,
+            "replaced_ids": s.snapshot.replaced_ids,
         },
-        "archive": journal.section("archive"),
-        "restore": {k: v for k, v in journal.section("restore").items() if k != "baseline_ids"},
-        "credentials": journal.section("credentials"),
-        "inventory": {"old": inventory.get("old"), "new": inventory.get("new")},
+        "archive": {
+            k: v for k, v in _plain(a).items() if k not in ("file", "size", "sha256", "downloaded_at")
+        },
+        "upload": _plain(s.upload),
+        "restore": {k: v for k, v in _plain(s.restore).items() if k != "baseline_ids"},
+        "credentials": _plain(s.credentials),
+        "inventory": {"old": s.inventory.old, "new": s.inventory.new, "old_at": s.inventory.old_at},
         "agents": {
-            "deployments": sorted(
-                agents.get("deployments", {}).values(), key=lambda r: (r["tenant"], r["deployment"])
-            ),
-            "skipped": agents.get("skipped", []),
-            "parameters": agents.get("parameters", {}),
+            "deployments": [
+                _plain(r)
+                for r in sorted(s.agents.deployments.values(), key=lambda r: (r.tenant, r.deployment))
+            ],
+            "skipped": s.agents.skipped,
+            "parameters": s.agents.parameters,
         },
-        "decommission": decommission_advice(journal),
+        "decommission": decommission_advice(s),
     }
+
+
+def _plain(record: object) -> dict[str, Any]:
+    import dataclasses
+
+    return dataclasses.asdict(record)  # type: ignore[call-overload, no-any-return]
 
 
 def _table(rows: list[list[str]], header: list[str]) -> list[str]:
@@ -152,7 +168,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         "",
         f"- id: `{snap.get('id')}`",
         f"- size: {snap.get('size')} bytes",
-        f"- sha256: `{snap.get('sha256')}`",
+        f"- sha256: `{snap.get('sha256')}` (checked again before the upload and the restore)",
         f"- format: {report['archive'].get('format', '?')}, "
         f"version {report['archive'].get('snapshot_version', '?')}",
     ]
@@ -208,11 +224,11 @@ def render_markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_report(journal: Journal) -> tuple[Path, Path]:
+def write_report(journal: Journal, *, report_step_done: bool = False) -> tuple[Path, Path]:
     """Write report.json and report.md (0600) next to the journal; returns their paths."""
     import json
 
-    report = build_report(journal)
+    report = build_report(journal, report_step_done=report_step_done)
     json_path = journal.directory / "report.json"
     md_path = journal.directory / "report.md"
     atomic_write_text(json_path, json.dumps(report, indent=2, sort_keys=True) + "\n")

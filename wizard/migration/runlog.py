@@ -4,23 +4,22 @@ Every engine event (progress only when a step's transfer ends) and every HTTP ex
 path, status, seconds, tenant — never a header, so never an Authorization) goes into
 `<migration dir>/migrate.log`, mode 0600, appended across resumed runs. Lines written before the
 migration's directory exists (the first preflight) are held in a small buffer and written once
-it does. Registered secrets are replaced by `***` in case a message ever carries one.
+it does. The run's secrets registry scrubs every line in case a message ever carries one.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import threading
 from collections import deque
-from collections.abc import Collection
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
 from wizard.cloudify.client import RequestRecord
 from wizard.migration.events import Event, StepProgress, to_json
+from wizard.migration.secrets import Secrets
 
 LOG_NAME = "migrate.log"
 _BUFFER_LINES = 2000
@@ -33,17 +32,12 @@ def _now() -> str:
 class RunLog:
     """A thread-safe, secret-scrubbing line log of one migration (see the module docstring)."""
 
-    def __init__(self) -> None:
+    def __init__(self, secrets: Secrets | None = None) -> None:
         self._lock = threading.Lock()
         self._pending: deque[str] = deque(maxlen=_BUFFER_LINES)
         self._handle: TextIO | None = None
-        self._secrets: list[re.Pattern[str]] = []
+        self.secrets = secrets or Secrets()
         self.path: Path | None = None
-
-    def forbid(self, secret: str, *, public: Collection[str] = ()) -> None:
-        """Scrub this secret from every line (a password equal to the user name cannot be)."""
-        if secret and len(secret) >= 3 and secret not in public:
-            self._secrets.append(re.compile(r"(?<![\w])" + re.escape(secret) + r"(?![\w])"))
 
     def open(self, directory: Path) -> None:
         """Start writing into `<directory>/migrate.log` (0600), flushing the buffered lines."""
@@ -83,9 +77,12 @@ class RunLog:
             f"HTTP {manager} {record.method} {path} -> {status} {record.seconds:.3f}s tenant={record.tenant}"
         )
 
+    def line(self, text: str) -> None:
+        """Log a free-text line (a traceback of an unexpected error, say)."""
+        self._write(text.rstrip())
+
     def _write(self, text: str) -> None:
-        for pattern in self._secrets:
-            text = pattern.sub("***", text)
+        text = self.secrets.scrub(text)
         line = f"{_now()} {text}\n"
         with self._lock:
             if self._handle is None:

@@ -1,51 +1,52 @@
-"""The Migration: runs the steps in order, journals everything, resumes, and reports.
+"""The Migration: derives the next step from its records and the managers, runs it, resumes, and
+reports.
 
 The TUI and `cfy-migrate run` both drive this class from a worker thread:
 
     migration = Migration(config, on_event=handle, decider=decider, cancel=stop_event)
     findings = migration.preflight()      # read-only, both managers + local
     plan = migration.plan()               # steps with their journaled state
-    result = migration.run()              # all remaining steps; stops at the first failure
+    result = migration.run()              # every remaining step; stops at the first failure
 
-Exit codes (MigrationResult.exit_code): 0 success, 1 error, 2 blocked by preflight,
-3 done but some deployments' agents failed, 130 cancelled.
+Exit codes (MigrationResult.exit_code): 0 success, 1 error, 2 blocked (or not confirmed),
+3 done but some deployments' agents failed, 130 cancelled (or detached from a running restore).
 
 A run picks up the unfinished migration of the same old+new pair automatically (`resumed` is
-then True), unless `config.fresh`; `config.migration_id` picks one explicitly.
+then True), unless `config.fresh`; `config.migration_id` picks one explicitly. One run at a time:
+the first step taken locks the pair and the state directory until `close()`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import threading
+import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from wizard.cloudify.endpoint import Credentials
 from wizard.cloudify.errors import CloudifyError
-from wizard.migration import agents as agents_step
-from wizard.migration import flow_restore, flow_snapshot
-from wizard.migration.checks import local_checks, new_checks, old_checks, pair_checks
-from wizard.migration.checks.probe import probe_manager
 from wizard.migration.config import MigrationConfig
 from wizard.migration.context import Context, make_client
 from wizard.migration.decider import Decider
-from wizard.migration.errors import BlockedError, CancelledError, ConfigError, MigrationError
-from wizard.migration.events import (
-    Event,
-    FindingsReady,
-    LogLine,
-    MigrationFinished,
-    StepFinished,
-    StepStarted,
-)
-from wizard.migration.findings import Finding, Status, applied_waivers, blockers
-from wizard.migration.inventory import Inventory, compare_inventories, count_inventory
-from wizard.migration.journal import Journal, find_resumable, journal_path, new_migration_id
-from wizard.migration.report import write_report
+from wizard.migration.errors import BlockedError, CancelledError, ConfigError, DeclinedError, MigrationError
+from wizard.migration.events import Event, LogLine, MigrationFinished, StepFinished, StepStarted
+from wizard.migration.findings import Finding
+from wizard.migration.lock import RunLock
 from wizard.migration.runlog import RunLog
+from wizard.migration.secrets import Secrets
+from wizard.migration.stages import RUNS, credentials, preflight
+from wizard.migration.stages import agents as agents_stage
+from wizard.migration.stages import download as download_stage
+from wizard.migration.stages import restore as restore_stage
+from wizard.migration.stages import snapshot as snapshot_stage
+from wizard.migration.stages import upload as upload_stage
+from wizard.migration.stages import verify as verify_stage
+from wizard.migration.stages.rewind import Rewind
+from wizard.migration.state import Journal, MigrationState, find_resumable, journal_path
 from wizard.migration.steps import ORDER, Outcome, PlannedStep, StepId, StepOutcome
+from wizard.migration.storage import new_migration_id, private_dir
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -53,9 +54,17 @@ EXIT_BLOCKED = 2
 EXIT_AGENTS_FAILED = 3
 EXIT_CANCELLED = 130
 
-_EXIT_FOR = {Outcome.BLOCKED: EXIT_BLOCKED, Outcome.CANCELLED: EXIT_CANCELLED, Outcome.FAILED: EXIT_ERROR}
+_EXIT_FOR = {
+    Outcome.BLOCKED: EXIT_BLOCKED,
+    Outcome.DECLINED: EXIT_BLOCKED,
+    Outcome.CANCELLED: EXIT_CANCELLED,
+    Outcome.DETACHED: EXIT_CANCELLED,
+    Outcome.FAILED: EXIT_ERROR,
+}
 #: steps that talk to the new manager after the restore (they need the post-restore password)
-_AFTER_RESTORE = {StepId.REAUTHENTICATE, StepId.VERIFY_INVENTORY, StepId.INSTALL_AGENTS}
+_AFTER_RESTORE = {StepId.VERIFY_INVENTORY, StepId.INSTALL_AGENTS}
+#: steps one run may take at most (rewinds included): a loop is a bug, not a wait
+_MAX_STEPS = 4 * len(ORDER)
 
 
 @dataclass(frozen=True)
@@ -88,11 +97,10 @@ class Migration:
         self._journal: Journal | None = None
         if config.migration_id:
             self._journal = Journal.load(journal_path(config.state_dir, config.migration_id))
-            data = self._journal.data
-            if data.get("old_url") != config.old.url or data.get("new_url") != config.new.url:
+            s = self._journal.state
+            if s.old_url != config.old.url or s.new_url != config.new.url:
                 raise ConfigError(
-                    f"Migration {config.migration_id} is from {data.get('old_url')} "
-                    f"to {data.get('new_url')}, "
+                    f"Migration {config.migration_id} is from {s.old_url} to {s.new_url}, "
                     f"not from {config.old.url} to {config.new.url}.",
                     "Give the same --old and --new as that migration, or start a new one with --fresh.",
                 )
@@ -103,15 +111,18 @@ class Migration:
                 self._journal = Journal.load(info.path)
                 self.resumed = True
         self.migration_id = self._journal.migration_id if self._journal else new_migration_id()
-        self.runlog = RunLog()
+        self.secrets = Secrets()
         for manager in (config.old, config.new):
-            self._forbid(manager.credentials)
+            c = manager.credentials
+            self.secrets.add(c.password, public=(c.username, c.tenant))
+        if self._journal is not None:
+            self._journal.scrub = self.secrets.scrub
+        self.runlog = RunLog(self.secrets)
         self.old_client = make_client(config.old, on_request=lambda r: self.runlog.request("old", r))
         self.new_client = make_client(config.new, on_request=lambda r: self.runlog.request("new", r))
         self._ctx: Context | None = None
-        self._preflight_inventory: Inventory | None = None
-        self._preflight_managers: dict[str, dict[str, object]] = {}
-        self._credentials_restored = False
+        self._lock: RunLock | None = None
+        self._logged_in_after_restore = False
 
     # -- plumbing -------------------------------------------------------------------------------
     def _emit(self, event: Event) -> None:
@@ -119,16 +130,23 @@ class Migration:
         with contextlib.suppress(Exception):  # a broken UI handler must not break the migration
             self._on_event(event)
 
-    def _forbid(self, credentials: Credentials) -> None:
-        self.runlog.forbid(credentials.password, public=(credentials.username, credentials.tenant))
-
     @property
     def journal(self) -> Journal | None:
         """The journal, once the migration has started (None before)."""
         return self._journal
 
+    @property
+    def state(self) -> MigrationState | None:
+        """The migration's records, once it has started (None before)."""
+        return self._journal.state if self._journal else None
+
     def _context(self) -> Context:
         if self._ctx is None:
+            if self._lock is None:
+                private_dir(self.config.state_dir)
+                self._lock = RunLock.acquire(
+                    self.config.state_dir, self.config.old.url, self.config.new.url, self.migration_id
+                )
             if self._journal is None:
                 self._journal = Journal.create(
                     self.config.state_dir,
@@ -137,6 +155,7 @@ class Migration:
                     self.config.new.url,
                     self.config.to_json(),
                 )
+                self._journal.scrub = self.secrets.scrub
             self._ctx = Context(
                 self.config,
                 self._journal,
@@ -145,52 +164,48 @@ class Migration:
                 cancel=self.cancel,
                 old_client=self.old_client,
                 new_client=self.new_client,
-                on_secret=self._forbid,
+                secrets=self.secrets,
             )
             self.runlog.open(self._journal.directory)
         return self._ctx
 
     def close(self) -> None:
-        """Close the HTTP sessions and the run log."""
+        """Close the HTTP sessions and the run log, and free the run's locks."""
         self.runlog.close()
         self.old_client.close()
         self.new_client.close()
         if self._ctx is not None:
             self._ctx.new.close()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     # -- read-only ------------------------------------------------------------------------------
     def preflight(self) -> list[Finding]:
-        """Run every read-only check on both managers and the local host; emits FindingsReady."""
-        old_client = self._ctx.old if self._ctx else self.old_client
+        """Every read-only check on both managers and the local host; emits FindingsReady.
+
+        After this migration's restore it logs in to the new manager with whichever admin
+        password works now, and `new.clean` says "restored by this migration"."""
+        from wizard.migration.events import FindingsReady
+
+        state = self.state
         new_client = self._ctx.new if self._ctx else self.new_client
-        old = old_checks(old_client, self.config.old, self.config)
-        new = new_checks(new_client, self.config.new, old.probe)
-        installed = old.inventory.total("installed") if old.inventory else None
-        findings = (
-            old.findings + new.findings + pair_checks(self.config, old.probe, new.probe, installed=installed)
-        )
-        findings += local_checks(self.config)
-        if self.config.restore.restore_certificates and not any(f.id == "pair.ip-rule" for f in findings):
-            findings.append(
-                Finding(
-                    "pair.ip-rule",
-                    Status.FAIL,
-                    "Cannot tell whether certificates may be restored",
-                    "The managers' IPs are unknown.",
-                    "Drop restore_certificates.",
-                )
-            )
-        self._preflight_inventory = old.inventory
-        self._preflight_managers = {"old": old.probe.to_json(), "new": new.probe.to_json()}
-        self._emit(FindingsReady("preflight", tuple(findings)))
-        return findings
+        if state is not None and state.restore.posted:
+            ctx = self._context()
+            credentials.adopt_working(ctx)
+            new_client = ctx.new
+        old_client = self._ctx.old if self._ctx else self.old_client
+        result = preflight.collect(self.config, old_client, new_client, state)
+        self._preflight = result
+        self._emit(FindingsReady("preflight", tuple(result.findings)))
+        return result.findings
 
     def plan(self) -> list[PlannedStep]:
         """The steps in order with their state from the journal (pending, done, failed)."""
         out = []
         for step in ORDER:
-            status = self._journal.step_status(step) if self._journal else "pending"
-            rec = self._journal.data.get("steps", {}).get(step.value, {}) if self._journal else {}
+            rec = self.state.steps.get(step.value) if self.state else None
+            status = rec.status if rec else "pending"
             state = (
                 "done"
                 if status in {"done", "already-done", "skipped"}
@@ -198,40 +213,17 @@ class Migration:
                 if status in {"failed", "blocked"}
                 else "pending"
             )
-            out.append(PlannedStep(step, step.label, state, str(rec.get("detail", ""))))
+            out.append(PlannedStep(step, step.label, state, rec.detail if rec else ""))
         return out
 
     def dry_run(self) -> list[str]:
         """The REST calls the migration would make, one per line; changes nothing."""
         o, n = self.config.old.url + "/api/v3.1", self.config.new.url + "/api/v3.1"
-        snap = self._journal.section("snapshot").get("id") if self._journal else None
-        sid = snap or flow_snapshot.new_snapshot_id()
-        opts = self.config.snapshot
-        body = {
-            "include_credentials": opts.include_credentials,
-            "include_logs": opts.include_logs,
-            "include_events": opts.include_events,
-            "queue": opts.queue,
-        }
-        legacy = f' (plus "legacy": {json.dumps(opts.legacy)} if the old manager runs 7.x)'
-        restore_body = {
-            "force": False,
-            "restore_certificates": self.config.restore.restore_certificates,
-            "no_reboot": False,
-            "recreate_deployments_envs": True,
-            "ignore_plugin_failure": False,
-        }
-        params = {"install_agent_timeout": self.config.agents.timeout}
-        if self.config.agents.stop_old_agents:
-            params["stop_old_agent"] = True
-        if self.config.agents.manager_ip:
-            params["manager_ip"] = self.config.agents.manager_ip  # type: ignore[assignment]
-        agent_body = {
-            "deployment_id": "<each installed deployment>",
-            "workflow_id": "install_new_agents",
-            "parameters": params,
-            "allow_custom_parameters": True,
-        }
+        view = _DryRunView(
+            self.config,
+            self.state or MigrationState(self.migration_id, "", ""),
+            self.config.state_dir / "migrations" / self.migration_id,
+        )
         lines = [
             f"GET {o}/version, /user, /tenants, /managers, /brokers, /status   (preflight, read-only)",
             f"GET {o}/executions?_all_tenants=true&_include_system_workflows=true"
@@ -239,155 +231,40 @@ class Migration:
             f"GET {o}/blueprints, /deployments, /node-instances, /agents?_all_tenants=true   (inventory)",
             f"GET {n}/version, /user, /tenants, /managers, /brokers, /status, /blueprints, /deployments, "
             "/plugins, /secrets   (preflight, read-only)",
-            f"PUT {o}/snapshots/{sid} {json.dumps(body)}{legacy}",
-            f"GET {o}/snapshots/{sid}   (until status created) + GET {o}/events?execution_id=…",
-            f"GET {o}/snapshots/{sid}/archive -> "
-            f"{self.config.state_dir}/migrations/{self.migration_id}/{sid}.zip",
-            f"GET {n}/snapshots/{sid}   (a leftover from an interrupted upload is deleted first)",
-            f"PUT {n}/snapshots/{sid}/archive   (the archive, streamed)",
         ]
-        if self.config.restore.maintenance_mode:
-            lines.append(f"POST {n}/maintenance/activate")
-        lines += [
-            f"POST {n}/snapshots/{sid}/restore {json.dumps(restore_body)}   (after typed confirmation)",
-            f"GET {n}/executions/<restore execution>   (until it ends; REST outages tolerated)",
-            f"GET {n}/snapshot-status   (until not-running)",
-            f"GET {n}/user   (old manager's admin password first, then the new one's)",
-        ]
-        if self.config.restore.maintenance_mode:
-            lines.append(f"POST {n}/maintenance/deactivate")
-        lines += [
-            f"GET {n}/tenants, /blueprints, /deployments, /agents?_all_tenants=true   (inventory, compared)",
-            f"POST {n}/executions {json.dumps(agent_body)}"
-            "   (Tenant: the deployment's tenant; at most "
-            f"{self.config.agents.concurrency} at once)",
-            f"GET {n}/executions?workflow_id=install_new_agents&_all_tenants=true"
-            "   (page by page, each poll)",
-        ]
+        for stage in (snapshot_stage, download_stage, upload_stage, restore_stage):
+            lines += stage.describe(view)
+        lines.append(f"GET {n}/user   (old manager's admin password first, then the new one's)")
+        lines += verify_stage.describe(view)
+        lines += agents_stage.describe(view)
         return lines
 
     # -- steps ----------------------------------------------------------------------------------
     def _preflight_step(self, ctx: Context) -> StepOutcome:
-        findings = self.preflight()
-        j = ctx.journal
-        j.section("managers").update(self._preflight_managers)
-        if self._preflight_inventory is not None:
-            j.section("inventory")["old"] = self._preflight_inventory.to_json()
-        j.section("findings")["preflight"] = [f.to_json() for f in findings]
-        j.save()
-        return self._gate(ctx, StepId.PREFLIGHT_OLD, findings)
+        self.preflight()
+        return preflight.run_old(ctx, self._preflight)
 
-    def _gate(self, ctx: Context, step: StepId, findings: list[Finding]) -> StepOutcome:
-        used = applied_waivers(findings, self.config.waivers)
-        if used:
-            ctx.journal.record_waivers(w.to_json() for w in used)
-            for w in used:
-                ctx.log(step, "warning", f"Waived {w.id}" + (f": {w.reason}" if w.reason else ""))
-        blocking = blockers(findings, self.config.waivers)
-        if blocking:
-            ids = ", ".join(f.id for f in blocking)
-            first = blocking[0]
-            return StepOutcome(
-                step,
-                Outcome.BLOCKED,
-                f"blocked by {ids}",
-                first.remediation or f"Fix it or waive it with --waive {first.id}.",
-                tuple(findings),
-            )
-        return StepOutcome(
-            step, Outcome.DONE, f"{len(findings)} checks, no blocker", findings=tuple(findings)
-        )
-
-    def _preflight_new_step(self, ctx: Context) -> StepOutcome:
-        archive = ctx.journal.section("archive")
-        old_probe, _ = probe_manager("old", ctx.old, self.config.old.url, self.config.old.credentials.tenant)
-        if not old_probe.nodes:
-            old_probe.nodes = flow_restore._old_probe_from_journal(ctx).nodes
-        if old_probe.version is None:
-            old_probe.version = flow_restore._old_probe_from_journal(ctx).version
-        new = new_checks(
-            ctx.new,
-            self.config.new,
-            old_probe,
-            archive_networks=archive.get("networks"),
-            snapshot_version=archive.get("snapshot_version"),
-        )
-        installed = ctx.journal.section("inventory").get("old", {}).get("totals", {}).get("installed")
-        findings = new.findings + pair_checks(self.config, old_probe, new.probe, installed=installed)
-        findings += [
-            Finding.from_json(f)
-            for f in ctx.journal.section("findings").get("archive", [])
-            if f.get("id") == "archive.format"
-        ]
-        if new.probe.usable:
-            ctx.journal.section("managers")["new"] = new.probe.to_json()
-        ctx.journal.section("findings")["new"] = [f.to_json() for f in findings]
-        ctx.journal.save()
-        self._emit(FindingsReady("new", tuple(findings)))
-        return self._gate(ctx, StepId.PREFLIGHT_NEW, findings)
-
-    def _verify_step(self, ctx: Context) -> StepOutcome:
-        old_data = ctx.journal.section("inventory").get("old")
-        if not old_data:
-            raise MigrationError(
-                "The old manager's inventory was not journaled before the snapshot.",
-                "Run again with --fresh to count it.",
-            )
-        new_inv = count_inventory(ctx.new)
-        ctx.journal.section("inventory")["new"] = new_inv.to_json()
-        findings = compare_inventories(Inventory.from_json(old_data), new_inv)
-        ctx.journal.section("findings")["verify"] = [f.to_json() for f in findings]
-        ctx.journal.save()
-        self._emit(FindingsReady("verify", tuple(findings)))
-        blocking = blockers(findings, self.config.waivers)
-        used = applied_waivers(findings, self.config.waivers)
-        if used:
-            ctx.journal.record_waivers(w.to_json() for w in used)
-        if blocking:
-            first = blocking[0]
-            return StepOutcome(
-                StepId.VERIFY_INVENTORY,
-                Outcome.FAILED,
-                f"{first.title}: {first.detail}",
-                first.remediation,
-                tuple(findings),
-            )
-        return StepOutcome(StepId.VERIFY_INVENTORY, Outcome.DONE, new_inv.summary(), findings=tuple(findings))
-
-    def _report_step(self, ctx: Context) -> StepOutcome:
-        json_path, md_path = write_report(ctx.journal)
-        return StepOutcome(StepId.REPORT, Outcome.DONE, f"{json_path} and {md_path.name}")
-
-    def _handler(self, step: StepId) -> Callable[[Context], StepOutcome]:
-        return {
-            StepId.PREFLIGHT_OLD: self._preflight_step,
-            StepId.CREATE_SNAPSHOT: flow_snapshot.create_snapshot,
-            StepId.DOWNLOAD: flow_snapshot.download,
-            StepId.INSPECT_ARCHIVE: flow_snapshot.inspect,
-            StepId.PREFLIGHT_NEW: self._preflight_new_step,
-            StepId.UPLOAD: flow_restore.upload,
-            StepId.RESTORE: flow_restore.restore,
-            StepId.REAUTHENTICATE: flow_restore.reauthenticate,
-            StepId.VERIFY_INVENTORY: self._verify_step,
-            StepId.INSTALL_AGENTS: agents_step.install_agents,
-            StepId.REPORT: self._report_step,
-        }[step]
+    def _stage(self, step: StepId) -> Callable[[Context], StepOutcome]:
+        return self._preflight_step if step is StepId.PREFLIGHT_OLD else RUNS[step]
 
     def run_step(self, step_id: StepId) -> StepOutcome:
-        """Run one step (idempotent: a step already done says so)."""
+        """Run one step; it reconciles first, so a step already done says so."""
         step = StepId(step_id)
         ctx = self._context()
         self._emit(StepStarted(step, step.label))
         ctx.journal.start_step(step)
+        started, ctx.waiting_for_person = time.monotonic(), 0.0
         try:
-            if (
-                step in _AFTER_RESTORE
-                and step is not StepId.REAUTHENTICATE
-                and not self._credentials_restored
-            ):
-                flow_restore.restore_credentials_from_journal(ctx)
-                self._credentials_restored = True
-            outcome = self._handler(step)(ctx)
+            if step in _AFTER_RESTORE and not self._logged_in_after_restore:
+                credentials.resume_login(ctx)
+                self._logged_in_after_restore = True
+            outcome = self._stage(step)(ctx)
+        except Rewind as rewind:
+            ctx.state.reopen(rewind.steps, rewind.why)
+            ctx.log(step, "warning", rewind.why)
+            outcome = StepOutcome(step, Outcome.REWOUND, rewind.why)
+        except DeclinedError as exc:
+            outcome = StepOutcome(step, Outcome.DECLINED, exc.message, exc.remediation)
         except BlockedError as exc:
             outcome = StepOutcome(step, Outcome.BLOCKED, exc.message, exc.remediation)
         except CancelledError as exc:
@@ -405,65 +282,96 @@ class Migration:
                 f"{exc.strerror or exc}: {exc.filename or ''}".strip(),
                 "Check the state directory (space, permissions) and run again.",
             )
+        except Exception as exc:  # a bug must still leave the journal consistent and say so
+            self.runlog.line("".join(traceback.format_exception(exc)))
+            outcome = StepOutcome(
+                step,
+                Outcome.FAILED,
+                f"Unexpected error ({type(exc).__name__}: {exc}); nothing was done twice.",
+                f"Run again to resume; if it repeats, send {ctx.directory}/migrate.log to support.",
+            )
         if step is StepId.REAUTHENTICATE and outcome.outcome.ok:
-            self._credentials_restored = True
-        ctx.journal.finish_step(step, outcome.outcome.value, outcome.detail)
-        if not outcome.outcome.ok:
-            level = "warning" if outcome.outcome is Outcome.CANCELLED else "error"
+            self._logged_in_after_restore = True
+        active = max(0.0, time.monotonic() - started - ctx.waiting_for_person)
+        status = "pending" if outcome.outcome is Outcome.REWOUND else outcome.outcome.value
+        ctx.journal.finish_step(step, status, outcome.detail, active)
+        if not outcome.outcome.ok and outcome.outcome is not Outcome.REWOUND:
+            quiet = outcome.outcome in (Outcome.CANCELLED, Outcome.DETACHED, Outcome.DECLINED)
             text = outcome.detail + (f" — {outcome.remediation}" if outcome.remediation else "")
-            self._emit(LogLine(step, level, text))
-        self._emit(StepFinished(step, outcome.outcome, outcome.detail))
+            self._emit(LogLine(step, "warning" if quiet else "error", self.secrets.scrub(text)))
+        self._emit(StepFinished(step, outcome.outcome, self.secrets.scrub(outcome.detail)))
         return outcome
+
+    def next_step(self) -> StepId | None:
+        """The first step not behind us (the report aside), from the records as they are now."""
+        state = self.state
+        for step in ORDER:
+            if step is not StepId.REPORT and (state is None or not state.is_done(step)):
+                return step
+        return None
 
     def run(self) -> MigrationResult:
         """Run every remaining step in order; stop at the first failure or blocker."""
         ctx = self._context()
         if self.resumed:
-            last, status = ctx.journal.last_step()
-            where = f"after {last.value} ({status})" if last else "from the start"
+            last, status = ctx.state.last_step()
+            where = f"after {last.label.lower()} ({status})" if last else "from the start"
             self._emit(LogLine(None, "info", f"Resuming migration {self.migration_id} {where}."))
         else:
             self._emit(LogLine(None, "info", f"Starting migration {self.migration_id}."))
+        for step in ORDER:
+            if step is not StepId.REPORT and ctx.state.is_done(step):
+                self._emit(StepFinished(step, Outcome.ALREADY_DONE, "done in an earlier run"))
         outcomes: list[StepOutcome] = []
         exit_code = EXIT_OK
-        for step in ORDER:
-            if step is StepId.REPORT:
+        for _ in range(_MAX_STEPS):
+            upcoming = self.next_step()
+            if upcoming is None:
                 break
-            if ctx.journal.is_done(step):
-                self._emit(StepFinished(step, Outcome.ALREADY_DONE, "done in an earlier run"))
-                continue
+            step = upcoming
             outcome = self.run_step(step)
             outcomes.append(outcome)
-            if outcome.outcome.ok:
+            if outcome.outcome.ok or outcome.outcome is Outcome.REWOUND:
                 continue
             if (
                 step is StepId.INSTALL_AGENTS
                 and outcome.outcome is Outcome.FAILED
-                and any(
-                    r.get("status") == "failed"
-                    for r in ctx.journal.section("agents").get("deployments", {}).values()
-                )
+                and any(r.status == "failed" for r in ctx.state.agents.deployments.values())
             ):
                 exit_code = EXIT_AGENTS_FAILED
-                continue
+                break
             exit_code = _EXIT_FOR.get(outcome.outcome, EXIT_ERROR)
             break
-        if exit_code == EXIT_OK:
-            ctx.journal.mark_finished(exit_code)
         else:
-            ctx.journal.data["exit_code"] = exit_code
-            ctx.journal.save()
+            exit_code = EXIT_ERROR
+            self._emit(
+                LogLine(
+                    None, "error", "The steps kept undoing each other; stopped (a bug: send migrate.log)."
+                )
+            )
+        ctx.journal.mark_finished(exit_code)
         report = self.run_step(StepId.REPORT)
         outcomes.append(report)
         directory = ctx.journal.directory
         paths = (str(directory / "report.json"), str(directory / "report.md")) if report.outcome.ok else ()
-        summary = _summary(exit_code, outcomes, self.migration_id)
+        summary = self.secrets.scrub(_summary(exit_code, outcomes, self.migration_id))
         self._emit(MigrationFinished(exit_code, paths, summary))
         return MigrationResult(exit_code, self.migration_id, tuple(outcomes), paths, summary)
 
 
+@dataclass(frozen=True)
+class _DryRunView:
+    """What the stages' `describe` needs of a context, without a journal or a lock."""
+
+    config: MigrationConfig
+    state: MigrationState
+    directory: Path
+
+
 def _summary(exit_code: int, outcomes: list[StepOutcome], migration_id: str) -> str:
-    last_bad = next((o for o in reversed(outcomes) if not o.outcome.ok), None)
+    last_bad = next(
+        (o for o in reversed(outcomes) if not o.outcome.ok and o.outcome is not Outcome.REWOUND), None
+    )
     if exit_code == EXIT_OK:
         return f"Migration {migration_id} finished: every step done."
     if exit_code == EXIT_AGENTS_FAILED:
@@ -474,7 +382,12 @@ def _summary(exit_code: int, outcomes: list[StepOutcome], migration_id: str) -> 
         )
     if last_bad is None:
         return f"Migration {migration_id} stopped (exit {exit_code})."
-    verb = {EXIT_BLOCKED: "blocked", EXIT_CANCELLED: "interrupted"}.get(exit_code, "failed")
+    verb = {
+        Outcome.BLOCKED: "blocked",
+        Outcome.DECLINED: "stopped before the new manager",
+        Outcome.CANCELLED: "interrupted",
+        Outcome.DETACHED: "detached from the running restore",
+    }.get(last_bad.outcome, "failed")
     return f"Migration {migration_id} {verb} at '{last_bad.step.label}': {last_bad.detail}" + (
         f" — {last_bad.remediation}" if last_bad.remediation else ""
     )

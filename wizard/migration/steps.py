@@ -67,6 +67,12 @@ class Outcome(StrEnum):
     FAILED = "failed"
     BLOCKED = "blocked"
     CANCELLED = "cancelled"
+    #: a restore in flight stopped being followed: it goes on on the new manager
+    DETACHED = "detached"
+    #: the person (or a run without --yes) did not allow the upload and restore
+    DECLINED = "declined"
+    #: the step found an earlier step's result gone or changed; that step runs again
+    REWOUND = "rewound"
 
     def __str__(self) -> str:
         return self.value

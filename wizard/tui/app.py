@@ -8,9 +8,7 @@ with the fix. No widget is touched from a worker thread.
 
 from __future__ import annotations
 
-import contextlib
 import sys
-from pathlib import Path
 from typing import Any
 
 from textual import on, work
@@ -20,15 +18,18 @@ from textual.widgets import Button
 from textual.worker import Worker, WorkerState
 
 from wizard.migration.events import (
+    ArchiveFacts,
     Event,
     FindingsReady,
+    InventoryFacts,
     LogLine,
     MigrationFinished,
+    ReportWritten,
     StepFinished,
     StepProgress,
     StepStarted,
 )
-from wizard.migration.journal import Journal, list_migrations
+from wizard.migration.state import MigrationInfo, list_migrations
 from wizard.migration.steps import ORDER as STEP_ORDER
 from wizard.migration.steps import Outcome, StepId, StepOutcome
 from wizard.tui.decider import TuiDecider
@@ -44,7 +45,6 @@ from wizard.tui.messages import (
     EngineEvent,
     EngineProgress,
     JobFinished,
-    JournalFacts,
     PageAction,
     PlanReady,
     ShowPage,
@@ -53,7 +53,7 @@ from wizard.tui.model import RunModel
 from wizard.tui.options import LaunchOptions, ManagerForm, in_multiplexer
 from wizard.tui.screens.findings_page import FindingsPage
 from wizard.tui.screens.main import MainScreen
-from wizard.tui.session import MigrationFactory, MigrationLike, Session, probe
+from wizard.tui.session import MigrationFactory, Session, probe
 
 #: the steps a page's main button runs (a page may run on into the next pages' steps)
 JOB_STEPS: dict[Page, tuple[StepId, ...]] = {
@@ -139,7 +139,7 @@ class MigrateApp(App[int]):
 
         def answered(answer: ResumeAnswer | None) -> None:
             if answer == "resume":
-                self._prefill_from_journal(info.path, info.old, info.new)
+                self._prefill_from(info)
                 self.session.migration_id = info.id
                 self.notify(f"Resuming {info.id}: enter the passwords and press Next.", title="Resume")
             else:
@@ -147,15 +147,13 @@ class MigrateApp(App[int]):
 
         self.push_screen(ResumeDialog(info, dict(self.options.display_urls)), answered)
 
-    def _prefill_from_journal(self, path: Path, old_url: str, new_url: str) -> None:
-        options: dict[str, Any] = {}
-        with contextlib.suppress(Exception):
-            options = dict(Journal.load(path).data.get("options") or {})
-        for label, url in (("old", old_url), ("new", new_url)):
+    def _prefill_from(self, info: MigrationInfo) -> None:
+        options = info.options
+        for label, url in (("old", info.old), ("new", info.new)):
             raw = options.get(label)
             saved: dict[str, Any] = raw if isinstance(raw, dict) else {}
             form = self.session.forms[label]
-            prefilled = ManagerForm(
+            self.session.forms[label] = ManagerForm(
                 url=url,
                 user=str(saved.get("user") or form.user),
                 password=form.password,
@@ -163,7 +161,6 @@ class MigrateApp(App[int]):
                 ca_cert=str(saved.get("ca_cert") or ""),
                 insecure=bool(saved.get("insecure")),
             )
-            self.session.forms[label] = prefilled
         self.main.connect.fill(
             self.session.forms["old"],
             self.session.forms["new"],
@@ -184,6 +181,8 @@ class MigrateApp(App[int]):
         event = message.event
         self.model.apply(event)
         main = self.main
+        if self._show_facts(event):
+            return
         step = getattr(event, "step", None)
         if isinstance(event, FindingsReady):
             targets = [main.page_widget(page) for page in ORDER]
@@ -209,29 +208,34 @@ class MigrateApp(App[int]):
         self.main.page_widget(PAGE_OF_STEP[event.step]).on_engine_progress(event, self.model)
 
     def on_plan_ready(self, message: PlanReady) -> None:
-        """Journaled step states (resume): the sidebar shows what is already done."""
+        """Journaled step states (resume, or a rewind): the sidebar shows what is done."""
         for step in STEP_ORDER:
             state = message.states.get(step.value, "pending")
-            if state != "pending" and self.model.step_states.get(step) in (None, "pending"):
+            if message.replace or (
+                state != "pending" and self.model.step_states.get(step) in (None, "pending")
+            ):
                 self.model.step_states[step] = state
         self.sync()
 
-    def on_journal_facts(self, message: JournalFacts) -> None:
-        """Archive facts, inventories, the report text."""
-        if message.section == "archive":
-            self.main.download.show_archive(message.data)
-        elif message.section == "inventory":
-            old, new = message.data.get("old"), message.data.get("new")
-            self.main.restore.show_inventory(
-                old if isinstance(old, dict) else None, new if isinstance(new, dict) else None
+    def _show_facts(self, event: Event) -> bool:
+        """Archive facts, inventories, the report text: shown on their pages."""
+        if isinstance(event, ArchiveFacts):
+            self.main.download.show_archive(
+                {
+                    "path": event.path,
+                    "size": event.size,
+                    "sha256": event.sha256,
+                    "format": event.format,
+                    "snapshot_version": event.snapshot_version,
+                }
             )
-        elif message.section == "report":
-            self.main.summary.show_report(str(message.data.get("markdown", "")))
-            if "finished" in message.data and self.model.finished is None:
-                finished = message.data["finished"]
-                if isinstance(finished, MigrationFinished):
-                    self.model.apply(finished)
-                    self.main.summary.show_finished(finished)
+        elif isinstance(event, InventoryFacts):
+            self.main.restore.show_inventory(event.old, event.new)
+        elif isinstance(event, ReportWritten):
+            self.main.summary.show_report(event.markdown)
+        else:
+            return False
+        return True
 
     def on_show_page(self, message: ShowPage) -> None:
         """A job moved on to a step of another page."""
@@ -317,8 +321,13 @@ class MigrateApp(App[int]):
         connect = self.main.connect
         forms = {label: connect.form(label).read() for label in ("old", "new")}
         if forms != self.session.forms:
+            moved = any(
+                (forms[label].url, forms[label].profile)
+                != (self.session.forms[label].url, self.session.forms[label].profile)
+                for label in forms
+            )
             self.session.forms = forms
-            self.session.forget()
+            self.session.forget(managers_changed=moved)
         self.model.connected = True
         self.navigate(Page.PREFLIGHT)
         self._start("connect", Page.PREFLIGHT, ())
@@ -372,69 +381,64 @@ class MigrateApp(App[int]):
             self.model.step_states.get(s, "pending") in DONE for s in STEP_ORDER if s is not StepId.REPORT
         ):
             result = migration.run()
-            self._post_report(migration, None)
             self.post_message(JobFinished(kind, page, result.exit_code in (0, 3), result.summary))
             return
-        for step in steps:
-            if self.session.cancel.is_set():
+        queue = list(steps)
+        limit = max(STEP_ORDER.index(s) for s in steps) if steps else -1
+        for _ in range(4 * len(STEP_ORDER)):
+            if not queue or self.session.cancel.is_set():
                 break
+            step = queue.pop(0)
             self.post_message(ShowPage(PAGE_OF_STEP[step]))
             outcome = migration.run_step(step)
-            self._post_facts(migration, step)
+            if outcome.outcome is Outcome.REWOUND:
+                # an earlier step's result is gone or changed: it runs again, from here
+                self.post_message(PlanReady({p.step.value: p.state for p in migration.plan()}, replace=True))
+                self.call_from_thread(self._step_problem, outcome)
+                upcoming = getattr(migration, "next_step", lambda: None)()
+                start = STEP_ORDER.index(upcoming) if upcoming is not None else limit + 1
+                queue = [s for s in STEP_ORDER[start : limit + 1] if s is not StepId.REPORT]
+                continue
             if not outcome.outcome.ok:
                 self.call_from_thread(self._step_problem, outcome)
                 self.post_message(JobFinished(kind, page, False, outcome.detail))
                 return
-        if kind == "finish":
-            self._post_report(
-                migration,
-                MigrationFinished(
-                    self.model.finished.exit_code if self.model.finished else 3,
-                    (),
-                    "The report was written; some steps are not done yet (see the pages marked ✘).",
-                ),
+        if kind == "finish" and self.model.finished is None:
+            self.post_message(
+                EngineEvent(
+                    MigrationFinished(
+                        3,
+                        (),
+                        "The report was written; some steps are not done yet (see the pages marked ✘).",
+                    )
+                )
             )
         self.post_message(JobFinished(kind, page, True))
-
-    def _journal_section(self, migration: MigrationLike, name: str) -> dict[str, Any]:
-        journal = getattr(migration, "journal", None)
-        if journal is None:
-            return {}
-        value = journal.data.get(name)
-        return dict(value) if isinstance(value, dict) else {}
-
-    def _post_facts(self, migration: MigrationLike, step: StepId) -> None:
-        """Read what the journal learnt in `step` and send it to the UI thread."""
-        if step in (StepId.DOWNLOAD, StepId.INSPECT_ARCHIVE):
-            facts = {
-                **self._journal_section(migration, "snapshot"),
-                **self._journal_section(migration, "archive"),
-            }
-            journal = getattr(migration, "journal", None)
-            if journal is not None and facts.get("id"):
-                facts["path"] = str(Path(journal.directory) / f"{facts['id']}.zip")
-            self.post_message(JournalFacts("archive", facts))
-        elif step == StepId.VERIFY_INVENTORY:
-            self.post_message(JournalFacts("inventory", self._journal_section(migration, "inventory")))
-
-    def _post_report(self, migration: MigrationLike, finished: MigrationFinished | None) -> None:
-        journal = getattr(migration, "journal", None)
-        if journal is None:
-            return
-        directory = Path(journal.directory)
-        md = directory / "report.md"
-        text = md.read_text(encoding="utf-8") if md.is_file() else ""
-        data: dict[str, object] = {"markdown": text}
-        if finished is not None:
-            paths = tuple(str(p) for p in (directory / "report.json", md) if p.is_file())
-            data["finished"] = MigrationFinished(finished.exit_code, paths, finished.summary)
-        self.post_message(JournalFacts("report", data))
 
     def _step_problem(self, outcome: StepOutcome) -> None:
         """A step did not succeed: cancelled is a note; blocked and failed are dialogs."""
         title = INFO[PAGE_OF_STEP[outcome.step]].label
         if outcome.outcome is Outcome.CANCELLED:
             self.notify(f"{outcome.step.label}: stopped. {RESUME}", title="Cancelled", severity="warning")
+            return
+        if outcome.outcome is Outcome.DETACHED:
+            self.notify(
+                "The restore keeps running on the new manager; nothing was cancelled. Press "
+                "“Upload and restore” again (or start cfy-migrate again) to follow it to its end.",
+                title="Stopped following the restore",
+                severity="warning",
+                timeout=20,
+            )
+            return
+        if outcome.outcome is Outcome.DECLINED:
+            self.notify(
+                "Not confirmed: nothing was sent to the new manager. Press the button again when ready.",
+                title="Restore",
+                severity="information",
+            )
+            return
+        if outcome.outcome is Outcome.REWOUND:
+            self.notify(self.options.show(outcome.detail), title="Going back", severity="warning", timeout=20)
             return
         secrets = self.session.secrets()
         from wizard.tui.errors import redact

@@ -73,14 +73,8 @@ class PageAction(Message):
 
 @dataclass
 class PlanReady(Message):
-    """The engine's plan (step states from the journal) after connecting or resuming."""
+    """The engine's plan (step states from the journal) after connecting, resuming or a rewind
+    (`replace`: the states replace the model's, even done ones)."""
 
     states: dict[str, str]
-
-
-@dataclass
-class JournalFacts(Message):
-    """Facts the controller read from the journal after a step (archive, inventories, report)."""
-
-    section: str
-    data: dict[str, object]
+    replace: bool = False

@@ -46,6 +46,8 @@ class LaunchOptions:
     check_multiplexer: bool = True
     demo: bool = False
     display_urls: Mapping[str, str] = field(default_factory=dict)
+    #: a TOML config file (`cfy-migrate --config FILE`): the same settings as `run` reads
+    config_file: Path | None = None
 
     def show(self, text: str) -> str:
         """`text` with every URL in display_urls replaced (for stable screenshots)."""

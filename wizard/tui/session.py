@@ -1,29 +1,28 @@
-"""The wizard's session: the forms and choices the user made, turned into the engine's
-MigrationConfig and Migration; and the test-connection probe. No Textual here.
+"""The wizard's session: the forms and choices the user made, fed into the engine's one config
+pipeline (`load_config` with the form values as overrides and the passwords given directly),
+and the Migration built from them. No Textual here, and no REST client: every request goes
+through the engine.
 
 A Migration is rebuilt when the user changes something (snapshot options, waivers) between
 steps; its id is pinned after the first one, so the journal — and thus "nothing done twice" —
-carries over.
+carries over. Changing the managers themselves starts over: a different pair is a different
+migration.
 """
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from wizard.cloudify.client import ManagerClient
-from wizard.cloudify.endpoint import Credentials, Endpoint, EndpointError
-from wizard.migration.config import MigrationConfig, SnapshotOptions, Timing, load_config
+from wizard.migration.config import ManagerConfig, MigrationConfig, SnapshotOptions, Timing, load_config
+from wizard.migration.connection import LoginInfo, test_login
 from wizard.migration.decider import Decider
 from wizard.migration.errors import ConfigError
 from wizard.migration.events import Event
 from wizard.migration.findings import Finding, Waiver
-from wizard.migration.profiles import read_profile
 from wizard.migration.runner import Migration, MigrationResult
 from wizard.migration.steps import PlannedStep, StepId, StepOutcome
 from wizard.tui.options import LaunchOptions, ManagerForm
@@ -46,65 +45,51 @@ class MigrationLike(Protocol):
 MigrationFactory = Callable[..., MigrationLike]
 
 
-@dataclass(frozen=True)
-class ProbeResult:
-    """What test-connection shows: version, edition, and who we are there."""
-
-    url: str
-    version: str
-    edition: str
-    username: str
-    role: str
-    is_admin: bool
-
-    def summary(self) -> str:
-        """One line for the Connect page."""
-        admin = "" if self.is_admin else " — not an admin: the migration needs sys_admin"
-        return f"Cloudify {self.version} ({self.edition}) · {self.username}, role {self.role}{admin}"
+def _overrides(label: str, form: ManagerForm) -> dict[str, Any]:
+    return {
+        f"{label}.url": form.url.strip() or None,
+        f"{label}.user": form.user.strip() or None,
+        f"{label}.tenant": form.tenant.strip() or None,
+        f"{label}.ca_cert": form.ca_cert.strip() or None,
+        f"{label}.insecure": True if form.insecure else None,
+        f"{label}.profile": form.profile or None,
+    }
 
 
-def _resolved(form: ManagerForm, label: str, environ: Mapping[str, str]) -> tuple[Endpoint, Credentials]:
-    profile = read_profile(form.profile, environ) if form.profile else None
-    url = form.url.strip()
-    if not url and profile is not None:
-        proto = profile.protocol or ("https" if profile.ca_cert else "http")
-        port = f":{profile.port}" if profile.port else ""
-        url = f"{proto}://{profile.host}{port}"
-    if not url:
+def _check_form(label: str, form: ManagerForm) -> None:
+    """The wizard's own words for an empty field (not the command line's)."""
+    if not form.url.strip() and not form.profile:
         raise ConfigError(
             f"The {label} manager's address is empty.",
-            "Type its URL (e.g. https://10.0.0.5) or pick a cfy profile.",
+            "Type its URL in the Address field (e.g. https://10.0.0.5) or pick a cfy profile.",
         )
-    ca = Path(form.ca_cert).expanduser() if form.ca_cert else (profile.ca_cert if profile else None)
-    if ca is not None and not ca.is_file():
-        raise ConfigError(
-            f"The CA bundle {ca} for the {label} manager does not exist.",
-            "Fix the CA bundle path or leave it empty to use the system trust store.",
-        )
-    try:
-        endpoint = Endpoint.parse(url, ca_cert=ca, insecure=form.insecure)
-    except EndpointError as exc:
-        raise ConfigError(
-            f"The {label} manager's address is wrong: {exc}.",
-            "Write it like https://10.0.0.5 or 10.0.0.5:443.",
-        ) from None
-    password = form.password or (profile.password if profile and profile.password else "")
-    if not password:
-        raise ConfigError(f"No password for the {label} manager.", "Type it in the password field.")
-    user = form.user or (profile.username if profile and profile.username else "admin")
-    tenant = form.tenant or (profile.tenant if profile and profile.tenant else "default_tenant")
-    return endpoint, Credentials(user, password, tenant)
+    if not form.password and not form.profile:
+        raise ConfigError(f"No password for the {label} manager.", "Type it in the Password field.")
 
 
-def probe(form: ManagerForm, label: str, environ: Mapping[str, str]) -> ProbeResult:
-    """Log in to one manager and read its version and our role (blocking: call from a worker)."""
-    endpoint, credentials = _resolved(form, label, environ)
-    with ManagerClient(endpoint, credentials, timeout=(5.0, 20.0), retries=1) as client:
-        version = client.version()
-        user = client.current_user()
-    return ProbeResult(
-        endpoint.base_url, version.version, version.edition, user.username, user.role, user.is_admin
+def manager_config(form: ManagerForm, label: str, environ: Mapping[str, str]) -> ManagerConfig:
+    """One manager's config from its form, through the engine's pipeline."""
+    _check_form(label, form)
+    # load_config builds a pair: the one form stands for both sides, and one side is kept
+    config = load_config(
+        None,
+        _env(environ),
+        need_passwords=True,
+        interactive=False,
+        overrides={**_overrides("old", form), **_overrides("new", form)},
+        passwords={"old": form.password, "new": form.password} if form.password else None,
     )
+    return config.old if label == "old" else config.new
+
+
+def probe(form: ManagerForm, label: str, environ: Mapping[str, str]) -> LoginInfo:
+    """Log in to one manager and read its version and our role (blocking: call from a worker)."""
+    return test_login(manager_config(form, label, environ))
+
+
+def _env(environ: Mapping[str, str]) -> dict[str, str]:
+    """What the engine may read of the environment: where cfy profiles live, nothing else."""
+    return {k: v for k, v in environ.items() if k in {"HOME", "CFY_MIGRATE_CFY_HOME"}}
 
 
 class Session:
@@ -125,7 +110,11 @@ class Session:
     # -- secrets ---------------------------------------------------------------------------------
     def secrets(self) -> list[str]:
         """Every password the session knows (to scrub them from any text shown)."""
-        return [f.password for f in self.forms.values() if f.password]
+        known = [f.password for f in self.forms.values() if f.password]
+        registry = getattr(self._migration, "secrets", None)
+        if registry is not None:
+            known += [s for s in registry.values() if s not in known]
+        return known
 
     # -- config ----------------------------------------------------------------------------------
     def state_dir(self) -> Path:
@@ -137,24 +126,21 @@ class Session:
         return default_state_dir()
 
     def build_config(self) -> MigrationConfig:
-        """A MigrationConfig from the forms (raises ConfigError with the fix)."""
-        args = argparse.Namespace()
-        env: dict[str, str] = {
-            k: v for k, v in self.options.environ.items() if k in {"HOME", "CFY_MIGRATE_CFY_HOME"}
-        }
+        """A MigrationConfig from the forms and the config file (raises ConfigError with the fix)."""
         for label, form in self.forms.items():
-            setattr(args, label, form.url.strip() or None)
-            setattr(args, f"{label}_user", form.user.strip() or None)
-            setattr(args, f"{label}_tenant", form.tenant.strip() or None)
-            setattr(args, f"{label}_ca_cert", form.ca_cert.strip() or None)
-            setattr(args, f"{label}_insecure", True if form.insecure else None)
-            setattr(args, f"{label}_profile", form.profile or None)
-            if form.password:
-                env[f"CFY_MIGRATE_{label.upper()}_PASSWORD"] = form.password
-        args.state_dir = str(self.state_dir())
-        args.migration_id = self.migration_id
-        args.fresh = self.fresh
-        config = load_config(args, env, need_passwords=True, interactive=False)
+            _check_form(label, form)
+        overrides: dict[str, Any] = {"state_dir": str(self.state_dir())}
+        for label, form in self.forms.items():
+            overrides.update(_overrides(label, form))
+        config = load_config(
+            None,
+            _env(self.options.environ),
+            need_passwords=True,
+            interactive=False,
+            overrides=overrides,
+            passwords={label: f.password for label, f in self.forms.items() if f.password},
+            config_file=self.options.config_file,
+        )
         timing = config.timing
         if self.options.poll_interval is not None:
             timing = Timing(
@@ -164,24 +150,37 @@ class Session:
         return dataclasses.replace(
             config,
             snapshot=self.snapshot,
-            waivers=tuple(self.waivers.values()),
+            waivers=tuple({**{w.id: w for w in config.waivers}, **self.waivers}.values()),
             timing=timing,
+            migration_id=self.migration_id,
+            fresh=self.fresh,
         )
 
     def migration(self, on_event: Callable[[Event], None], decider: Decider) -> MigrationLike:
         """The Migration for the current choices (rebuilt if they changed; blocking)."""
         config = self.build_config()
         if self._migration is None or config != self._built_from:
+            self.close()
             self._migration = self._factory(config, on_event=on_event, decider=decider, cancel=self.cancel)
             self.migration_id = self._migration.migration_id
             self.fresh = False
             self._built_from = dataclasses.replace(config, migration_id=self.migration_id, fresh=False)
         return self._migration
 
-    def forget(self) -> None:
-        """Drop the Migration (e.g. after the Connect page changed the managers)."""
-        self._migration = None
+    def forget(self, *, managers_changed: bool = False) -> None:
+        """Drop the Migration (e.g. after the Connect page changed something). When the managers
+        themselves changed, the pinned migration id goes too: it belongs to the other pair."""
+        self.close()
         self._built_from = None
+        if managers_changed:
+            self.migration_id = None
+
+    def close(self) -> None:
+        """Close the current Migration (its HTTP sessions and its run lock)."""
+        closing = getattr(self._migration, "close", None)
+        self._migration = None
+        if callable(closing):
+            closing()
 
     def describe(self) -> dict[str, Any]:
         """A secret-free view for logs."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from wizard.cloudify.models import Deployment, NodeInstance
 from wizard.migration.findings import Status
 from wizard.migration.inventory import Inventory, compare_inventories, split_by_node_instances
-from wizard.migration.journal import Journal
+from wizard.migration.state import AgentRecord, Journal
 from wizard.migration.report import build_report, render_markdown, write_report
 from wizard.migration.steps import StepId
 
@@ -46,22 +46,15 @@ def test_compare_inventories() -> None:
 
 def test_report_rendering(tmp_path: Path) -> None:
     j = Journal.create(tmp_path, "m1", "https://old:443", "https://new:443", {})
-    j.section("managers").update(
+    j.state.managers.update(
         old={"url": "https://old:443", "version": "6.4.2", "ip": "10.0.0.5"},
         new={"url": "https://new:443", "version": "7.0.4", "ip": "10.0.0.6"},
     )
-    j.section("inventory")["old"] = _inv(default_tenant=(1, 2, 1)).to_json()
-    j.section("agents")["deployments"] = {
-        "default_tenant/d1": {
-            "tenant": "default_tenant",
-            "deployment": "d1",
-            "status": "failed",
-            "reason": "host down",
-        }
+    j.state.inventory.old = _inv(default_tenant=(1, 2, 1)).to_json()
+    j.state.agents.deployments = {
+        "default_tenant/d1": AgentRecord("default_tenant", "d1", "failed", reason="host down")
     }
-    j.section("agents")["skipped"] = [
-        {"tenant": "default_tenant", "deployment": "d2", "reason": "not installed"}
-    ]
+    j.state.agents.skipped = [{"tenant": "default_tenant", "deployment": "d2", "reason": "not installed"}]
     j.record_waivers([{"id": "new.plugins-secrets", "reason": "expected"}])
     j.finish_step(StepId.INSTALL_AGENTS, "failed", "0 succeeded, 1 failed")
     report = build_report(j)

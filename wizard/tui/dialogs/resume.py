@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, Static
 
-from wizard.migration.journal import MigrationInfo
+from wizard.migration.state import MigrationInfo
 from wizard.migration.steps import StepId
 from wizard.tui.dialogs.base import Dialog
 

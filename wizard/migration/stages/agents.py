@@ -1,0 +1,285 @@
+"""install_new_agents for every installed deployment on the NEW manager.
+
+Bounded concurrency; each wave's intents journaled (in one write) before its POSTs (a resume
+lists a deployment's install_new_agents executions before posting again); tracking by LISTING
+the running executions by id across all tenants — the requests per polling cycle are bounded by
+the concurrency (50 ids a request), not by deployments; skipped deployments listed with the
+reason; failed ones retried only when the decider says so.
+"""
+
+from __future__ import annotations
+
+import time
+from functools import partial
+from typing import Any
+
+from wizard.cloudify.errors import (
+    BadParametersError,
+    CloudifyError,
+    ExistingRunningExecutionError,
+    TransportError,
+    UnavailableWorkflowError,
+)
+from wizard.migration.context import Context, StageView
+from wizard.migration.decider import FailedAgent
+from wizard.migration.errors import MigrationError
+from wizard.migration.events import AgentUpdate
+from wizard.migration.failpoints import failpoint
+from wizard.migration.inventory import split_installed
+from wizard.migration.stages.preflight import recheck_agents
+from wizard.migration.state import AgentRecord
+from wizard.migration.steps import Outcome, StepId, StepOutcome
+from wizard.migration.storage import utc_now
+
+WORKFLOW = "install_new_agents"
+STEP = StepId.INSTALL_AGENTS
+#: execution ids asked for in one listing request (keeps the URL short at high concurrency)
+_IDS_PER_REQUEST = 50
+
+
+def agent_parameters(ctx: StageView) -> dict[str, Any]:
+    """Parameters like `cfy agents install`: the timeout always, stop_old_agent only if chosen,
+    manager_ip only if given."""
+    params: dict[str, Any] = {"install_agent_timeout": ctx.config.agents.timeout}
+    if ctx.config.agents.stop_old_agents:
+        params["stop_old_agent"] = True
+    if ctx.config.agents.manager_ip:
+        params["manager_ip"] = ctx.config.agents.manager_ip
+    return params
+
+
+def _emit(ctx: Context, rec: AgentRecord) -> None:
+    ctx.emit(
+        AgentUpdate(rec.tenant, rec.deployment, rec.status, rec.execution_id, ctx.secrets.scrub(rec.reason))
+    )
+
+
+def _adopt(ctx: Context, rec: AgentRecord, baseline: set[str]) -> bool:
+    """For a journaled intent without an execution id: find the execution the POST may have made."""
+    try:
+        for ex in ctx.new.executions(
+            all_tenants=False, tenant=rec.tenant, workflow_id=WORKFLOW, deployment_id=rec.deployment
+        ):
+            if ex.id not in baseline:
+                rec.execution_id, rec.status = ex.id, "running"
+                ctx.log(
+                    STEP, "info", f"{rec.deployment}: adopting execution {ex.id} from the interrupted run."
+                )
+                return True
+    except CloudifyError:
+        pass
+    return False
+
+
+def _plan(ctx: Context) -> None:
+    a = ctx.state.agents
+    if a.planned_at:
+        return
+    split = split_installed(ctx.new, ctx.config.agents.tenants)
+    for dep in split.installed:
+        rec = AgentRecord(tenant=dep.tenant_name, deployment=dep.id)
+        a.deployments.setdefault(rec.key, rec)
+    a.skipped = [{"tenant": s.tenant, "deployment": s.deployment, "reason": s.reason} for s in split.skipped]
+    a.parameters = agent_parameters(ctx)
+    a.planned_at = utc_now()
+    ctx.save()
+
+
+def run(ctx: Context) -> StepOutcome:
+    """Run install_new_agents for every installed deployment (see the module docstring)."""
+    _plan(ctx)
+    a = ctx.state.agents
+    deployments = a.deployments
+    for skip in a.skipped:
+        ctx.emit(AgentUpdate(skip["tenant"], skip["deployment"], "skipped", None, skip["reason"]))
+    if not deployments:
+        return StepOutcome(STEP, Outcome.DONE, f"no installed deployments; {len(a.skipped)} skipped")
+    recheck_agents(ctx, STEP)
+    if a.baseline_ids is None:
+        a.baseline_ids = [
+            ex.id
+            for ex in ctx.new.executions(
+                all_tenants=True, workflow_id=WORKFLOW, include_system_workflows=False
+            )
+        ]
+        ctx.save()
+    baseline = set(a.baseline_ids)
+    retry_rounds = 0
+    while True:
+        _run_round(ctx, baseline)
+        failed = [r for r in deployments.values() if r.status == "failed"]
+        if not failed:
+            break
+        items = [FailedAgent(r.tenant, r.deployment, r.execution_id, r.reason) for r in failed]
+        if retry_rounds >= 3 or not ctx.ask_person(partial(ctx.decider.retry_failed_agents, items)):
+            break
+        retry_rounds += 1
+        ctx.journal.record_decision("retry-failed-agents", f"{len(failed)} deployments")
+        for r in failed:
+            r.previous_execution_ids.append(r.execution_id)
+            r.status, r.execution_id, r.reason, r.intent_at = "pending", None, "", None
+            _emit(ctx, r)
+        ctx.save()
+    done = sum(1 for r in deployments.values() if r.status == "succeeded")
+    failed_n = sum(1 for r in deployments.values() if r.status == "failed")
+    detail = f"{done} succeeded, {failed_n} failed, {len(a.skipped)} skipped"
+    if failed_n:
+        return StepOutcome(
+            STEP,
+            Outcome.FAILED,
+            detail,
+            "Read the failed executions' events on the new manager, fix the hosts, then run "
+            "again with --retry-failed-agents.",
+        )
+    return StepOutcome(STEP, Outcome.DONE, detail)
+
+
+def _run_round(ctx: Context, baseline: set[str]) -> None:
+    """Start and track until every deployment has succeeded or failed."""
+    deployments = ctx.state.agents.deployments
+    params = ctx.state.agents.parameters or agent_parameters(ctx)
+    limit = ctx.config.agents.concurrency
+    deadline = time.monotonic() + ctx.config.agents.overall_timeout
+    # resume: intents without an execution id
+    for rec in deployments.values():
+        if rec.status == "starting" and not rec.execution_id and not _adopt(ctx, rec, baseline):
+            rec.status = "pending"
+        if rec.status in ("running", "succeeded", "failed"):
+            _emit(ctx, rec)
+    ctx.save()
+    while True:
+        ctx.check_cancel()
+        cycle_started = time.monotonic()
+        # poll first, then fill the slots it freed at once (not a poll interval later)
+        _poll(ctx, baseline)
+        running = [r for r in deployments.values() if r.status in ("running", "starting")]
+        pending = [r for r in deployments.values() if r.status == "pending"]
+        if not running and not pending:
+            finished = sum(1 for r in deployments.values() if r.status in ("succeeded", "failed"))
+            ctx.progress(
+                STEP,
+                finished,
+                len(deployments),
+                "deployments",
+                f"{finished} of {len(deployments)} deployments done",
+                force=True,
+            )
+            return
+        _start_wave(ctx, pending[: max(0, limit - len(running))], params)
+        total = len(deployments)
+        finished = sum(1 for r in deployments.values() if r.status in ("succeeded", "failed"))
+        ctx.progress(STEP, finished, total, "deployments", f"{finished} of {total} deployments done")
+        if time.monotonic() > deadline:
+            raise MigrationError(
+                "install_new_agents executions are still running after the overall timeout.",
+                "Check them on the new manager; run again to keep tracking them.",
+            )
+        if any(r.status in ("running", "starting", "pending") for r in deployments.values()):
+            # a steady cadence: the cycle's own work counts against the poll interval
+            ctx.sleep(max(0.0, ctx.poll - (time.monotonic() - cycle_started)))
+
+
+def _start_wave(ctx: Context, wave: list[AgentRecord], params: dict[str, Any]) -> None:
+    """Start install_new_agents for a wave of deployments with two journal writes, not two each.
+
+    Every intent is journaled (one write) before the first POST, so a run killed anywhere in the
+    wave finds each of them `starting` and lists that deployment's executions before posting
+    again; the execution ids are journaled together after the wave (a second write). At 1,000
+    deployments a write per POST made the journal, not the manager, the bottleneck.
+    """
+    if not wave:
+        return
+    now = utc_now()
+    for rec in wave:
+        rec.status, rec.intent_at, rec.attempts = "starting", now, rec.attempts + 1
+    ctx.save()
+    started: list[AgentRecord] = []
+    try:
+        for rec in wave:
+            if _post_one(ctx, rec, params):
+                started.append(rec)
+    finally:
+        ctx.save()
+    for rec in started:
+        _emit(ctx, rec)
+
+
+def _post_one(ctx: Context, rec: AgentRecord, params: dict[str, Any]) -> bool:
+    """POST one execution; record the outcome in `rec` (journaled by the caller). True if started."""
+    failpoint("agents.before-post")
+    try:
+        ex = ctx.new.start_execution(
+            rec.deployment, WORKFLOW, parameters=params, allow_custom_parameters=True, tenant=rec.tenant
+        )
+    except ExistingRunningExecutionError as exc:
+        rec.status, rec.reason = "pending", f"waiting: {exc.message}"
+        return False
+    except (BadParametersError, UnavailableWorkflowError) as exc:
+        rec.status, rec.reason = "failed", exc.message
+        _emit(ctx, rec)
+        return False
+    except TransportError as exc:
+        # the answer was lost: the next cycle's listing (or a resume) finds the execution
+        ctx.log(STEP, "warning", f"{rec.deployment}: no answer to the start request ({exc}); checking.")
+        return False
+    failpoint("agents.after-post")
+    rec.status, rec.execution_id, rec.reason = "running", ex.id, ""
+    return True
+
+
+def _poll(ctx: Context, baseline: set[str]) -> None:
+    """One polling cycle: list the RUNNING executions by id (all tenants, at most
+    `_IDS_PER_REQUEST` ids a request), so a cycle costs requests bounded by the concurrency, never
+    by the number of deployments or by the executions already finished."""
+    deployments = ctx.state.agents.deployments
+    running = {r.execution_id: r for r in deployments.values() if r.execution_id and r.status == "running"}
+    starting = [r for r in deployments.values() if r.status == "starting" and not r.execution_id]
+    changed = False
+    ids = sorted(running)
+    try:
+        for first in range(0, len(ids), _IDS_PER_REQUEST):
+            for ex in ctx.new.executions(
+                all_tenants=True,
+                workflow_id=WORKFLOW,
+                include_system_workflows=False,
+                ids=ids[first : first + _IDS_PER_REQUEST],
+            ):
+                rec = running.get(ex.id)
+                if rec is None or not ex.finished:
+                    continue
+                if ex.succeeded:
+                    rec.status, rec.reason = "succeeded", ""
+                else:
+                    rec.status, rec.reason = "failed", ex.error_summary or ex.status
+                rec.finished_at = utc_now()
+                changed = True
+                _emit(ctx, rec)
+    except CloudifyError as exc:
+        ctx.log(STEP, "warning", f"Could not list install_new_agents executions ({exc}); retrying.")
+    # a start whose answer was lost: the execution may exist; adopt it, else start it again
+    for rec in starting:
+        if not _adopt(ctx, rec, baseline):
+            rec.status = "pending"
+        else:
+            _emit(ctx, rec)
+        changed = True
+    if changed:
+        ctx.save()
+
+
+def describe(ctx: StageView) -> list[str]:
+    """The dry run's lines for this stage."""
+    import json
+
+    n = ctx.config.new.url + "/api/v3.1"
+    body = {
+        "deployment_id": "<each installed deployment>",
+        "workflow_id": WORKFLOW,
+        "parameters": agent_parameters(ctx),
+        "allow_custom_parameters": True,
+    }
+    return [
+        f"POST {n}/executions {json.dumps(body)}   (Tenant: the deployment's tenant; at most "
+        f"{ctx.config.agents.concurrency} at once)",
+        f"GET {n}/executions?workflow_id={WORKFLOW}&_all_tenants=true   (page by page, each poll)",
+    ]

@@ -1,0 +1,165 @@
+"""The read-only checks: both managers and this host before anything is touched, the new manager
+again against the archive, and the re-checks right before the upload and the restore.
+
+They know what this migration has already done: once its restore reached the new manager, that
+manager is "restored by this migration", not "dirty", and its admin password may be the old
+manager's (the checks log in with whichever works).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from wizard.cloudify.client import ManagerClient
+from wizard.cloudify.models import ManagerNode, VersionInfo
+from wizard.migration.checks import local_checks, new_checks, old_checks, pair_checks
+from wizard.migration.checks.probe import ManagerProbe, probe_manager
+from wizard.migration.config import MigrationConfig
+from wizard.migration.context import Context
+from wizard.migration.findings import Finding, Status
+from wizard.migration.gate import gate, require
+from wizard.migration.inventory import Inventory
+from wizard.migration.state import MigrationState
+from wizard.migration.steps import StepId, StepOutcome
+
+NEW_CHECKED_LATER = ("new.clean", "new.plugins-secrets")
+
+
+@dataclass
+class PreflightResult:
+    """Every finding of a preflight, the old manager's inventory and both probes (no secrets)."""
+
+    findings: list[Finding] = field(default_factory=list)
+    inventory: Inventory | None = None
+    managers: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def restored_finding(state: MigrationState) -> Finding:
+    """new.clean once this migration's restore reached the new manager."""
+    return Finding(
+        "new.clean",
+        Status.PASS,
+        "Restored by this migration",
+        f"The new manager holds snapshot {state.snapshot.id}, restored by migration {state.migration_id} "
+        f"(execution {state.restore.execution_id}); it is not expected to be clean any more.",
+    )
+
+
+def collect(
+    config: MigrationConfig,
+    old_client: ManagerClient,
+    new_client: ManagerClient,
+    state: MigrationState | None,
+) -> PreflightResult:
+    """Run every read-only check on both managers and the local host."""
+    restored = state is not None and state.restore.posted
+    old = old_checks(old_client, config.old, config)
+    new = new_checks(new_client, config.new, old.probe, check_clean=not restored)
+    if restored and new.probe.usable and state is not None:
+        new.findings.append(restored_finding(state))
+    installed = old.inventory.total("installed") if old.inventory else None
+    findings = old.findings + new.findings + pair_checks(config, old.probe, new.probe, installed=installed)
+    findings += local_checks(config)
+    if config.restore.restore_certificates and not any(f.id == "pair.ip-rule" for f in findings):
+        findings.append(
+            Finding(
+                "pair.ip-rule",
+                Status.FAIL,
+                "Cannot tell whether certificates may be restored",
+                "The managers' IPs are unknown.",
+                "Drop restore_certificates.",
+            )
+        )
+    managers = {"old": old.probe.to_json(), "new": new.probe.to_json()}
+    return PreflightResult(findings, old.inventory, managers)
+
+
+def run_old(ctx: Context, result: PreflightResult) -> StepOutcome:
+    """The preflight step: journal what it saw and gate on its findings."""
+    ctx.state.managers.update(result.managers)
+    if result.inventory is not None and not ctx.state.is_done(StepId.CREATE_SNAPSHOT):
+        ctx.state.inventory.old = result.inventory.to_json()
+    return gate(ctx, StepId.PREFLIGHT_OLD, "preflight", result.findings)
+
+
+def old_probe_from_state(ctx: Context) -> ManagerProbe:
+    """A probe of the old manager rebuilt from the journal (no request to the old manager)."""
+    info = ctx.state.managers.get("old", {})
+    probe = ManagerProbe("old", ctx.config.old.url, ctx.config.old.credentials.tenant)
+    if info.get("version"):
+        probe.version = VersionInfo(str(info["version"]), str(info.get("edition") or ""))
+    nets = {str(n): "" for n in info.get("networks") or []}
+    if info.get("ip") or nets:
+        probe.nodes = [ManagerNode(str(info.get("hostname") or ""), str(info.get("ip") or ""), networks=nets)]
+    return probe
+
+
+def _old_probe(ctx: Context) -> ManagerProbe:
+    """The old manager as it answers now, completed from the journal where it does not."""
+    probe, _ = probe_manager("old", ctx.old, ctx.config.old.url, ctx.config.old.credentials.tenant)
+    journaled = old_probe_from_state(ctx)
+    if not probe.nodes:
+        probe.nodes = journaled.nodes
+    if probe.version is None:
+        probe.version = journaled.version
+    return probe
+
+
+def _installed(ctx: Context) -> int | None:
+    old = ctx.state.inventory.old
+    return Inventory.from_json(old).total("installed") if old else None
+
+
+def run_new(ctx: Context) -> StepOutcome:
+    """The new manager against the archive (version order, networks) and the pair rules."""
+    a = ctx.state.archive
+    old_probe = _old_probe(ctx)
+    restored = ctx.state.restore.posted
+    new = new_checks(
+        ctx.new,
+        ctx.config.new,
+        old_probe,
+        archive_networks=a.networks or None,
+        snapshot_version=a.snapshot_version or None,
+        check_clean=not restored,
+    )
+    if restored and new.probe.usable:
+        new.findings.append(restored_finding(ctx.state))
+    findings = new.findings + pair_checks(ctx.config, old_probe, new.probe, installed=_installed(ctx))
+    findings += [
+        Finding.from_json(f) for f in ctx.state.findings.get("archive", []) if f.get("id") == "archive.format"
+    ]
+    if new.probe.usable:
+        ctx.state.managers["new"] = new.probe.to_json()
+    return gate(ctx, StepId.PREFLIGHT_NEW, "new", findings)
+
+
+def recheck_new(ctx: Context, step: StepId) -> list[Finding]:
+    """Re-run the new manager's checks right before a destructive step (it may have got dirty)."""
+    a = ctx.state.archive
+    result = new_checks(
+        ctx.new,
+        ctx.config.new,
+        old_probe_from_state(ctx),
+        archive_networks=a.networks or None,
+        snapshot_version=a.snapshot_version or None,
+    )
+    require(ctx, step, result.findings)
+    return result.findings
+
+
+def recheck_agents(ctx: Context, step: StepId) -> None:
+    """Right before moving agents: the new manager answers, and the old one does when IPs differ."""
+    from wizard.migration.checks.probe import health_finding
+
+    new_probe, findings = probe_manager("new", ctx.new, ctx.config.new.url, ctx.config.new.credentials.tenant)
+    if new_probe.usable:
+        findings.append(health_finding(new_probe))
+    old_probe = _old_probe(ctx)
+    findings.extend(
+        f
+        for f in pair_checks(ctx.config, old_probe, new_probe, installed=_installed(ctx) or 1)
+        if f.id == "pair.ip-rule"
+    )
+    require(ctx, step, findings)

@@ -1,0 +1,17 @@
+"""Write the report (JSON + Markdown) from the journal's records."""
+
+from __future__ import annotations
+
+from wizard.migration.context import Context
+from wizard.migration.events import ReportWritten
+from wizard.migration.report import write_report
+from wizard.migration.steps import Outcome, StepId, StepOutcome
+
+STEP = StepId.REPORT
+
+
+def run(ctx: Context) -> StepOutcome:
+    """Render report.json and report.md into the migration's directory (0600)."""
+    json_path, md_path = write_report(ctx.journal, report_step_done=True)
+    ctx.emit(ReportWritten(str(json_path), str(md_path), md_path.read_text(encoding="utf-8")))
+    return StepOutcome(STEP, Outcome.DONE, f"{json_path} and {md_path.name}")
