@@ -123,6 +123,7 @@ def test_demo_runs_a_whole_migration_in_tmux(tmp_path: Path) -> None:
         term.wait_for("Connect to both managers", "Next: run the preflight", timeout=30)
         screen = term.screen()
         assert "old-admin-pw" not in screen and "new-admin-pw" not in screen
+        time.sleep(0.5)  # the focus moves to Next after the first refresh
         term.keys("Enter")
         term.wait_for("PASSED", "Next: snapshot", timeout=60)
         time.sleep(0.5)
