@@ -44,7 +44,7 @@ from wizard.migration.stages import snapshot as snapshot_stage
 from wizard.migration.stages import upload as upload_stage
 from wizard.migration.stages import verify as verify_stage
 from wizard.migration.stages.rewind import Rewind
-from wizard.migration.state import Journal, MigrationState, find_resumable, journal_path
+from wizard.migration.state import Journal, MigrationState, find_finished, find_resumable, journal_path
 from wizard.migration.steps import ORDER, Outcome, PlannedStep, StepId, StepOutcome
 from wizard.migration.storage import new_migration_id, private_dir
 
@@ -106,7 +106,10 @@ class Migration:
                 )
             self.resumed = True
         elif not config.fresh:
-            info = find_resumable(config.state_dir, config.old.url, config.new.url)
+            # an unfinished migration of this pair goes on; a finished one is not done twice
+            info = find_resumable(config.state_dir, config.old.url, config.new.url) or find_finished(
+                config.state_dir, config.old.url, config.new.url
+            )
             if info is not None:
                 self._journal = Journal.load(info.path)
                 self.resumed = True
@@ -313,7 +316,16 @@ class Migration:
     def run(self) -> MigrationResult:
         """Run every remaining step in order; stop at the first failure or blocker."""
         ctx = self._context()
-        if self.resumed:
+        if self.resumed and ctx.state.finished:
+            self._emit(
+                LogLine(
+                    None,
+                    "info",
+                    f"Migration {self.migration_id} already moved {self.config.old.url} to "
+                    f"{self.config.new.url}; nothing is done again (--fresh starts a new migration).",
+                )
+            )
+        elif self.resumed:
             last, status = ctx.state.last_step()
             where = f"after {last.label.lower()} ({status})" if last else "from the start"
             self._emit(LogLine(None, "info", f"Resuming migration {self.migration_id} {where}."))

@@ -534,6 +534,14 @@ def find_resumable(state_dir: Path, old_url: str, new_url: str) -> MigrationInfo
     return None
 
 
+def find_finished(state_dir: Path, old_url: str, new_url: str) -> MigrationInfo | None:
+    """The newest finished migration for this exact pair: running again must not migrate twice."""
+    for info in list_migrations(state_dir):
+        if info.finished and info.old == old_url and info.new == new_url:
+            return info
+    return None
+
+
 def journal_path(state_dir: Path, migration_id: str) -> Path:
     """<state_dir>/migrations/<id>/journal.json."""
     return migrations_root(state_dir) / migration_id / JOURNAL_NAME

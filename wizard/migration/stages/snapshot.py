@@ -102,7 +102,12 @@ def run(ctx: Context) -> StepOutcome:
         except NotFoundError:
             snap = None
     else:
-        s.id, s.intent_at = new_snapshot_id(), utc_now()
+        sid = new_snapshot_id()
+        used = {*s.failed_ids, *s.replaced_ids}
+        n = 1
+        while sid in used:  # a snapshot given up on this second: the next one must differ
+            sid, n = f"{new_snapshot_id()}{n}", n + 1
+        s.id, s.intent_at = sid, utc_now()
         ctx.save()
     sid = s.id
     assert sid is not None
