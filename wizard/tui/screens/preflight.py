@@ -17,7 +17,7 @@ class PreflightPage(FindingsPage):
 
     page = Page.PREFLIGHT
     intro = (
-        "Read-only checks; nothing has changed yet. [b]FAIL[/b] and [b]ERROR[/b] block the next "
+        "Read-only checks: they change nothing on either manager. [b]FAIL[/b] and [b]ERROR[/b] block the next "
         "step: fix and re-run, or waive one by its id with a reason (it goes into the report)."
     )
 
