@@ -26,11 +26,11 @@ from typing import Any
 
 from wizard.cloudify.client import ManagerClient
 from wizard.cloudify.endpoint import Credentials, Endpoint
-from wizard.migration.stages import agents as agents_step
 from wizard.migration.config import AgentOptions, ManagerConfig, MigrationConfig, Timing
 from wizard.migration.decider import HeadlessDecider
 from wizard.migration.inventory import split_installed
 from wizard.migration.runner import Migration
+from wizard.migration.stages import agents as agents_step
 from wizard.migration.steps import StepId
 
 from .common import PASSWORD, SimProcess, Table, fmt, median, simulator_process

@@ -30,7 +30,9 @@ def test_a_second_run_for_the_same_pair_is_refused_and_names_the_holder(make_pai
     _wait_for_journal(pair, first)
     second = pair.run("--yes", timeout=30)
     assert second.returncode == 1, second.explain()
-    assert "another cfy-migrate run holds" in second.said and f"pid {first.pid}" in second.said, second.explain()
+    assert "another cfy-migrate run holds" in second.said and f"pid {first.pid}" in second.said, (
+        second.explain()
+    )
     out, err = first.communicate(timeout=90)
     assert first.returncode == 0, out + err
     assert snapshots_created(pair.old) == 1

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from wizard.migration.state import Journal, MigrationState, StepRecord
+from wizard.migration.state.records import as_json_dict
 from wizard.migration.steps import ORDER, StepId
 from wizard.migration.storage import atomic_write_text
 
@@ -100,15 +101,15 @@ def build_report(journal: Journal, *, report_step_done: bool = False) -> dict[st
             "replaced_ids": s.snapshot.replaced_ids,
         },
         "archive": {
-            k: v for k, v in _plain(a).items() if k not in ("file", "size", "sha256", "downloaded_at")
+            k: v for k, v in as_json_dict(a).items() if k not in ("file", "size", "sha256", "downloaded_at")
         },
-        "upload": _plain(s.upload),
-        "restore": {k: v for k, v in _plain(s.restore).items() if k != "baseline_ids"},
-        "credentials": _plain(s.credentials),
+        "upload": as_json_dict(s.upload),
+        "restore": {k: v for k, v in as_json_dict(s.restore).items() if k != "baseline_ids"},
+        "credentials": as_json_dict(s.credentials),
         "inventory": {"old": s.inventory.old, "new": s.inventory.new, "old_at": s.inventory.old_at},
         "agents": {
             "deployments": [
-                _plain(r)
+                as_json_dict(r)
                 for r in sorted(s.agents.deployments.values(), key=lambda r: (r.tenant, r.deployment))
             ],
             "skipped": s.agents.skipped,
@@ -116,12 +117,6 @@ def build_report(journal: Journal, *, report_step_done: bool = False) -> dict[st
         },
         "decommission": decommission_advice(s),
     }
-
-
-def _plain(record: object) -> dict[str, Any]:
-    import dataclasses
-
-    return dataclasses.asdict(record)  # type: ignore[call-overload, no-any-return]
 
 
 def _table(rows: list[list[str]], header: list[str]) -> list[str]:

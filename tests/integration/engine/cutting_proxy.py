@@ -54,7 +54,9 @@ class CuttingProxy:
             lines = head.split(b"\r\n")
             method, path = lines[0].split(b" ")[:2]
             headers = [h for h in lines[1:] if not h.lower().startswith(b"connection:")]
-            length = next((int(h.split(b":", 1)[1]) for h in headers if h.lower().startswith(b"content-length:")), 0)
+            length = next(
+                (int(h.split(b":", 1)[1]) for h in headers if h.lower().startswith(b"content-length:")), 0
+            )
             keep = length
             with self._lock:
                 if method == b"PUT" and path.split(b"?")[0].endswith(b"/archive") and self.cuts_left > 0:

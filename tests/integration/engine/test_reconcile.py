@@ -64,7 +64,11 @@ def snapshot_creates(pair: Pair) -> int:
 
 
 def deployments(sim: Any) -> dict[str, list[str]]:
-    return {t: sorted(d["id"] for d in v["deployments"]) for t, v in sim.state()["per_tenant"].items() if v["deployments"]}
+    return {
+        t: sorted(d["id"] for d in v["deployments"])
+        for t, v in sim.state()["per_tenant"].items()
+        if v["deployments"]
+    }
 
 
 def said(events: list[Event]) -> str:
@@ -190,7 +194,9 @@ def test_a_failed_restore_then_a_reinstalled_manager_restores_afresh(make_pair, 
     # reinstall: a clean manager at the same address
     host, port, cfg = pair.new.host, pair.new.port, pair.new.config
     pair.new.stop()
-    fresh = start_simulator(type(cfg)(**{**vars(cfg), "port": port, "host": host, "faults": None, "_validated": False}))
+    fresh = start_simulator(
+        type(cfg)(**{**vars(cfg), "port": port, "host": host, "faults": None, "_validated": False})
+    )
     try:
         pair.new = fresh
         events: list[Event] = []
@@ -224,8 +230,14 @@ def test_everything_gone_makes_a_new_snapshot_instead_of_looping(make_pair, tmp_
 
     m = Migration(engine_config(pair, tmp_path), on_event=lambda e: None, decider=StopBeforeRestore())
     try:
-        for step in (StepId.PREFLIGHT_OLD, StepId.CREATE_SNAPSHOT, StepId.DOWNLOAD, StepId.INSPECT_ARCHIVE,
-                     StepId.PREFLIGHT_NEW, StepId.UPLOAD):
+        for step in (
+            StepId.PREFLIGHT_OLD,
+            StepId.CREATE_SNAPSHOT,
+            StepId.DOWNLOAD,
+            StepId.INSPECT_ARCHIVE,
+            StepId.PREFLIGHT_NEW,
+            StepId.UPLOAD,
+        ):
             assert m.run_step(step).outcome.ok
     finally:
         m.close()

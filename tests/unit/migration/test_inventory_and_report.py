@@ -8,8 +8,8 @@ from pathlib import Path
 from wizard.cloudify.models import Deployment, NodeInstance
 from wizard.migration.findings import Status
 from wizard.migration.inventory import Inventory, compare_inventories, split_by_node_instances
-from wizard.migration.state import AgentRecord, Journal
 from wizard.migration.report import build_report, render_markdown, write_report
+from wizard.migration.state import AgentRecord, Journal
 from wizard.migration.steps import StepId
 
 

@@ -17,8 +17,8 @@ class PreflightPage(FindingsPage):
 
     page = Page.PREFLIGHT
     intro = (
-        "Read-only checks: they change nothing on either manager. [b]FAIL[/b] and [b]ERROR[/b] block the next "
-        "step: fix and re-run, or waive one by its id with a reason (it goes into the report)."
+        "Read-only checks: they change nothing on either manager. [b]FAIL[/b] and [b]ERROR[/b] block "
+        "the next step: fix and re-run, or waive one by its id with a reason (it goes into the report)."
     )
 
     def wants(self, phase: str) -> bool:
