@@ -53,7 +53,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def launch_options(args: argparse.Namespace) -> object:
     """LaunchOptions from the flags and the environment (passwords from CFY_MIGRATE_*_PASSWORD)."""
-    from wizard.migration.config import layered_settings
+    from wizard.migration.settings import layered_settings
     from wizard.tui.options import LaunchOptions, ManagerForm
 
     env = dict(os.environ)

@@ -44,13 +44,10 @@ class CuttingProxy:
     def _handle(self, client: socket.socket) -> None:
         with client, socket.create_connection(self.upstream, timeout=30) as up:
             client.settimeout(30)
-            head = b""
-            while b"\r\n\r\n" not in head:
-                data = client.recv(65536)
-                if not data:
-                    return
-                head += data
-            head, _, body = head.partition(b"\r\n\r\n")
+            request = _read_head(client)
+            if request is None:
+                return
+            head, body = request
             lines = head.split(b"\r\n")
             method, path = lines[0].split(b" ")[:2]
             headers = [h for h in lines[1:] if not h.lower().startswith(b"connection:")]
@@ -79,13 +76,10 @@ class CuttingProxy:
                     up.sendall(part)
                     sent += len(part)
                 body = b""
-            answer = b""
-            while b"\r\n\r\n" not in answer:
-                data = up.recv(65536)
-                if not data:
-                    return
-                answer += data
-            status_head, _, rest = answer.partition(b"\r\n\r\n")
+            answer = _read_head(up)
+            if answer is None:
+                return
+            status_head, rest = answer
             kept = [h for h in status_head.split(b"\r\n") if not h.lower().startswith(b"connection:")]
             # one request per connection: the client must not reuse this one
             client.sendall(b"\r\n".join([*kept, b"Connection: close"]) + b"\r\n\r\n" + rest)
@@ -103,3 +97,15 @@ class CuttingProxy:
 
     def __exit__(self, *_: type[BaseException] | BaseException | TracebackType | None) -> None:
         self.close()
+
+
+def _read_head(sock: socket.socket) -> tuple[bytes, bytes] | None:
+    """An HTTP head (request or status line and headers) and the bytes read past it."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        more = sock.recv(65536)
+        if not more:
+            return None
+        data += more
+    head, _, rest = data.partition(b"\r\n\r\n")
+    return head, rest
