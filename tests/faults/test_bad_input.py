@@ -112,7 +112,27 @@ CASES: dict[str, tuple[Setup, dict[str, Any], set[int], tuple[str, ...]]] = {
     "password-file-missing": (_password_file_missing, {}, {1}, ("does not exist", "no such")),
     "password-file-is-a-directory": (_password_file_dir, {}, {1}, ("regular file", "not a file")),
     "password-file-world-readable": (_password_file_world_readable, {}, {1}, ("0600", "chmod", "mode")),
+    # option values checked before anything runs (issues 14 and 16)
+    "waive-typo": (_args("--waive", "new.claen"), {}, {1}, ("did you mean new.clean",)),
+    "restore-timeout-negative": (
+        lambda _p, _t: ([], {"CFY_MIGRATE_RESTORE_TIMEOUT": "-1"}), {}, {1}, ("positive number",),
+    ),
+    "poll-interval-negative": (_args("--poll-interval", "-1"), {}, {1}, ("positive number",)),
+    "agent-timeout-negative": (_args("--agent-timeout", "-5"), {}, {1}, ("positive number",)),
+    "agent-manager-ip-not-an-ip": (
+        _args("--agent-manager-ip", "not an ip;rm -rf"), {}, {1}, ("is not an ip address",),
+    ),
+    "shared-state-dir": (
+        lambda _p, t: (["--state-dir", str(_open_dir(t))], {}), {}, {1}, ("other users", "private"),
+    ),
 }
+
+
+def _open_dir(tmp: Path) -> Path:
+    shared = tmp / "shared-tmp"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    return shared
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -134,6 +154,8 @@ def test_bad_input_is_a_clear_error_and_changes_nothing(
     assert any(w.lower() in low for w in words), result.explain()
     assert managers_fingerprint(pair.old, pair.new) == before
     assert "Not-The-Password-9" not in result.output
+    if case == "shared-state-dir":
+        assert (tmp_path / "shared-tmp").stat().st_mode & 0o7777 == 0o1777  # never chmodded
 
 
 def test_unknown_host_in_the_invalid_tld(pair: Pair) -> None:

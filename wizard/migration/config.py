@@ -224,10 +224,28 @@ def load_config(
     try:
         waivers = tuple(Waiver.parse(w) for w in s.get("waive", []))
     except ValueError as exc:
-        raise ConfigError(str(exc), "Name the check id shown by `cfy-migrate check`.") from None
+        raise ConfigError(str(exc), "Name a check id as `cfy-migrate check` shows it.") from None
     concurrency = int(s.get("agents.concurrency", 10))
     if not 1 <= concurrency <= 200:
         raise ConfigError(f"Agent concurrency {concurrency} is out of range.", "Use a number from 1 to 200.")
+    for key, flag in (
+        ("agents.timeout", "--agent-timeout"),
+        ("restore.timeout", "CFY_MIGRATE_RESTORE_TIMEOUT / restore.timeout"),
+        ("timing.poll_interval", "--poll-interval"),
+    ):
+        if key in s and not float(s[key]) > 0:
+            raise ConfigError(f"{flag} must be a positive number of seconds, not {s[key]}.", f"Fix {flag}.")
+    manager_ip = str(s["agents.manager_ip"]).strip() if s.get("agents.manager_ip") else None
+    if manager_ip is not None:
+        import ipaddress
+
+        try:
+            ipaddress.ip_address(manager_ip)
+        except ValueError:
+            raise ConfigError(
+                f"--agent-manager-ip {manager_ip!r} is not an IP address.",
+                "Give the new manager's IP as the agents should reach it, e.g. --agent-manager-ip 10.0.0.6.",
+            ) from None
     tenants = tuple(s.get("agents.tenants", ()))
     defaults = SnapshotOptions()
     state_dir = Path(str(s["state_dir"])).expanduser() if s.get("state_dir") else default_state_dir()
@@ -252,7 +270,7 @@ def load_config(
             concurrency=concurrency,
             timeout=int(s.get("agents.timeout", 300)),
             tenants=tenants,
-            manager_ip=str(s["agents.manager_ip"]) if s.get("agents.manager_ip") else None,
+            manager_ip=manager_ip,
         ),
         timing=Timing(poll_interval=float(s.get("timing.poll_interval", Timing.poll_interval))),
         waivers=waivers,

@@ -29,6 +29,30 @@ class Status(StrEnum):
 #: statuses that stop the next destructive step unless waived
 BLOCKING = frozenset({Status.FAIL, Status.ERROR})
 
+#: every check id a migration can report (what --waive may name; a test keeps it complete)
+CHECK_IDS = frozenset(
+    {
+        *(
+            f"old.{c}"
+            for c in ("reachable", "auth", "admin", "version", "health", "active-executions", "inventory")
+        ),
+        *(
+            f"new.{c}"
+            for c in (
+                "reachable", "auth", "bootstrap-admin", "version-order", "health", "clean",
+                "plugins-secrets", "networks",
+            )
+        ),
+        "pair.same-manager",
+        "pair.ip-rule",
+        "local.disk",
+        "local.state-dir",
+        "local.terminal",
+        *(f"archive.{c}" for c in ("integrity", "metadata", "format", "version")),
+        *(f"verify.{c}" for c in ("inventory", "restored-something", "agents")),
+    }
+)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -87,6 +111,12 @@ class Waiver:
         ident = ident.strip()
         if not ident:
             raise ValueError(f"--waive needs a check id, e.g. --waive new.plugins-secrets; got {text!r}")
+        if ident not in CHECK_IDS:
+            import difflib
+
+            near = difflib.get_close_matches(ident, sorted(CHECK_IDS), n=1)
+            hint = f" Did you mean {near[0]}?" if near else ""
+            raise ValueError(f"--waive {ident}: there is no check with that id.{hint}")
         return cls(ident, reason.strip())
 
     def to_json(self) -> dict[str, str]:

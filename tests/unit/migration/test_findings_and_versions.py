@@ -43,17 +43,20 @@ def test_versions_compare_numerically_not_as_strings() -> None:
 
 def test_blockers_and_waivers() -> None:
     findings = [
-        Finding("a", Status.FAIL, "A"),
-        Finding("b", Status.ERROR, "B"),
-        Finding("c", Status.WARN, "C"),
-        Finding("d", Status.PASS, "D"),
+        Finding("new.clean", Status.FAIL, "A"),
+        Finding("new.health", Status.ERROR, "B"),
+        Finding("old.health", Status.WARN, "C"),
+        Finding("local.disk", Status.PASS, "D"),
     ]
-    waivers = [Waiver.parse("a=we know"), Waiver.parse("c")]
-    assert [f.id for f in blockers(findings, waivers)] == ["b"]
-    assert [w.id for w in applied_waivers(findings, waivers)] == ["a"]
-    assert Waiver.parse(" x = why ").reason == "why"
+    waivers = [Waiver.parse("new.clean=we know"), Waiver.parse("old.health")]
+    assert [f.id for f in blockers(findings, waivers)] == ["new.health"]
+    assert [w.id for w in applied_waivers(findings, waivers)] == ["new.clean"]
+    assert Waiver.parse(" local.disk = why ").reason == "why"
     with pytest.raises(ValueError):
         Waiver.parse("=reason")
+    with pytest.raises(ValueError) as typo:
+        Waiver.parse("new.claen")  # a typo is not silently ignored (issue 14)
+    assert "new.clean" in str(typo.value)
     s = summarize(findings)
     assert (s.total, s.passed, s.warnings, s.failures, s.errors, s.skipped) == (4, 1, 1, 1, 1, 0)
 
@@ -106,3 +109,21 @@ def test_events_to_json() -> None:
     data = to_json(FindingsReady("preflight", (Finding("x", Status.PASS, "X"),)))
     assert data["event"] == "FindingsReady" and data["findings"][0]["status"] == "PASS"
     assert to_json(StepFinished(StepId.UPLOAD, Outcome.DONE, "ok"))["outcome"] == "done"
+
+
+def test_every_check_id_the_code_makes_can_be_waived() -> None:
+    """CHECK_IDS lists every id a check produces (so --waive accepts each and nothing else)."""
+    import re
+    from pathlib import Path
+
+    from wizard.migration.findings import CHECK_IDS
+
+    root = Path(__file__).resolve().parents[3] / "wizard" / "migration"
+    made: set[str] = set()
+    for path in root.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        made |= set(re.findall(r'Finding\(\s*"([a-z]+\.[a-z-]+)"', text))
+        made |= set(re.findall(r'error_finding\(\s*"([a-z]+\.[a-z-]+)"', text))
+        for label in ("old", "new"):
+            made |= {f"{label}.{m}" for m in re.findall(r'Finding\(\s*f"\{label\}\.([a-z-]+)"', text)}
+    assert made and made <= CHECK_IDS, sorted(made - CHECK_IDS)
