@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from typing import Protocol, cast
 
-from wizard import __version__
+from wizard import __version__, interrupts
 
 #: sub-command name -> (module under wizard.commands, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
@@ -69,9 +70,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     module = getattr(args, "_module", "tui")
+    if argv is None:
+        interrupts.install()
     try:
         return _load(module).run(args)
     except KeyboardInterrupt:
-        print("\ninterrupted; the journal is consistent: run the same command again to resume",
-              file=sys.stderr)
+        interrupts.say_interrupted()
         return 130
+    except BrokenPipeError:
+        # the reader went away (`cfy-migrate report --json | head`): no traceback, no more output
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141

@@ -62,7 +62,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the migration; returns the exit code."""
-    import signal
     import threading
 
     from wizard.migration.config import load_config
@@ -105,17 +104,13 @@ def run(args: argparse.Namespace) -> int:
             f"Resuming migration {migration.migration_id} (use --fresh to start a new one).", file=sys.stderr
         )
 
-    def on_sigint(_sig: int, _frame: object) -> None:
-        if cancel.is_set():
-            raise KeyboardInterrupt
+    def soft_stop() -> None:
         print("\nStopping safely at the next checkpoint (Ctrl-C again to abort now)…", file=sys.stderr)
         cancel.set()
 
-    previous = (
-        signal.signal(signal.SIGINT, on_sigint)
-        if threading.current_thread() is threading.main_thread()
-        else None
-    )
+    from wizard import interrupts
+
+    interrupts.on_first_interrupt(soft_stop)
     try:
         result = migration.run()
     except MigrationError as exc:
@@ -132,7 +127,6 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
+        interrupts.on_first_interrupt(None)
         migration.close()
     return result.exit_code
