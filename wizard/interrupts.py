@@ -50,3 +50,11 @@ def on_first_interrupt(callback: Callable[[], None] | None) -> None:
     """What the first Ctrl-C does from now on (None: raise KeyboardInterrupt)."""
     global _soft_stop
     _soft_stop = callback
+
+
+def quiet_exit() -> None:
+    """The command is done: a Ctrl-C while the interpreter shuts down is ignored. (Python puts the
+    default disposition back for its own handlers at shutdown, so a late Ctrl-C would otherwise
+    kill the process by the signal, after the command already chose its exit code.)"""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -22,9 +22,9 @@ def test_report_into_a_closed_pipe_has_no_traceback(pair: Pair) -> None:
 
 
 def test_double_ctrl_c_exits_130_with_the_line(make_pair) -> None:
-    pair = make_pair(old={"snapshot_size": 3_000_000})
-    pair.old.set_faults("delay:seconds=0.05,path=/archive")
     for pause in (0.0, 0.05, 0.3):
+        pair = make_pair(old={"snapshot_size": 3_000_000})
+        pair.old.set_faults("delay:seconds=0.05,path=/archive")
         proc = pair.popen("--yes")
         deadline = time.monotonic() + 30
         while not pair.journals() and time.monotonic() < deadline:
@@ -33,7 +33,7 @@ def test_double_ctrl_c_exits_130_with_the_line(make_pair) -> None:
         proc.send_signal(signal.SIGINT)
         time.sleep(pause)
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
+        _out, err = proc.communicate(timeout=60)
         assert proc.returncode in (130, 0), (pause, proc.returncode, err[-2000:])
         assert "Traceback" not in err, err
         if proc.returncode == 130:
