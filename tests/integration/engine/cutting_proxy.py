@@ -42,7 +42,15 @@ class CuttingProxy:
             threading.Thread(target=self._handle, args=(client,), daemon=True).start()
 
     def _handle(self, client: socket.socket) -> None:
-        with client, socket.create_connection(self.upstream, timeout=30) as up:
+        try:
+            self._relay(client)
+        except OSError:
+            pass  # either side went away: the client sees a dropped connection, as on a real network
+        finally:
+            client.close()
+
+    def _relay(self, client: socket.socket) -> None:
+        with socket.create_connection(self.upstream, timeout=30) as up:
             client.settimeout(30)
             request = _read_head(client)
             if request is None:

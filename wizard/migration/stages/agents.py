@@ -9,7 +9,6 @@ reason; failed ones retried only when the decider says so.
 
 from __future__ import annotations
 
-import time
 from functools import partial
 from typing import Any
 
@@ -139,7 +138,6 @@ def _run_round(ctx: Context, baseline: set[str]) -> None:
     deployments = ctx.state.agents.deployments
     params = ctx.state.agents.parameters or agent_parameters(ctx)
     limit = ctx.config.agents.concurrency
-    deadline = time.monotonic() + ctx.config.agents.overall_timeout
     # resume: intents without an execution id
     for rec in deployments.values():
         if rec.status == "starting" and not rec.execution_id and not _adopt(ctx, rec, baseline):
@@ -147,36 +145,29 @@ def _run_round(ctx: Context, baseline: set[str]) -> None:
         if rec.status in ("running", "succeeded", "failed"):
             _emit(ctx, rec)
     ctx.save()
-    while True:
-        ctx.check_cancel()
-        cycle_started = time.monotonic()
-        # poll first, then fill the slots it freed at once (not a poll interval later)
+    total = len(deployments)
+
+    def cycle() -> int:
+        """One polling cycle: read what ended, fill the slots it freed at once; how many remain."""
         _poll(ctx, baseline)
         running = [r for r in deployments.values() if r.status in ("running", "starting")]
         pending = [r for r in deployments.values() if r.status == "pending"]
-        if not running and not pending:
-            finished = sum(1 for r in deployments.values() if r.status in ("succeeded", "failed"))
-            ctx.progress(
-                STEP,
-                finished,
-                len(deployments),
-                "deployments",
-                f"{finished} of {len(deployments)} deployments done",
-                force=True,
-            )
-            return
         _start_wave(ctx, pending[: max(0, limit - len(running))], params)
-        total = len(deployments)
+        return sum(1 for r in deployments.values() if r.status in ("running", "starting", "pending"))
+
+    def progress(_left: int, _elapsed: float) -> None:
         finished = sum(1 for r in deployments.values() if r.status in ("succeeded", "failed"))
         ctx.progress(STEP, finished, total, "deployments", f"{finished} of {total} deployments done")
-        if time.monotonic() > deadline:
-            raise MigrationError(
-                "install_new_agents executions are still running after the overall timeout.",
-                "Check them on the new manager; run again to keep tracking them.",
-            )
-        if any(r.status in ("running", "starting", "pending") for r in deployments.values()):
-            # a steady cadence: the cycle's own work counts against the poll interval
-            ctx.sleep(max(0.0, ctx.poll - (time.monotonic() - cycle_started)))
+
+    waited = ctx.wait(
+        cycle, lambda left: left == 0, timeout=ctx.config.agents.overall_timeout, progress=progress
+    )
+    progress(0, 0.0)
+    if waited.timed_out:
+        raise MigrationError(
+            "install_new_agents executions are still running after the overall timeout.",
+            "Check them on the new manager; run again to keep tracking them.",
+        )
 
 
 def _start_wave(ctx: Context, wave: list[AgentRecord], params: dict[str, Any]) -> None:

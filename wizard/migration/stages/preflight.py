@@ -58,6 +58,9 @@ def collect(
     new = new_checks(new_client, config.new, old.probe, check_clean=not restored)
     if restored and new.probe.usable and state is not None:
         new.findings.append(restored_finding(state))
+        old_pw, new_pw = config.old.credentials.password, config.new.credentials.password
+        if new_client.credentials.password == old_pw != new_pw:
+            new.findings = [_auth_after_restore(f) if f.id == "new.auth" else f for f in new.findings]
     installed = old.inventory.total("installed") if old.inventory else None
     findings = old.findings + new.findings + pair_checks(config, old.probe, new.probe, installed=installed)
     findings += local_checks(config)
@@ -73,6 +76,18 @@ def collect(
         )
     managers = {"old": old.probe.to_json(), "new": new.probe.to_json()}
     return PreflightResult(findings, old.inventory, managers)
+
+
+def _auth_after_restore(found: Finding) -> Finding:
+    """new.auth when the new manager took the old manager's admin password in the restore."""
+    return Finding(
+        "new.auth",
+        found.status,
+        "Logged in with the OLD manager's admin password",
+        "This migration's restore gave the new manager the old manager's users: its own admin password "
+        "no longer works, the old one does (as after every legacy restore).",
+        "Log in to the new manager with the old manager's admin password from now on.",
+    )
 
 
 def run_old(ctx: Context, result: PreflightResult) -> StepOutcome:
