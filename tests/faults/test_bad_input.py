@@ -122,6 +122,9 @@ CASES: dict[str, tuple[Setup, dict[str, Any], set[int], tuple[str, ...]]] = {
     "agent-manager-ip-not-an-ip": (
         _args("--agent-manager-ip", "not an ip;rm -rf"), {}, {1}, ("is not an ip address",),
     ),
+    "agent-tenants-typo": (
+        _args("--agent-tenants", "tenant-l"), {}, {2}, ("not a tenant of the old manager",),
+    ),
     "shared-state-dir": (
         lambda _p, t: (["--state-dir", str(_open_dir(t))], {}), {}, {1}, ("other users", "private"),
     ),

@@ -45,6 +45,7 @@ CHECK_IDS = frozenset(
         ),
         "pair.same-manager",
         "pair.ip-rule",
+        "pair.agent-tenants",
         "local.disk",
         "local.state-dir",
         "local.terminal",

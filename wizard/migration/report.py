@@ -33,7 +33,7 @@ def decommission_advice(state: MigrationState) -> dict[str, Any]:
     pending = [
         f"{r.tenant}/{r.deployment} ({r.status})"
         for r in state.agents.deployments.values()
-        if r.status != "succeeded"
+        if r.status not in ("succeeded", "nothing-to-move")
     ]
     agents_done = state.step_status(StepId.INSTALL_AGENTS) in {"done", "already-done"}
     verified = state.step_status(StepId.VERIFY_INVENTORY) in {"done", "already-done"}

@@ -9,6 +9,8 @@ reason; failed ones retried only when the decider says so.
 
 from __future__ import annotations
 
+import contextlib
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any
 
@@ -34,23 +36,38 @@ WORKFLOW = "install_new_agents"
 STEP = StepId.INSTALL_AGENTS
 #: execution ids asked for in one listing request (keeps the URL short at high concurrency)
 _IDS_PER_REQUEST = 50
+#: start requests sent at once
+_PARALLEL_STARTS = 8
+#: start requests tried for one deployment before it counts as failed
+_START_TRIES = 5
+#: why a deployment without a Compute node gets no install_new_agents
+NOTHING_TO_MOVE = "nothing to move: no Compute host (the workflow is not declared for it)"
+#: the states in which a deployment's agents are settled (moved, or nothing there to move)
+SETTLED = frozenset({"succeeded", "nothing-to-move"})
+#: the states a round waits for
+FINAL = frozenset({"succeeded", "failed", "nothing-to-move"})
 
 
 def agent_parameters(ctx: StageView) -> dict[str, Any]:
     """Parameters like `cfy agents install`: the timeout always, stop_old_agent only if chosen,
-    manager_ip only if given."""
+    manager_ip only if given — and then with manager_certificate, the new manager's CA (the
+    official CLI sends the two together: agents told to reach another address must be able to
+    verify it)."""
     params: dict[str, Any] = {"install_agent_timeout": ctx.config.agents.timeout}
     if ctx.config.agents.stop_old_agents:
         params["stop_old_agent"] = True
     if ctx.config.agents.manager_ip:
         params["manager_ip"] = ctx.config.agents.manager_ip
+        ca = ctx.config.new.endpoint.ca_cert
+        if ca is not None:
+            with contextlib.suppress(OSError, UnicodeDecodeError):
+                params["manager_certificate"] = ca.read_text(encoding="utf-8")
     return params
 
 
 def _emit(ctx: Context, rec: AgentRecord) -> None:
-    ctx.emit(
-        AgentUpdate(rec.tenant, rec.deployment, rec.status, rec.execution_id, ctx.secrets.scrub(rec.reason))
-    )
+    status = "skipped" if rec.status == "nothing-to-move" else rec.status  # the events' vocabulary
+    ctx.emit(AgentUpdate(rec.tenant, rec.deployment, status, rec.execution_id, ctx.secrets.scrub(rec.reason)))
 
 
 def _adopt(ctx: Context, rec: AgentRecord, baseline: set[str]) -> bool:
@@ -121,7 +138,10 @@ def run(ctx: Context) -> StepOutcome:
         ctx.save()
     done = sum(1 for r in deployments.values() if r.status == "succeeded")
     failed_n = sum(1 for r in deployments.values() if r.status == "failed")
-    detail = f"{done} succeeded, {failed_n} failed, {len(a.skipped)} skipped"
+    nothing = sum(1 for r in deployments.values() if r.status == "nothing-to-move")
+    detail = f"{done} succeeded, {failed_n} failed, {len(a.skipped) + nothing} skipped"
+    if nothing:
+        detail += f" ({nothing} with nothing to move)"
     if failed_n:
         return StepOutcome(
             STEP,
@@ -142,7 +162,7 @@ def _run_round(ctx: Context, baseline: set[str]) -> None:
     for rec in deployments.values():
         if rec.status == "starting" and not rec.execution_id and not _adopt(ctx, rec, baseline):
             rec.status = "pending"
-        if rec.status in ("running", "succeeded", "failed"):
+        if rec.status in ("running", *FINAL):
             _emit(ctx, rec)
     ctx.save()
     total = len(deployments)
@@ -156,7 +176,7 @@ def _run_round(ctx: Context, baseline: set[str]) -> None:
         return sum(1 for r in deployments.values() if r.status in ("running", "starting", "pending"))
 
     def progress(_left: int, _elapsed: float) -> None:
-        finished = sum(1 for r in deployments.values() if r.status in ("succeeded", "failed"))
+        finished = sum(1 for r in deployments.values() if r.status in FINAL)
         ctx.progress(STEP, finished, total, "deployments", f"{finished} of {total} deployments done")
 
     waited = ctx.wait(
@@ -186,9 +206,11 @@ def _start_wave(ctx: Context, wave: list[AgentRecord], params: dict[str, Any]) -
     ctx.save()
     started: list[AgentRecord] = []
     try:
-        for rec in wave:
-            if _post_one(ctx, rec, params):
-                started.append(rec)
+        # in parallel, so that the configured number of executions is really in flight (one
+        # POST takes ~0.5 s on a real manager); the client's pace keeps nginx's limit
+        with ThreadPoolExecutor(max_workers=min(len(wave), _PARALLEL_STARTS)) as pool:
+            results = list(pool.map(lambda rec: _post_one(ctx, rec, params), wave))
+        started = [rec for rec, ok in zip(wave, results, strict=True) if ok]
     finally:
         ctx.save()
     for rec in started:
@@ -205,13 +227,26 @@ def _post_one(ctx: Context, rec: AgentRecord, params: dict[str, Any]) -> bool:
     except ExistingRunningExecutionError as exc:
         rec.status, rec.reason = "pending", f"waiting: {exc.message}"
         return False
-    except (BadParametersError, UnavailableWorkflowError) as exc:
+    except UnavailableWorkflowError:
+        # 6.4+ declares install_new_agents only where a Compute node exists: no agent to move
+        rec.status, rec.reason = "nothing-to-move", NOTHING_TO_MOVE
+        _emit(ctx, rec)
+        return False
+    except BadParametersError as exc:
         rec.status, rec.reason = "failed", exc.message
         _emit(ctx, rec)
         return False
     except TransportError as exc:
         # the answer was lost: the next cycle's listing (or a resume) finds the execution
         ctx.log(STEP, "warning", f"{rec.deployment}: no answer to the start request ({exc}); checking.")
+        return False
+    except CloudifyError as exc:
+        # one refused start (a limiter's 503, a busy manager) never abandons the ones running
+        if rec.attempts >= _START_TRIES:
+            rec.status, rec.reason = "failed", f"could not be started ({rec.attempts} tries): {exc}"
+            _emit(ctx, rec)
+        else:
+            rec.status, rec.reason = "pending", f"start refused, trying again: {exc}"
         return False
     failpoint("agents.after-post")
     rec.status, rec.execution_id, rec.reason = "running", ex.id, ""

@@ -63,6 +63,8 @@ def collect(
             new.findings = [_auth_after_restore(f) if f.id == "new.auth" else f for f in new.findings]
     installed = old.inventory.total("installed") if old.inventory else None
     findings = old.findings + new.findings + pair_checks(config, old.probe, new.probe, installed=installed)
+    if config.agents.tenants and old.probe.usable:
+        findings.append(agent_tenants_finding(config.agents.tenants, old.probe.tenants))
     findings += local_checks(config)
     if config.restore.restore_certificates and not any(f.id == "pair.ip-rule" for f in findings):
         findings.append(
@@ -76,6 +78,21 @@ def collect(
         )
     managers = {"old": old.probe.to_json(), "new": new.probe.to_json()}
     return PreflightResult(findings, old.inventory, managers)
+
+
+def agent_tenants_finding(wanted: tuple[str, ...], known: list[str]) -> Finding:
+    """pair.agent-tenants: every tenant named in --agent-tenants exists (a typo would move
+    nothing and still let the report allow decommissioning)."""
+    unknown = sorted(set(wanted) - set(known))
+    if unknown:
+        return Finding(
+            "pair.agent-tenants",
+            Status.FAIL,
+            "Unknown tenants in --agent-tenants",
+            f"{', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not a tenant of the old manager.",
+            f"Name tenants it has: {', '.join(sorted(known))} (or leave --agent-tenants out for all).",
+        )
+    return Finding("pair.agent-tenants", Status.PASS, "The agents' tenants exist", ", ".join(wanted))
 
 
 def _auth_after_restore(found: Finding) -> Finding:
