@@ -96,7 +96,11 @@ async def test_quit_during_the_restore_then_resume_knows_it_was_restored(
         findings = {f.id: f for f in second.model.all_findings()}
         assert findings["new.clean"].status is Status.PASS, findings["new.clean"]
         assert "Restored by this migration" in findings["new.clean"].title
-        assert findings["new.auth"].status is Status.PASS and "OLD manager" in findings["new.auth"].title
+        auth = findings["new.auth"]
+        # logged in with the old admin password, or (the restore still running) a warning, never a FAIL
+        assert (auth.status is Status.PASS and "OLD manager" in auth.title) or (
+            auth.status is Status.WARN and "may still be running" in auth.title
+        ), auth
         assert not [f for f in findings.values() if f.blocking], [
             f.id for f in findings.values() if f.blocking
         ]

@@ -1,9 +1,11 @@
 """Headless output for `check` and `run`: the findings table with its pve7to8-style summary,
-throttled human progress lines, or JSON lines."""
+throttled human progress lines (a transfer shows its speed and ETA, rewritten in place on a
+terminal), colour on a terminal unless NO_COLOR is set, or JSON lines."""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from typing import TextIO
@@ -20,6 +22,8 @@ from wizard.migration.events import (
     to_json,
 )
 from wizard.migration.findings import Finding, Status, Waiver, summarize, waived_ids
+from wizard.migration.steps import Outcome, StepId
+from wizard.migration.units import TransferMeter, plural
 
 MARK = {
     Status.PASS: "PASS",
@@ -58,28 +62,87 @@ def findings_table(findings: list[Finding], waivers: tuple[Waiver, ...] = ()) ->
     return "\n".join(lines)
 
 
-class HumanPrinter:
-    """Prints events as lines for a person; progress at most a few times a second."""
+#: ANSI colours of the headless output (used only on a terminal, and never with NO_COLOR)
+_COLOURS = {
+    "PASS": "32",
+    "WARN": "33",
+    "FAIL": "31",
+    "ERROR": "31",
+    "==>": "1",
+    "WARNING:": "33",
+    "ERROR:": "31",
+}
 
-    def __init__(self, out: TextIO | None = None, *, interval: float = 0.5) -> None:
+
+def _use_colour(out: TextIO) -> bool:
+    isatty = getattr(out, "isatty", None)
+    return bool(isatty and isatty()) and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def checks_line(phase: str, findings: tuple[Finding, ...] | list[Finding]) -> str:
+    """'checks (preflight): 11 passed, 1 warning, 0 failures, 0 errors, 6 skipped'."""
+    s = summarize(list(findings))
+    return (
+        f"checks ({phase}): {s.passed} passed, {plural(s.warnings, 'warning')}, "
+        f"{plural(s.failures, 'failure')}, {plural(s.errors, 'error')}, {s.skipped} skipped"
+    )
+
+
+class HumanPrinter:
+    """Prints events as lines for a person. Progress: on a terminal one line rewritten in place
+    a few times a second; elsewhere (a log, a pipe) a line every `quiet_interval` seconds."""
+
+    def __init__(
+        self, out: TextIO | None = None, *, interval: float = 0.5, quiet_interval: float = 5.0
+    ) -> None:
         self.out = out or sys.stdout
-        self.interval = interval
+        self.tty = bool(getattr(self.out, "isatty", lambda: False)())
+        self.colour = _use_colour(self.out)
+        self.interval = interval if self.tty else quiet_interval
         self._last = 0.0
+        self._meters: dict[StepId, TransferMeter] = {}
+        self._open_line = False
 
     def __call__(self, event: Event) -> None:
         line = self.format(event)
-        if line is not None:
-            print(line, file=self.out, flush=True)
+        if line is None:
+            return
+        if isinstance(event, StepProgress) and self.tty:
+            done = bool(event.total) and event.done >= event.total
+            print("\r\x1b[2K" + line, end="\n" if done else "", file=self.out, flush=True)
+            self._open_line = not done
+            return
+        if self._open_line:
+            print(file=self.out)
+            self._open_line = False
+        print(self._paint(line), file=self.out, flush=True)
+
+    def _paint(self, text: str) -> str:
+        if not self.colour:
+            return text
+        out = []
+        for line in text.split("\n"):
+            stripped = line.lstrip()
+            word = stripped.split(" ", 1)[0] if stripped else ""
+            code = _COLOURS.get(word)
+            out.append(f"{line[: len(line) - len(stripped)]}\x1b[{code}m{stripped}\x1b[0m" if code else line)
+        return "\n".join(out)
 
     def format(self, event: Event) -> str | None:
         """One line for an event, or None to print nothing."""
         if isinstance(event, StepStarted):
             return f"==> {event.title}"
         if isinstance(event, StepProgress):
+            meter = self._meters.setdefault(event.step, TransferMeter())
+            if event.unit == "bytes":
+                meter.add(event.at, event.done)
             now = time.monotonic()
             if now - self._last < self.interval and not (event.total and event.done >= event.total):
                 return None
             self._last = now
+            if event.unit == "bytes":
+                share = f"{100.0 * event.done / event.total:5.1f}%  " if event.total else ""
+                return f"    {share}{meter.line(event.done, event.total, 'bytes')}"
             if event.total:
                 pct = 100.0 * event.done / event.total
                 return f"    {pct:5.1f}%  {event.message}"
@@ -91,11 +154,7 @@ class HumanPrinter:
             return f"    {prefix}{event.message}"
         if isinstance(event, FindingsReady):
             bad = [f for f in event.findings if f.status in (Status.FAIL, Status.ERROR, Status.WARN)]
-            s = summarize(event.findings)
-            lines = [
-                f"    checks ({event.phase}): {s.passed} passed, {s.warnings} warnings, "
-                f"{s.failures} failures, {s.errors} errors, {s.skipped} skipped"
-            ]
+            lines = [f"    {checks_line(event.phase, event.findings)}"]
             for f in bad:
                 # the detail carries the cause (a TLS or DNS failure, which tenant is dirty) and
                 # the remediation the fix: a blocker without them leaves the user guessing
@@ -111,6 +170,8 @@ class HumanPrinter:
                 return f"    agents {event.tenant}/{event.deployment}: {event.status}{reason}"
             return None
         if isinstance(event, StepFinished):
+            if event.outcome is Outcome.ALREADY_DONE and event.detail == "done in an earlier run":
+                return f"==> {event.step.label}: already done in an earlier run"
             return (
                 f"    {event.outcome.value}: {event.detail}" if event.detail else f"    {event.outcome.value}"
             )

@@ -17,6 +17,7 @@ from wizard.cloudify.client import ManagerClient
 from wizard.cloudify.errors import BadParametersError, NotFoundError
 from wizard.cloudify.models import Deployment, NodeInstance
 from wizard.migration.findings import Finding, Status
+from wizard.migration.units import plural
 
 KINDS = ("blueprints", "deployments", "installed", "agents")
 
@@ -67,11 +68,11 @@ class Inventory:
         return cls({str(t): {str(k): int(v) for k, v in r.items()} for t, r in raw.items()})
 
     def summary(self) -> str:
-        """e.g. '2 tenants, 3 blueprints, 6 deployments (4 installed), 8 agents'."""
+        """e.g. '2 tenants, 3 blueprints, 6 deployments (4 installed), 1 agent'."""
         return (
-            f"{len(self.tenants)} tenants, {self.total('blueprints')} blueprints, "
-            f"{self.total('deployments')} deployments ({self.total('installed')} installed), "
-            f"{self.total('agents')} agents"
+            f"{plural(len(self.tenants), 'tenant')}, {plural(self.total('blueprints'), 'blueprint')}, "
+            f"{plural(self.total('deployments'), 'deployment')} ({self.total('installed')} installed), "
+            f"{plural(self.total('agents'), 'agent')}"
         )
 
 

@@ -298,3 +298,39 @@ def _an_installed_deployment(pair: Pair) -> tuple[str, str]:
             if d["installation_status"] == "active":
                 return tenant, d["id"]
     raise AssertionError("no installed deployment")
+
+
+def test_preflight_while_this_migrations_restore_runs_does_not_block(make_pair, tmp_path: Path) -> None:
+    """Scenario 2, headless: detached from a running restore, the checks run again while the new
+    manager restarts: its login failures are warnings, new.clean says "restored by this migration"."""
+    import threading
+
+    pair = make_pair("6.4.2", "7.0.4", new={"restore_outage": 200.0, "outage_mode": "refuse"})
+    cancel = threading.Event()
+    m = Migration(
+        engine_config(pair, tmp_path), on_event=lambda e: None, decider=ScriptedDecider(), cancel=cancel
+    )
+    try:
+        for step in (
+            StepId.PREFLIGHT_OLD,
+            StepId.CREATE_SNAPSHOT,
+            StepId.DOWNLOAD,
+            StepId.INSPECT_ARCHIVE,
+            StepId.PREFLIGHT_NEW,
+            StepId.UPLOAD,
+        ):
+            assert m.run_step(step).outcome.ok
+        timer = threading.Timer(1.0, cancel.set)
+        timer.start()
+        assert m.run_step(StepId.RESTORE).outcome is Outcome.DETACHED
+        cancel.clear()
+        findings = {f.id: f for f in m.preflight()}
+    finally:
+        m.close()
+    assert (
+        findings["new.clean"].status.value == "PASS"
+        and "Restored by this migration" in findings["new.clean"].title
+    )
+    assert not [f.id for f in findings.values() if f.blocking and f.id.startswith("new.")], findings
+    assert migrate(pair, tmp_path).exit_code == 0
+    assert restores(pair) == 1

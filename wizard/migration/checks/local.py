@@ -10,18 +10,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from wizard.migration.findings import Finding, Status
+from wizard.migration.units import human_bytes
 
 GIB = 1 << 30
-
-
-def human_bytes(n: float) -> str:
-    """1536 -> '1.5 KiB'."""
-    value = float(n)
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if abs(value) < 1024 or unit == "TiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} TiB"
 
 
 def _existing_parent(path: Path) -> Path:

@@ -9,7 +9,7 @@ import os
 
 from wizard.cloudify.errors import ChecksumMismatchError, CloudifyError, TransferCancelledError
 from wizard.cloudify.models import TransferProgress
-from wizard.migration.checks.local import check_disk, human_bytes
+from wizard.migration.checks.local import check_disk
 from wizard.migration.context import Context, StageView
 from wizard.migration.errors import CancelledError, MigrationError
 from wizard.migration.failpoints import failpoint
@@ -17,6 +17,7 @@ from wizard.migration.gate import require
 from wizard.migration.stages.archive_check import file_sha256
 from wizard.migration.steps import Outcome, StepId, StepOutcome
 from wizard.migration.storage import utc_now
+from wizard.migration.units import human_bytes
 
 STEP = StepId.DOWNLOAD
 

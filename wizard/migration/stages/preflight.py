@@ -56,11 +56,14 @@ def collect(
     restored = state is not None and state.restore.posted
     old = old_checks(old_client, config.old, config)
     new = new_checks(new_client, config.new, old.probe, check_clean=not restored)
-    if restored and new.probe.usable and state is not None:
-        new.findings.append(restored_finding(state))
+    if restored and state is not None:
+        new.findings = [f for f in new.findings if f.id != "new.clean"] + [restored_finding(state)]
         old_pw, new_pw = config.old.credentials.password, config.new.credentials.password
-        if new_client.credentials.password == old_pw != new_pw:
+        if new.probe.usable and new_client.credentials.password == old_pw != new_pw:
             new.findings = [_auth_after_restore(f) if f.id == "new.auth" else f for f in new.findings]
+        if not state.is_done(StepId.RESTORE):
+            # the restore restarts the REST service and swaps the passwords: not a blocker
+            new.findings = [_while_restoring(f) for f in new.findings]
     installed = old.inventory.total("installed") if old.inventory else None
     findings = old.findings + new.findings + pair_checks(config, old.probe, new.probe, installed=installed)
     if config.agents.tenants and old.probe.usable:
@@ -93,6 +96,21 @@ def agent_tenants_finding(wanted: tuple[str, ...], known: list[str]) -> Finding:
             f"Name tenants it has: {', '.join(sorted(known))} (or leave --agent-tenants out for all).",
         )
     return Finding("pair.agent-tenants", Status.PASS, "The agents' tenants exist", ", ".join(wanted))
+
+
+def _while_restoring(found: Finding) -> Finding:
+    """A new-manager finding while this migration's restore may still run there."""
+    if found.id not in ("new.reachable", "new.auth") or not found.blocking:
+        return found
+    return Finding(
+        found.id,
+        Status.WARN,
+        f"{found.title} (the restore started by this migration may still be running)",
+        f"{found.detail} A restore restarts the REST service and switches the admin password; "
+        "this is expected until it ends.",
+        "Go on: the Restore step follows the running restore to its end and logs in again.",
+        data=found.data,
+    )
 
 
 def _auth_after_restore(found: Finding) -> Finding:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from wizard.cloudify.errors import CloudifyError, NotFoundError, TransferCancelledError
 from wizard.cloudify.models import Snapshot
-from wizard.migration.checks.local import human_bytes
 from wizard.migration.context import Context, StageView
 from wizard.migration.errors import CancelledError, MigrationError
 from wizard.migration.failpoints import failpoint
@@ -20,6 +19,7 @@ from wizard.migration.stages.confirm import confirm
 from wizard.migration.stages.preflight import recheck_new
 from wizard.migration.steps import Outcome, StepId, StepOutcome
 from wizard.migration.storage import utc_now
+from wizard.migration.units import human_bytes
 
 STEP = StepId.UPLOAD
 #: uploads tried in one run when the manager holds fewer bytes than were sent

@@ -8,8 +8,8 @@ from textual.widgets import Button, Label, Static
 
 from wizard.migration.events import Event, FindingsReady, LogLine, StepFinished, StepProgress, StepStarted
 from wizard.migration.steps import StepId
+from wizard.migration.units import human_bytes
 from wizard.tui.flow import Page
-from wizard.tui.format import human_bytes
 from wizard.tui.model import RunModel
 from wizard.tui.screens.base import StepPage
 from wizard.tui.widgets.event_log import EventLog

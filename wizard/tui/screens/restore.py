@@ -11,8 +11,8 @@ from textual.widgets import Button, Label, Static
 
 from wizard.migration.events import Event, LogLine, StepFinished, StepProgress, StepStarted
 from wizard.migration.steps import StepId
+from wizard.migration.units import human_duration
 from wizard.tui.flow import Page
-from wizard.tui.format import human_duration
 from wizard.tui.model import RunModel
 from wizard.tui.screens.base import StepPage
 from wizard.tui.widgets.event_log import EventLog

@@ -7,7 +7,7 @@ from textual.containers import Vertical
 from textual.widgets import ProgressBar, Static
 
 from wizard.migration.events import StepProgress
-from wizard.tui.format import TransferMeter
+from wizard.migration.units import TransferMeter
 
 
 class TransferProgress(Vertical):

@@ -1,5 +1,5 @@
-"""Plain formatting helpers for the screens: bytes, rates, durations, and a transfer meter that
-turns progress events into speed and ETA. No Textual here; unit-tested on their own."""
+"""The one set of formatting helpers, for the wizard's screens and the headless output alike:
+bytes, durations, plurals, and a transfer meter that turns progress events into speed and ETA."""
 
 from __future__ import annotations
 
@@ -15,6 +15,11 @@ def human_bytes(n: float) -> str:
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{value:.1f} TiB"  # pragma: no cover - the loop always returns
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 warning', '2 warnings', '1 tenant', '0 failures'."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
 def human_duration(seconds: float) -> str:
