@@ -103,12 +103,12 @@ def install_new_agents_steps(mgr: Manager, exe: Record, fault: str | None) -> Wo
                     "_network": agent_cfg.get("network", "default"),
                 }
                 mgr.inv.agents[(tenant, ni["id"])] = agent
-            agent["version"] = mgr.profile.version
+            agent["version"] = mgr.profile.reported_version
             agent["state"] = "started"
             agent["_manager_ip"] = target_ip
             agent["_old_agent_stopped"] = bool(params.get("stop_old_agent"))
             ni.setdefault("runtime_properties", {}).setdefault("cloudify_agent", {}).update(
-                {"version": mgr.profile.version, "broker_config": {"broker_ip": [target_ip]}}
+                {"version": mgr.profile.reported_version, "broker_config": {"broker_ip": [target_ip]}}
             )
             emit(
                 mgr,

@@ -145,7 +145,7 @@ def get_version(mgr: Manager, req: Request) -> Response:
     return Response.json(
         {
             "edition": mgr.profile.edition,
-            "version": mgr.profile.version,
+            "version": mgr.profile.reported_version,
             "build": None,
             "date": None,
             "commit": None,
@@ -212,7 +212,7 @@ def _manager_item(mgr: Manager) -> dict[str, Any]:
         "hostname": mgr.hostname,
         "private_ip": mgr.manager_ip,
         "public_ip": mgr.manager_ip,
-        "version": mgr.profile.version,
+        "version": mgr.profile.reported_version,
         "edition": mgr.profile.edition,
         "distribution": dist,
         "distro_release": release,

@@ -451,7 +451,7 @@ def _install_effects(mgr: Manager, exe: Record, instances: list[Record]) -> None
             "ip": ip,
             "install_method": method,
             "system": "centos core",
-            "version": mgr.profile.version,
+            "version": mgr.profile.reported_version,
             "node": ni["node_id"],
             "deployment": ni["deployment_id"],
             "tenant_name": tenant,

@@ -17,6 +17,7 @@ from typing import Any
 from .clock import Scheduler, iso
 from .config import SimulatorConfig
 from .faults import FaultSet
+from .front import RateLimiter
 from .inventory import Inventory, Record
 from .passwords import hash_password
 from .profiles import Profile
@@ -69,6 +70,11 @@ class Manager:
         self.faults = FaultSet()
         if cfg.faults:
             self.faults.replace(cfg.faults)
+        self.rate_limiter: RateLimiter | None = None
+        if cfg.rate_limit:
+            self.rate_limiter = RateLimiter(cfg.rate_limit_rate, cfg.rate_limit_burst, cfg.rate_limit_delay)
+        #: Between the legacy restore's REST restart and the post-restore commands (restore_auth_gap).
+        self.admin_login_broken = False
         self.outage_until = 0.0
         self.outage_active = False
         self.listener: Any = None  # set by the runner: the object that can close/reopen the socket

@@ -152,6 +152,7 @@ def _post_restore(mgr: Manager, history: Record, admin_hash: str | None) -> None
                 "installed" if admin_hash == mgr.installed_admin_hash else "restored_snapshot"
             )
         mgr.snapshot_restoring = False
+        mgr.admin_login_broken = False
         history["post_restore_at"] = iso()
 
 
@@ -183,8 +184,7 @@ def _restore_workflow(
             log(
                 mgr,
                 exe,
-                "Marked manager snapshot restoring with file: /opt/manager/snapshot_status/"
-                "snapshot_restoring",
+                f"Marked manager snapshot restoring with file: {p.snapshot_restoring_flag}",
                 "debug",
             )
         log(mgr, exe, "Fetching snapshot archive")
@@ -225,6 +225,8 @@ def _restore_workflow(
         if outage > 0 and mgr.listener is not None:
             mgr.listener.begin_outage(mgr.cfg.outage_mode)
             yield outage
+            if mgr.cfg.restore_auth_gap:
+                mgr.admin_login_broken = True
             mgr.listener.end_outage()
     yield 0.4
     admin_hash = None
@@ -309,7 +311,7 @@ def _new_format_restore(mgr: Manager, exe: Record, contents: ArchiveContents, hi
         log(
             mgr,
             exe,
-            "Cleared manager snapshot restoring file: /opt/manager/snapshot_status/snapshot_restoring",
+            f"Cleared manager snapshot restoring file: {mgr.profile.snapshot_restoring_flag}",
             "debug",
         )
         log(mgr, exe, f"Successfully restored snapshot `{exe['parameters']['snapshot_id']}`")
