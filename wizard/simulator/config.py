@@ -58,6 +58,8 @@ class SimulatorConfig:
     http_port: int | None = None
     #: ``outage_mode="nginx"``: a request during the outage hangs this long (base seconds) then gets 502.
     outage_hang: float = 7.0
+    #: ``outage_mode="nginx"``: the second REST restart (with the archive's rest-security.conf), base s.
+    restore_outage2: float = 3.0
     #: After the legacy restore's REST restart, NEITHER admin password works until the post-restore
     #: commands run (the restored rest-security.conf salts the new manager's admin hash wrongly).
     restore_auth_gap: bool = False
@@ -112,7 +114,8 @@ def as_measured(**overrides: Any) -> SimulatorConfig:
         "rate_limit": True,
         "outage_mode": "nginx",
         "restore_auth_gap": True,
-        "post_restore_delay": 20.0,
+        "restore_outage": 8.0,
+        "post_restore_delay": 3.0,
         "real_shapes": True,
         "time_scale": 1.0,
     }

@@ -7,6 +7,7 @@ slow (file I/O, sleeping) happens while holding it.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -39,6 +40,8 @@ class Manager:
         self.data_dir = cfg.data_dir or tempfile.mkdtemp(prefix="cfy-sim-")
         os.makedirs(os.path.join(self.data_dir, "snapshots"), exist_ok=True)
         os.makedirs(os.path.join(self.data_dir, "uploads"), exist_ok=True)
+        #: The DB password the snapshot executions' parameters carry in clear (as a real manager's do).
+        self.db_password = "cfy-db-" + secrets.token_hex(8)
         self.installed_admin_hash = hash_password(cfg.admin_password, f"admin-{cfg.seed}-{cfg.profile}")
         self.inv: Inventory = seed_inventory(
             self.profile,
