@@ -717,3 +717,6 @@ def handle_sim(mgr: Manager, method: str, path: str, handler: SimHandler) -> Res
     except ApiError as err:
         return Response.json(err.body(), err.status)
     return _html_404()
+
+
+from . import api_identity  # noqa: E402,F401  (registers the tenant/user write routes)
