@@ -55,6 +55,10 @@ class Manager:
             networks=self.networks,
             extra_nodes=cfg.extra_nodes,
         )
+        if cfg.real_shapes:
+            from .seed_real import add_real_shapes
+
+            add_real_shapes(self.inv, cfg.hostname or "cfy-manager")
         #: (tenant, id) -> snapshot record; not part of the inventory (a restore truncates it).
         self.snapshots: dict[tuple[str, str], Record] = {}
         #: Executions that are not restorable history: live ones share the inventory table.
