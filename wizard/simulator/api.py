@@ -194,7 +194,11 @@ def get_status(mgr: Manager, req: Request) -> Response:
         return Response.json({"status": "OK", "services": {}})
     services_d: dict[str, Any] = {}
     for name, _ in _SERVICES:
+        if name == "AMQP-Postgres" and mgr.profile.at_least(7, 1):
+            continue  # 7.x sends events through REST; 7.1 lists no amqp-postgres service
         services_d[name] = {"status": "Active", "is_remote": False, "extra_info": {}}
+        if name == "RabbitMQ" and mgr.profile.at_least(7, 1):
+            services_d[name]["extra_info"] = {"connection_check": "OK"}
     return Response.json({"status": "OK", "services": services_d})
 
 
@@ -202,6 +206,18 @@ def get_status(mgr: Manager, req: Request) -> Response:
 def get_ok(mgr: Manager, req: Request) -> Response:
     """GET /ok (6.0+, no auth)."""
     return Response.json("OK")
+
+
+def _ca_cert_content(mgr: Manager) -> str:
+    """The manager's CA certificate (PEM, ~1.1 KB as on a real one: it makes /managers gzip)."""
+    if mgr.cfg.tls_cert:
+        try:
+            with open(mgr.cfg.tls_cert, encoding="ascii") as fh:
+                return fh.read()
+        except (OSError, UnicodeDecodeError):
+            pass
+    line = "MIIDSimulatedCertificateAuthorityForCfyMigrateOnLoopbackOnlyNotARealKey"[:64]
+    return "-----BEGIN CERTIFICATE-----\n" + (line + "\n") * 16 + "-----END CERTIFICATE-----\n"
 
 
 def _manager_item(mgr: Manager) -> dict[str, Any]:
@@ -220,7 +236,7 @@ def _manager_item(mgr: Manager) -> dict[str, Any]:
         "networks": nets,
         "last_seen": iso(),
         "status_report_frequency": 0,
-        "ca_cert_content": "<simulated CA certificate>",
+        "ca_cert_content": _ca_cert_content(mgr),
     }
     if not mgr.profile.at_least(6, 0):
         item["monitoring_username"] = None
@@ -251,7 +267,7 @@ def get_brokers(mgr: Manager, req: Request) -> Response:
         "params": None,
         "networks": {n: mgr.manager_ip for n in mgr.networks},
         "is_external": False,
-        "ca_cert_content": "<simulated CA certificate>",
+        "ca_cert_content": _ca_cert_content(mgr),
     }
     return Response.json(envelope(mgr, [item], 1, 1000, 0))
 

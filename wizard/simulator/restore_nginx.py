@@ -38,17 +38,22 @@ def _outage(mgr: Manager, seconds: float) -> Workflow:
         mgr.listener.end_outage()
 
 
+def _sql_time(value: object) -> str:
+    """A naive datetime's str() as psql gets it (no Z)."""
+    return str(value).rstrip("Z")
+
+
 def _update_admin_line(mgr: Manager, tmp: str, admin: Record | None) -> str:
     admin = admin or {}
     cfg = snapshot_config(mgr)
     return (
         f"After restore, the following commands will run: while [[ -d {tmp}-snapshot-data ]]; do sleep 0.5; "
         f"done; sleep 3; {cfg['postgresql_bin_path']}psql --host {cfg['db_host']} --port 5432 -U "
-        f"{cfg['postgresql_username']} cloudify_db -c \"UPDATE users SET "
+        f'{cfg["postgresql_username"]} cloudify_db -c "UPDATE users SET '
         f"username='{admin.get('username', 'admin')}',"
-        f"active='True',created_at='{admin.get('created_at')}',last_login_at='{admin.get('last_login_at')}',"
+        f"active='True',created_at='{_sql_time(admin.get('created_at'))}',last_login_at='{_sql_time(admin.get('last_login_at'))}',"
         f"password='{admin.get('password')}',show_getting_started='True',"
-        f"first_login_at='{admin.get('first_login_at')}' WHERE users.id=0\"; sudo "
+        f"first_login_at='{_sql_time(admin.get('first_login_at'))}' WHERE users.id=0\"; sudo "
         "/opt/cloudify/mgmtworker/create-admin-token.py; rm -f /tmp/cloudify/snapshot_restoring"
     )
 
