@@ -28,6 +28,14 @@ class View:
     render: Renderer
     computed: dict[str, Callable[[Manager, Record], Any]] = field(default_factory=dict)
     extra_filters: tuple[str, ...] = ()
+    #: The model's filterable columns in order, where they differ from ``fields + extra_filters``.
+    filters: Callable[[Manager], list[str]] | None = None
+
+    def filter_fields(self, mgr: Manager) -> list[str]:
+        """What a list's filter and sort keys may be (the real error message lists them in this order)."""
+        if self.filters is not None:
+            return self.filters(mgr)
+        return list(self.fields(mgr)) + list(self.extra_filters)
 
     def value(self, mgr: Manager, rec: Record, name: str) -> Any:
         """A field's value for filtering and sorting, without rendering the whole record."""
@@ -300,12 +308,24 @@ def render_deployment(mgr: Manager, rec: Record, *, listing: bool = False) -> Re
     return {k: base.get(k) for k in deployment_fields(mgr)}
 
 
+def deployment_filter_fields(mgr: Manager) -> list[str]:
+    """The Deployment model's columns: response-only keys (labels, workdir_zip, deployment_groups)
+    are not filterable, and deployment_group_id sits after unavailable_instances (recorded on 7.1)."""
+    out = [f for f in deployment_fields(mgr) if f not in ("workdir_zip", "labels", "deployment_groups")]
+    if "unavailable_instances" in out:
+        out.insert(out.index("unavailable_instances") + 1, "deployment_group_id")
+    else:
+        out.append("deployment_group_id")
+    return out
+
+
 DEPLOYMENTS = View(
     "Deployment",
     deployment_fields,
     lambda m, r: render_deployment(m, r, listing=True),
     computed={"installation_status": _installation_status, "deployment_status": _deployment_status},
     extra_filters=("deployment_group_id",),
+    filters=deployment_filter_fields,
 )
 
 

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from .clock import iso
 from .inventory import Inventory, Record
+from .policy_types import POLICY_TRIGGERS, POLICY_TYPES
 from .seed import BASE_TS
+
+UPLOAD_LOGS = (
+    "Blueprint archive uploaded. Extracting...",
+    "Blueprint archive extracted. Parsing...",
+    "Blueprint parsed. Updating DB with blueprint plan.",
+)
 
 
 def _event(exe: Record, event_type: str, message: str, manager_name: str) -> Record:
@@ -37,6 +44,13 @@ def _event(exe: Record, event_type: str, message: str, manager_name: str) -> Rec
         "type": "cloudify_event",
         "event_type": event_type,
     }
+
+
+def _log(exe: Record, message: str, manager_name: str) -> Record:
+    rec = _event(exe, "", message, manager_name)
+    del rec["event_type"]
+    rec.update(type="cloudify_log", logger=f"ctx.{exe['id']}", level="info")
+    return rec
 
 
 def add_real_shapes(inv: Inventory, manager_name: str) -> None:
@@ -103,10 +117,15 @@ def add_real_shapes(inv: Inventory, manager_name: str) -> None:
                 "is_status_check_ok": True,
             }
         )
+    inv.plugins.clear()  # the measured seed uploads no plugins
+    for dep in inv.deployments.values():
+        dep["policy_types"] = {name: dict(body) for name, body in POLICY_TYPES.items()}
+        dep["policy_triggers"] = {name: dict(body) for name, body in POLICY_TRIGGERS.items()}
+    uploads: dict[str, Record] = {}
     for n, ((tenant, bp_id), bp) in enumerate(sorted(inv.blueprints.items())):
         ts = bp.get("created_at") or iso(BASE_TS + n)
         exec_id = f"00000000-0000-4000-8000-{n + 1:012d}"
-        inv.executions[exec_id] = {
+        uploads[exec_id] = {
             "id": exec_id,
             "workflow_id": "upload_blueprint",
             "status": "terminated",
@@ -136,12 +155,16 @@ def add_real_shapes(inv: Inventory, manager_name: str) -> None:
             "tenant_name": tenant,
             "created_by": "admin",
         }
+    # the uploads came first (executions list in insertion order, as the real table's ids)
+    inv.executions = {**uploads, **inv.executions}
     for exe in list(inv.executions.values()):
         if exe["status"] == "terminated" and exe.get("started_at"):
             wf = exe["workflow_id"]
             inv.add_event(
                 _event(exe, "workflow_started", f"Starting '{wf}' workflow execution", manager_name)
             )
+            for line in UPLOAD_LOGS if wf == "upload_blueprint" else ():
+                inv.add_event(_log(exe, line, manager_name))
             inv.add_event(
                 _event(exe, "workflow_succeeded", f"'{wf}' workflow execution succeeded", manager_name)
             )
