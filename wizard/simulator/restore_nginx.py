@@ -19,7 +19,7 @@ from .archive import ArchiveContents
 from .clock import Workflow
 from .executions import log
 from .inventory import Record
-from .snapshots import snapshot_config
+from .snapshots import agent_keys, snapshot_config
 from .worker_logs import masked_config, temp_dir
 
 if TYPE_CHECKING:
@@ -95,8 +95,7 @@ def measured_legacy_restore(
         mgr.admin_login_broken = True
     with mgr.lock:
         log(mgr, exe, "Restoring credentials")
-        for agent in list(mgr.inv.agents.values())[:20]:
-            name = f"{agent.get('tenant_name')}_{agent.get('deployment')}_{agent.get('node_instance_id')}"
+        for name, _key in agent_keys(mgr):
             log(mgr, exe, f"key file for {name} not found")
         log(mgr, exe, "Successfully restored credentials")
     yield AFTER_SECOND_RESTART / 4

@@ -144,6 +144,20 @@ def create_snapshot(mgr: Manager, user: str, tenant: str, snapshot_id: str, body
     return exe
 
 
+def agent_keys(mgr: Manager) -> list[tuple[str, str]]:
+    """(``<tenant>_<deployment>_<host instance>``, key path) of every host whose agent_config names a
+    key: the credentials a legacy snapshot copies (and logs, one pair of lines each)."""
+    out: list[tuple[str, str]] = []
+    for ni in mgr.inv.node_instances.values():
+        if ni["id"] != ni.get("host_id"):
+            continue
+        node = mgr.inv.nodes.get((ni["tenant_name"], ni["deployment_id"], ni["node_id"]))
+        key = ((node or {}).get("properties", {}).get("agent_config") or {}).get("key")
+        if key:
+            out.append((f"{ni['tenant_name']}_{ni['deployment_id']}_{ni['id']}", str(key)))
+    return out[:20]
+
+
 def _agents_json(dump: dict[str, Any], manager_version: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for agent in dump.get("agents", []):
@@ -185,13 +199,7 @@ def _create_workflow(mgr: Manager, exe: Record, tenant: str, snapshot_id: str, l
             log(mgr, exe, "Using `legacy` snapshot format", "debug")
         else:
             log(mgr, exe, "Using `new` snapshot format with listener timeout 10.0 seconds", "debug")
-        keys = [
-            (
-                f"{a['tenant_name']}_{a.get('deployment')}_{a['node_instance_id']}",
-                f"/opt/keys/{a['node']}.pem",
-            )
-            for a in list(mgr.inv.agents.values())[:20]
-        ]
+        keys = agent_keys(mgr)
         files, database, archive = legacy_create_lines(
             snapshot_id, tmp, snapshot_config(mgr), keys, mgr.profile.premium
         )
