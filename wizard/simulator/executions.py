@@ -77,6 +77,7 @@ def emit(
     node_instance_id: str | None = None,
     node_name: str | None = None,
     error_causes: list[dict[str, Any]] | None = None,
+    operation: str | None = None,
 ) -> None:
     """Record an event (``event_type`` given) or a log line (``level`` given) of an execution."""
     now = iso()
@@ -91,7 +92,7 @@ def emit(
         "workflow_id": exe["workflow_id"],
         "message": message,
         "error_causes": error_causes,
-        "operation": None,
+        "operation": operation,
         "source_id": None,
         "target_id": None,
         "manager_name": mgr.hostname,
