@@ -133,3 +133,63 @@ def test_legacy_restore_events_and_execution_after(make_simulator: Any) -> None:
     assert not compare(real, exe)
     nulls = ("started_at", "parameters", "visibility", "resource_availability")
     assert {k: exe[k] for k in nulls} == {k: real[k] for k in nulls} == dict.fromkeys(nulls)
+
+
+def _collapse(timeline: list[tuple[str, int]], probe: str) -> list[int]:
+    out: list[int] = []
+    for name, status in timeline:
+        if name == probe and (not out or out[-1] != status):
+            out.append(status)
+    return out
+
+
+def test_cross_manager_restore_goes_through_the_measured_phases(make_simulator: Any) -> None:
+    """Old and new admin password and /snapshot-status through a legacy restore of another manager's
+    archive: 401/200 -> 502 -> 401/401 (neither works) -> 502 -> 401/401 -> 200/401, as recorded."""
+    import threading
+    import time
+
+    import requests
+
+    real = MEASURED["legacy_restore_cross_manager"]["timeline"]
+    expected = {p: _collapse([(r["probe"], r["status"]) for r in real], p) for p in ("old", "new", "status")}
+    old = make_simulator(profile="7.1.0", host="127.0.0.33", admin_password="old-pw")
+    new = make_simulator(
+        profile="7.1.0", host="127.0.0.34", clean=True, admin_password="new-pw", time_scale=0.1,
+        outage_mode="nginx", restore_auth_gap=True, restore_outage=11.0, outage_hang=0.0,
+        post_restore_delay=2.6,
+    )  # fmt: skip
+    old_api, new_api = Api(old), Api(new)
+    make_snapshot(old_api, "s1", legacy=True)
+    assert (
+        new_api.put("/snapshots/s1/archive", data=old_api.get("/snapshots/s1/archive").content).status_code
+        == 201
+    )
+    seen: list[tuple[str, int]] = []
+    stop = threading.Event()
+
+    def probe(name: str, password: str | None) -> None:
+        while not stop.is_set():
+            if password is None:
+                r = requests.get(f"{new.url}/api/v3.1/snapshot-status", timeout=30)
+            else:
+                r = requests.get(f"{new.url}/api/v3.1/user", auth=("admin", password), timeout=30)
+            seen.append((name, r.status_code))
+            time.sleep(0.02)
+
+    threads = [
+        threading.Thread(target=probe, args=(n, p))
+        for n, p in (("old", "old-pw"), ("new", "new-pw"), ("status", None))
+    ]
+    for th in threads:
+        th.start()
+    time.sleep(0.1)
+    r = new_api.post("/snapshots/s1/restore", json={**PORTABLE_RESTORE, "force": False})
+    assert r.status_code == 200
+    wait_for(lambda: new.state()["restore_history"][0]["post_restore_at"], timeout=30)
+    time.sleep(0.5)
+    stop.set()
+    for th in threads:
+        th.join()
+    got = {p: _collapse(seen, p) for p in ("old", "new", "status")}
+    assert got == expected

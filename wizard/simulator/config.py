@@ -106,16 +106,16 @@ class SimulatorConfig:
 
 def as_measured(**overrides: Any) -> SimulatorConfig:
     """A 7.1 community manager behaving as the real stack was measured: rate limit on, the nginx
-    outage shape (7 s hang, 502), the no-password window of about 20 s after the REST restart,
-    the real seed shapes. ``overrides`` win (e.g. ``time_scale``, ``tls_cert``)."""
+    outage shape (two REST restarts answered 502), the no-password window (~26 s at time_scale 1)
+    of a legacy restore, the real seed shapes. ``overrides`` win (e.g. ``time_scale``, ``tls_cert``)."""
     base: dict[str, Any] = {
         "profile": "7.1.0",
         "edition": "community",
         "rate_limit": True,
         "outage_mode": "nginx",
         "restore_auth_gap": True,
-        "restore_outage": 8.0,
-        "post_restore_delay": 3.0,
+        "restore_outage": 11.0,
+        "post_restore_delay": 2.6,
         "real_shapes": True,
         "time_scale": 1.0,
         "snapshot_size": 100_000,  # the measured seed's legacy archive: ~99 KB

@@ -82,6 +82,8 @@ class Manager:
             self.rate_limiter = RateLimiter(cfg.rate_limit_rate, cfg.rate_limit_burst, cfg.rate_limit_delay)
         #: Between the legacy restore's REST restart and the post-restore commands (restore_auth_gap).
         self.admin_login_broken = False
+        #: outage_mode="nginx": requests right after a REST restart wait until this (monotonic) time.
+        self.warm_until = 0.0
         self.outage_until = 0.0
         self.outage_active = False
         self.listener: Any = None  # set by the runner: the object that can close/reopen the socket

@@ -228,6 +228,9 @@ class SimHandler(BaseHTTPRequestHandler):
             if mgr.cfg.outage_mode == "502" and self.server.listener.serving:
                 return Response(502, NGINX_502.encode(), "text/html", close=True)
             return Response(0, drop=True)
+        warm = mgr.warm_until - time.monotonic()
+        if warm > 0:
+            time.sleep(warm)  # the REST service is still starting: nginx holds the request
         delay = mgr.faults.delay(self.command, path)
         if delay > 0:
             time.sleep(delay)
