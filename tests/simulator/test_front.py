@@ -185,3 +185,19 @@ def test_http_port_needs_https() -> None:
         raise AssertionError("expected ValueError")
     except ValueError as exc:
         assert "https" in str(exc)
+
+
+def test_archive_download_headers_as_nginx_serves_a_file(make_simulator: Any) -> None:
+    sim = make_simulator(profile="7.1.0")
+    api = Api(sim)
+    make_snapshot(api, "snapR", legacy=True)
+    head = api.session.head(f"{api.base}/snapshots/snapR/archive", timeout=10)
+    size = int(head.headers["Content-Length"])
+    assert head.headers["Accept-Ranges"] == "bytes" and head.headers["ETag"].startswith('"')
+    assert head.headers["Last-Modified"].endswith("GMT")
+    part = api.get("/snapshots/snapR/archive", headers={"Range": "bytes=100-199"})
+    assert part.status_code == 206 and part.headers["Content-Range"] == f"bytes 100-199/{size}"
+    assert "Accept-Ranges" not in part.headers and len(part.content) == 100
+    bad = api.get("/snapshots/snapR/archive", headers={"Range": f"bytes={size + 10}-"})
+    assert bad.status_code == 416 and bad.headers["Content-Range"] == f"bytes */{size}"
+    assert "416 Requested Range Not Satisfiable" in bad.text and bad.headers["Content-Type"] == "text/html"

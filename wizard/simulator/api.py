@@ -8,12 +8,13 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.utils import formatdate
 from typing import TYPE_CHECKING, Any
 
 from . import maintenance, render
 from .auth import authenticate, require_tenant, resolve_tenant, visible_tenants
 from .clock import iso
-from .errors import HTML_404, ApiError, bad_parameters, not_found
+from .errors import HTML_404, NGINX_416, ApiError, bad_parameters, not_found
 from .executions import cancel_execution, start_deployment_execution
 from .listing import envelope, list_items, query_bool, query_one, query_values
 from .restore import start_restore
@@ -638,10 +639,13 @@ def get_snapshot_archive(mgr: Manager, req: Request) -> Response:
             b"Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
             "text/html",
         )
+    mtime = int(os.path.getmtime(path))
     headers = [
-        ("Content-Disposition", f'attachment; filename="{sid}.zip"'),
-        ("Accept-Ranges", "bytes"),
+        # nginx's static-file headers (X-Accel-Redirect): Last-Modified and ETag "<mtime hex>-<size hex>"
+        ("Last-Modified", formatdate(mtime, usegmt=True)),
         ("Cache-Control", "no-cache"),
+        ("Content-Disposition", f'attachment; filename="{sid}.zip"'),
+        ("ETag", f'"{mtime:x}-{size:x}"'),
     ]
     rng = req.headers.get("Range")
     start, end, status = 0, size - 1, 200
@@ -649,11 +653,22 @@ def get_snapshot_archive(mgr: Manager, req: Request) -> Response:
         try:
             parsed = _parse_range(rng, size)
         except ValueError:
-            return Response(416, b"", "text/html", headers=[("Content-Range", f"bytes */{size}")])
+            return Response(
+                416,
+                NGINX_416.encode(),
+                "text/html",
+                headers=[
+                    ("Cache-Control", "no-cache"),
+                    ("Content-Disposition", f'attachment; filename="{sid}.zip"'),
+                    ("Content-Range", f"bytes */{size}"),
+                ],
+            )
         if parsed is not None:
             start, end = parsed
             status = 206
             headers.append(("Content-Range", f"bytes {start}-{end}/{size}"))
+    if status == 200:
+        headers.append(("Accept-Ranges", "bytes"))
     cut = mgr.faults.download_limit(req.path) if req.method == "GET" else None
     return Response(
         status,
