@@ -52,10 +52,9 @@ class Profile:
 
     @property
     def snapshot_restoring_flag(self) -> str:
-        """The flag file restore logs name: /tmp/cloudify/snapshot_restoring on 7.1 (measured)."""
-        if self.at_least(7, 1):
-            return "/tmp/cloudify/snapshot_restoring"
-        return "/opt/manager/snapshot_status/snapshot_restoring"
+        """The flag file restore logs name: cloudify-common's SNAPSHOT_RESTORE_FLAG_FILE (since 2019,
+        the /snapshot-status era; measured on 7.1)."""
+        return "/tmp/cloudify/snapshot_restoring"
 
     @property
     def premium_only_new_snapshots(self) -> bool:
