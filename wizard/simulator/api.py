@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from email.utils import formatdate
 from typing import TYPE_CHECKING, Any
 
-from . import maintenance, render
+from . import maintenance, render, render_identity
 from .auth import authenticate, require_tenant, resolve_tenant, visible_tenants
 from .clock import iso
-from .errors import HTML_404, NGINX_416, ApiError, bad_parameters, not_found
+from .errors import HTML_404, ApiError, bad_parameters, not_found
 from .executions import cancel_execution, start_deployment_execution
 from .listing import envelope, list_items, query_bool, query_one, query_values
 from .restore import start_restore
-from .snapshots import create_snapshot, delete_snapshot, get_snapshot, register_upload
+from .snapshots import create_snapshot, delete_snapshot, get_snapshot
 from .state import build_state
-from .wire import FileBody, Request, Response
+from .wire import Request, Response
 
 if TYPE_CHECKING:
     from .manager import Manager
@@ -310,7 +307,7 @@ def get_cluster_status(mgr: Manager, req: Request) -> Response:
 def get_user(mgr: Manager, req: Request) -> Response:
     """GET /user: the caller."""
     with mgr.lock:
-        return Response.json(render.render_user(mgr, _user(req)))
+        return Response.json(render_identity.render_user(mgr, _user(req)))
 
 
 @route("GET", "/users")
@@ -324,7 +321,7 @@ def get_users(mgr: Manager, req: Request) -> Response:
             "Cloudify.\nPlease contact sales for additional info.",
         )
     with mgr.lock:
-        return Response.json(list_items(mgr, req.query, render.USERS, list(mgr.inv.users.values())))
+        return Response.json(list_items(mgr, req.query, render_identity.USERS, list(mgr.inv.users.values())))
 
 
 @route("GET", "/tenants")
@@ -337,7 +334,7 @@ def get_tenants(mgr: Manager, req: Request) -> Response:
             for name, t in mgr.inv.tenants.items()
             if user.get("role") == "sys_admin" or name in user.get("tenants", {})
         ]
-        return Response.json(list_items(mgr, req.query, render.TENANTS, rows))
+        return Response.json(list_items(mgr, req.query, render_identity.TENANTS, rows))
 
 
 # -- resources --------------------------------------------------------------------------------------
@@ -530,7 +527,7 @@ def get_events(mgr: Manager, req: Request) -> Response:
 
             rows.sort(key=by_field, reverse=s.startswith("-"))
         total = len(rows)
-        page = [render.render_event(ev) for ev in rows[offset : offset + size]]
+        page = [render_identity.render_event(ev) for ev in rows[offset : offset + size]]
     return Response.json(
         {"metadata": {"pagination": {"size": size, "offset": offset, "total": total}}, "items": page}
     )
@@ -605,108 +602,6 @@ def delete_snapshot_one(mgr: Manager, req: Request) -> Response:
     return Response.json(render.render_snapshot(mgr, rec))
 
 
-def _parse_range(header: str, size: int) -> tuple[int, int] | None:
-    m = re.match(r"^bytes=(\d*)-(\d*)$", header.strip())
-    if not m or (not m.group(1) and not m.group(2)):
-        raise ValueError("bad range")
-    if m.group(1):
-        start = int(m.group(1))
-        end = int(m.group(2)) if m.group(2) else size - 1
-    else:
-        length = int(m.group(2))
-        start, end = max(0, size - length), size - 1
-    end = min(end, size - 1)
-    if start >= size or start > end:
-        raise ValueError("unsatisfiable")
-    return start, end
-
-
-@route("GET", "/snapshots/<id>/archive")
-def get_snapshot_archive(mgr: Manager, req: Request) -> Response:
-    """GET/HEAD /snapshots/<id>/archive: the zip via sendfile, with Range support."""
-    sid = req.params["id"]
-    with mgr.lock:
-        rec = get_snapshot(mgr, req.tenant, sid)
-        if rec["status"] == "failed":
-            raise ApiError(400, "snapshot_action_error", "Failed snapshot cannot be downloaded")
-        path = mgr.snapshot_path(rec["tenant_name"], sid)
-    try:
-        size = os.path.getsize(path)
-    except OSError:
-        return Response(
-            404,
-            b"<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 "
-            b"Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
-            "text/html",
-        )
-    mtime = int(os.path.getmtime(path))
-    headers = [
-        # nginx's static-file headers (X-Accel-Redirect): Last-Modified and ETag "<mtime hex>-<size hex>"
-        ("Last-Modified", formatdate(mtime, usegmt=True)),
-        ("Cache-Control", "no-cache"),
-        ("Content-Disposition", f'attachment; filename="{sid}.zip"'),
-        ("ETag", f'"{mtime:x}-{size:x}"'),
-    ]
-    rng = req.headers.get("Range")
-    start, end, status = 0, size - 1, 200
-    if rng:
-        try:
-            parsed = _parse_range(rng, size)
-        except ValueError:
-            return Response(
-                416,
-                NGINX_416.encode(),
-                "text/html",
-                headers=[
-                    ("Cache-Control", "no-cache"),
-                    ("Content-Disposition", f'attachment; filename="{sid}.zip"'),
-                    ("Content-Range", f"bytes */{size}"),
-                ],
-            )
-        if parsed is not None:
-            start, end = parsed
-            status = 206
-            headers.append(("Content-Range", f"bytes {start}-{end}/{size}"))
-    if status == 200:
-        headers.append(("Accept-Ranges", "bytes"))
-    cut = mgr.faults.download_limit(req.path) if req.method == "GET" else None
-    return Response(
-        status,
-        content_type="application/octet-stream",
-        headers=headers,
-        file=FileBody(path, start, end - start + 1 if size else 0, cut),
-    )
-
-
-@route("PUT", "/snapshots/<id>/archive")
-def put_snapshot_archive(mgr: Manager, req: Request) -> Response:
-    """PUT /snapshots/<id>/archive: stream a raw or chunked body to disk, then register it (201)."""
-    from .server import BodyError
-
-    tenant = require_tenant(req.tenant)
-    sid = req.params["id"]
-    limit = mgr.faults.upload_limit(req.path)
-    tmp = os.path.join(mgr.data_dir, "uploads", f"{uuid.uuid4()}.part")
-    size = 0
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            for chunk in req.handler.iter_body(limit):
-                view = memoryview(chunk)
-                while view:
-                    written = os.write(fd, view)
-                    view = view[written:]
-                size += len(chunk)
-        finally:
-            os.close(fd)
-    except (BodyError, OSError, ValueError):
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        return Response(0, drop=True)
-    body = register_upload(mgr, _user(req)["username"], tenant, sid, tmp, size)
-    return Response.json(body, 201)
-
-
 @route("POST", "/snapshots/<id>/restore", json_body=True)
 def post_restore(mgr: Manager, req: Request) -> Response:
     """POST /snapshots/<id>/restore: 200 with the short execution shape."""
@@ -750,4 +645,4 @@ def handle_sim(mgr: Manager, method: str, path: str, handler: SimHandler) -> Res
     return _html_404()
 
 
-from . import api_identity  # noqa: E402,F401  (registers the tenant/user write routes)
+from . import api_archive, api_identity  # noqa: E402,F401  (register the archive and identity routes)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import render
+from . import render_identity
 from .api import route
 from .clock import iso
 from .errors import ApiError, bad_parameters, forbidden, not_found
@@ -47,7 +47,7 @@ def post_tenant(mgr: Manager, req: Request) -> Response:
         if name in mgr.inv.tenants:
             raise ApiError(409, "conflict_error", f"<Tenant name=`{name}`> already exists")
         mgr.inv.tenants[name] = tenant_record(name)
-        return Response.json(render.render_tenant(mgr, mgr.inv.tenants[name]), 201)
+        return Response.json(render_identity.render_tenant(mgr, mgr.inv.tenants[name]), 201)
 
 
 @route("PUT", "/users", json_body=True)
@@ -72,7 +72,7 @@ def put_user(mgr: Manager, req: Request) -> Response:
             iso(),
         )
         mgr.inv.users[username] = rec
-        return Response.json(render.render_user(mgr, rec), 201)
+        return Response.json(render_identity.render_user(mgr, rec), 201)
 
 
 @route("POST", "/users/<name>", json_body=True)
@@ -93,7 +93,7 @@ def post_user(mgr: Manager, req: Request) -> Response:
                 mgr.admin_password_source = "changed"
         if body.get("role"):
             rec["role"] = str(body["role"])
-        return Response.json(render.render_user(mgr, rec))
+        return Response.json(render_identity.render_user(mgr, rec))
 
 
 @route("GET", "/user-groups")
@@ -102,4 +102,4 @@ def get_user_groups(mgr: Manager, req: Request) -> Response:
     if not mgr.profile.premium:
         raise premium_only()
     with mgr.lock:
-        return Response.json(list_items(mgr, req.query, render.USERS, []))
+        return Response.json(list_items(mgr, req.query, render_identity.USERS, []))

@@ -9,8 +9,9 @@ from types import TracebackType
 from typing import Any
 
 from .config import SimulatorConfig
+from .listener import Listener
 from .manager import Manager
-from .server import Listener, server_ssl_context
+from .server import server_ssl_context
 from .state import build_state
 
 
