@@ -1,4 +1,4 @@
-"""The simulator (7.0.4 community, like the recorded 7.1 manager) answers with the recorded shapes.
+"""The simulator (7.1.0 community, as the recorded 7.1 manager) answers with the recorded shapes.
 
 Each case sends the simulator the request the recording made (ids mapped onto the simulator's data)
 and compares status code, keys and value types with the recorded real response.
@@ -20,8 +20,8 @@ class World:
     """One populated simulator plus a clean one, with the ids the recordings need."""
 
     def __init__(self, make: Callable[..., Any]) -> None:
-        self.sim = make(profile="7.0.4", edition="community", deployments=4, installed=4, tenants=1)
-        self.clean = make(profile="7.0.4", edition="community", clean=True)
+        self.sim = make(profile="7.1.0", edition="community", deployments=4, installed=4, tenants=1)
+        self.clean = make(profile="7.1.0", edition="community", clean=True)
         self.api = Api(self.sim)
         self.clean_api = Api(self.clean)
         self.dep = next(

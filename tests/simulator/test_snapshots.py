@@ -57,12 +57,57 @@ def test_community_and_new_format_metadata(make_simulator):
     make_snapshot(api, "legacy1", legacy=True)
     meta = json.loads(_zip(api.get("/snapshots/legacy1/archive").content).read("metadata.json"))
     assert set(meta) == {"snapshot_version", "schema_revision"}
-    r = make_snapshot(api, "new1", legacy=False)
-    zf = _zip(api.get("/snapshots/new1/archive").content)
+    premium = Api(make_simulator(profile="7.0.4"))
+    r = make_snapshot(premium, "new1", legacy=False)
+    zf = _zip(premium.get("/snapshots/new1/archive").content)
     meta = json.loads(zf.read("metadata.json"))
     assert meta == {"snapshot_version": "7.0.4", "execution_id": r.json()["id"]}
     assert any(n.startswith("mgmt/") for n in zf.namelist())
     assert r.json()["parameters"]["legacy"] is False
+
+
+def test_community_new_format_create_fails_premium_only(make_simulator):
+    """Measured on 7.1 community: PUT 201, the execution fails at the first premium-only endpoint."""
+    sim = make_simulator(profile="7.1.0", edition="community")
+    api = Api(sim)
+    r = api.put("/snapshots/new1", json={"legacy": False})
+    assert r.status_code == 201 and r.json()["status"] == "pending"
+    exe = execution_done(sim, r.json()["id"])
+    assert exe["status"] == "failed"
+    premium = "This feature exists only in the premium edition of Cloudify.\n"
+    premium += "Please contact sales for additional info."
+    full = api.get(f"/executions/{r.json()['id']}").json()
+    assert full["error"].endswith(f"CloudifyClientError: 404: {premium}\n")
+    snap = api.get("/snapshots/new1").json()
+    assert snap["status"] == "failed" and snap["error"] == f"404: {premium}"
+    events = api.get(f"/events?execution_id={r.json()['id']}&_size=100").json()["items"]
+    assert [e.get("event_type") or e["level"] for e in events] == [
+        "workflow_started", "info", "debug", "debug", "debug", "debug", "debug", "error", "debug",
+        "workflow_failed",
+    ]  # fmt: skip
+    assert events[-1]["message"] == f"'create_snapshot' workflow execution failed: 404: {premium}"
+
+
+def test_legacy_create_sends_the_measured_33_events(make_simulator):
+    sim = make_simulator(profile="7.1.0", edition="community")
+    api = Api(sim)
+    r = make_snapshot(api, "snapA", legacy=True, include_credentials=True)
+    query = f"execution_id={r.json()['id']}&_size=1000&_sort=reported_timestamp"
+    events = api.get(f"/events?{query}").json()["items"]
+    messages = [e["message"] for e in events]
+    # 31 + two credential lines per host with an agent key (the real seed had one such host: 33)
+    assert len(events) == 31
+    real_like = make_simulator(profile="7.1.0", edition="community", real_shapes=True)
+    r2 = make_snapshot(Api(real_like), "snapB", legacy=True)
+    query2 = f"execution_id={r2.json()['id']}&_size=1000&_sort=reported_timestamp"
+    assert Api(real_like).get(f"/events?{query2}").json()["metadata"]["pagination"]["total"] == 33
+    assert sum("Source not found" in m and "Skipping..." in m for m in messages) == 5
+    config = next(m for m in messages if m.startswith("Init Postgres config: "))
+    assert '"postgresql_password": "********"' in config
+    exe = api.get(f"/executions/{r.json()['id']}").json()
+    assert exe["parameters"]["config"]["postgresql_password"].startswith("cfy-db-")  # in clear, as real
+    assert messages[-1] == "'create_snapshot' workflow execution succeeded"
+    assert "Snapshot created successfully" in messages
 
 
 def test_invalid_ids_and_content_type(make_simulator):

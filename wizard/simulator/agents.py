@@ -1,5 +1,9 @@
 """install_new_agents: pick the deployment's agent hosts, check they are started, re-point their agents.
 
+The events follow cloudify-common's _make_install_agents_graph: per host, "Validating agent connection.",
+the validate_amqp task, "Validation done"; then "Installing new agent", create_amqp, "New agent
+installed.", validate_amqp again. No agent hosts: just workflow_started and workflow_succeeded.
+
 On success every selected agent row gets this manager's version and IP (or the ``manager_ip``
 parameter when one was passed), as the real workflow re-installs agents against the new broker.
 """
@@ -9,13 +13,42 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .clock import Workflow, iso
-from .executions import RUN_TIME, emit, log, mark_ended
+from .executions import RUN_TIME, emit, mark_ended
 from .inventory import Record
 
 if TYPE_CHECKING:
     from .manager import Manager
 
 DEFAULT_METHODS = ("init_script", "plugin", "remote")
+#: (interface operation, the task it runs), from types.yaml's cloudify_agent interface.
+VALIDATE = (
+    "cloudify.interfaces.cloudify_agent.validate_amqp",
+    "cloudify_agent.operations.validate_agent_amqp",
+)
+CREATE = ("cloudify.interfaces.cloudify_agent.create_amqp", "cloudify_agent.operations.create_agent_amqp")
+
+
+def _node_event(mgr: Manager, exe: Record, ni: Record, node: Record, message: str) -> None:
+    """host.send_event(...) of the workflow graph."""
+    emit(mgr, exe, message, event_type="workflow_node_event", node_instance_id=ni["id"], node_name=node["id"])
+
+
+def _task(mgr: Manager, exe: Record, ni: Record, node: Record, op: tuple[str, str]) -> None:
+    """One operation on the host's agent: sending_task, task_started, task_succeeded (events.py wording)."""
+    for event_type, template in (
+        ("sending_task", "Sending task '{}'"),
+        ("task_started", "Task started '{}'"),
+        ("task_succeeded", "Task succeeded '{}'"),
+    ):
+        emit(
+            mgr,
+            exe,
+            template.format(op[1]),
+            event_type=event_type,
+            node_instance_id=ni["id"],
+            node_name=node["id"],
+            operation=op[0],
+        )
 
 
 def _selected_hosts(mgr: Manager, exe: Record) -> list[tuple[Record, Record]]:
@@ -60,24 +93,22 @@ def install_new_agents_steps(mgr: Manager, exe: Record, fault: str | None) -> Wo
             )
         return
     target_ip = params.get("manager_ip") or mgr.manager_ip
-    for ni, node in hosts:
-        yield RUN_TIME / max(1, len(hosts)) / 2
-        with mgr.lock:
-            emit(
-                mgr,
-                exe,
-                "Validating agent connection to the new manager",
-                event_type="sending_task",
-                node_instance_id=ni["id"],
-                node_name=node["id"],
-            )
-            log(mgr, exe, f"Agent {ni['id']}: validated AMQP connection to {target_ip}")
+    validate = params.get("validate", True) is not False
+    install = params.get("install", True) is not False
+    if validate:
+        # _add_validate_to_task_graph: per host, an event, the validate_amqp task, an event
+        for ni, node in hosts:
+            yield RUN_TIME / max(1, len(hosts)) / 2
+            with mgr.lock:
+                _node_event(mgr, exe, ni, node, "Validating agent connection.")
+                _task(mgr, exe, ni, node, VALIDATE)
+                _node_event(mgr, exe, ni, node, "Validation done")
     if fault is not None:
         yield RUN_TIME / 4
         with mgr.lock:
             mark_ended(mgr, exe, failure=fault)
         return
-    for ni, node in hosts:
+    for ni, node in hosts if install else []:
         yield RUN_TIME / max(1, len(hosts)) / 2
         with mgr.lock:
             tenant = exe["tenant_name"]
@@ -103,23 +134,19 @@ def install_new_agents_steps(mgr: Manager, exe: Record, fault: str | None) -> Wo
                     "_network": agent_cfg.get("network", "default"),
                 }
                 mgr.inv.agents[(tenant, ni["id"])] = agent
-            agent["version"] = mgr.profile.version
+            agent["version"] = mgr.profile.reported_version
             agent["state"] = "started"
             agent["_manager_ip"] = target_ip
             agent["_old_agent_stopped"] = bool(params.get("stop_old_agent"))
             ni.setdefault("runtime_properties", {}).setdefault("cloudify_agent", {}).update(
-                {"version": mgr.profile.version, "broker_config": {"broker_ip": [target_ip]}}
+                {"version": mgr.profile.reported_version, "broker_config": {"broker_ip": [target_ip]}}
             )
-            emit(
-                mgr,
-                exe,
-                "Task succeeded 'cloudify_agent.operations.create_agent_amqp'",
-                event_type="task_succeeded",
-                node_instance_id=ni["id"],
-                node_name=node["id"],
-            )
+            _node_event(mgr, exe, ni, node, "Installing new agent")
+            _task(mgr, exe, ni, node, CREATE)
+            _node_event(mgr, exe, ni, node, "New agent installed.")
+            _task(mgr, exe, ni, node, VALIDATE)
     if not hosts:
         yield RUN_TIME / 2
     with mgr.lock:
-        exe["total_operations"] = exe["finished_operations"] = 2 * len(hosts)
+        exe["total_operations"] = exe["finished_operations"] = (int(validate) + 2 * int(install)) * len(hosts)
         mark_ended(mgr, exe)

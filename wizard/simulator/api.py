@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import maintenance, render
+from . import maintenance, render, render_identity
 from .auth import authenticate, require_tenant, resolve_tenant, visible_tenants
 from .clock import iso
 from .errors import HTML_404, ApiError, bad_parameters, not_found
 from .executions import cancel_execution, start_deployment_execution
 from .listing import envelope, list_items, query_bool, query_one, query_values
 from .restore import start_restore
-from .snapshots import create_snapshot, delete_snapshot, get_snapshot, register_upload
+from .snapshots import create_snapshot, delete_snapshot, get_snapshot
 from .state import build_state
-from .wire import FileBody, Request, Response
+from .wire import Request, Response
 
 if TYPE_CHECKING:
     from .manager import Manager
@@ -145,7 +143,7 @@ def get_version(mgr: Manager, req: Request) -> Response:
     return Response.json(
         {
             "edition": mgr.profile.edition,
-            "version": mgr.profile.version,
+            "version": mgr.profile.reported_version,
             "build": None,
             "date": None,
             "commit": None,
@@ -194,7 +192,11 @@ def get_status(mgr: Manager, req: Request) -> Response:
         return Response.json({"status": "OK", "services": {}})
     services_d: dict[str, Any] = {}
     for name, _ in _SERVICES:
+        if name == "AMQP-Postgres" and mgr.profile.at_least(7, 1):
+            continue  # 7.x sends events through REST; 7.1 lists no amqp-postgres service
         services_d[name] = {"status": "Active", "is_remote": False, "extra_info": {}}
+        if name == "RabbitMQ" and mgr.profile.at_least(7, 1):
+            services_d[name]["extra_info"] = {"connection_check": "OK"}
     return Response.json({"status": "OK", "services": services_d})
 
 
@@ -202,6 +204,18 @@ def get_status(mgr: Manager, req: Request) -> Response:
 def get_ok(mgr: Manager, req: Request) -> Response:
     """GET /ok (6.0+, no auth)."""
     return Response.json("OK")
+
+
+def _ca_cert_content(mgr: Manager) -> str:
+    """The manager's CA certificate (PEM, ~1.1 KB as on a real one: it makes /managers gzip)."""
+    if mgr.cfg.tls_cert:
+        try:
+            with open(mgr.cfg.tls_cert, encoding="ascii") as fh:
+                return fh.read()
+        except (OSError, UnicodeDecodeError):
+            pass
+    line = "MIIDSimulatedCertificateAuthorityForCfyMigrateOnLoopbackOnlyNotARealKey"[:64]
+    return "-----BEGIN CERTIFICATE-----\n" + (line + "\n") * 16 + "-----END CERTIFICATE-----\n"
 
 
 def _manager_item(mgr: Manager) -> dict[str, Any]:
@@ -212,7 +226,7 @@ def _manager_item(mgr: Manager) -> dict[str, Any]:
         "hostname": mgr.hostname,
         "private_ip": mgr.manager_ip,
         "public_ip": mgr.manager_ip,
-        "version": mgr.profile.version,
+        "version": mgr.profile.reported_version,
         "edition": mgr.profile.edition,
         "distribution": dist,
         "distro_release": release,
@@ -220,7 +234,7 @@ def _manager_item(mgr: Manager) -> dict[str, Any]:
         "networks": nets,
         "last_seen": iso(),
         "status_report_frequency": 0,
-        "ca_cert_content": "<simulated CA certificate>",
+        "ca_cert_content": _ca_cert_content(mgr),
     }
     if not mgr.profile.at_least(6, 0):
         item["monitoring_username"] = None
@@ -251,7 +265,7 @@ def get_brokers(mgr: Manager, req: Request) -> Response:
         "params": None,
         "networks": {n: mgr.manager_ip for n in mgr.networks},
         "is_external": False,
-        "ca_cert_content": "<simulated CA certificate>",
+        "ca_cert_content": _ca_cert_content(mgr),
     }
     return Response.json(envelope(mgr, [item], 1, 1000, 0))
 
@@ -293,7 +307,7 @@ def get_cluster_status(mgr: Manager, req: Request) -> Response:
 def get_user(mgr: Manager, req: Request) -> Response:
     """GET /user: the caller."""
     with mgr.lock:
-        return Response.json(render.render_user(mgr, _user(req)))
+        return Response.json(render_identity.render_user(mgr, _user(req)))
 
 
 @route("GET", "/users")
@@ -307,7 +321,7 @@ def get_users(mgr: Manager, req: Request) -> Response:
             "Cloudify.\nPlease contact sales for additional info.",
         )
     with mgr.lock:
-        return Response.json(list_items(mgr, req.query, render.USERS, list(mgr.inv.users.values())))
+        return Response.json(list_items(mgr, req.query, render_identity.USERS, list(mgr.inv.users.values())))
 
 
 @route("GET", "/tenants")
@@ -320,7 +334,7 @@ def get_tenants(mgr: Manager, req: Request) -> Response:
             for name, t in mgr.inv.tenants.items()
             if user.get("role") == "sys_admin" or name in user.get("tenants", {})
         ]
-        return Response.json(list_items(mgr, req.query, render.TENANTS, rows))
+        return Response.json(list_items(mgr, req.query, render_identity.TENANTS, rows))
 
 
 # -- resources --------------------------------------------------------------------------------------
@@ -513,7 +527,7 @@ def get_events(mgr: Manager, req: Request) -> Response:
 
             rows.sort(key=by_field, reverse=s.startswith("-"))
         total = len(rows)
-        page = [render.render_event(ev) for ev in rows[offset : offset + size]]
+        page = [render_identity.render_event(ev) for ev in rows[offset : offset + size]]
     return Response.json(
         {"metadata": {"pagination": {"size": size, "offset": offset, "total": total}}, "items": page}
     )
@@ -588,94 +602,6 @@ def delete_snapshot_one(mgr: Manager, req: Request) -> Response:
     return Response.json(render.render_snapshot(mgr, rec))
 
 
-def _parse_range(header: str, size: int) -> tuple[int, int] | None:
-    m = re.match(r"^bytes=(\d*)-(\d*)$", header.strip())
-    if not m or (not m.group(1) and not m.group(2)):
-        raise ValueError("bad range")
-    if m.group(1):
-        start = int(m.group(1))
-        end = int(m.group(2)) if m.group(2) else size - 1
-    else:
-        length = int(m.group(2))
-        start, end = max(0, size - length), size - 1
-    end = min(end, size - 1)
-    if start >= size or start > end:
-        raise ValueError("unsatisfiable")
-    return start, end
-
-
-@route("GET", "/snapshots/<id>/archive")
-def get_snapshot_archive(mgr: Manager, req: Request) -> Response:
-    """GET/HEAD /snapshots/<id>/archive: the zip via sendfile, with Range support."""
-    sid = req.params["id"]
-    with mgr.lock:
-        rec = get_snapshot(mgr, req.tenant, sid)
-        if rec["status"] == "failed":
-            raise ApiError(400, "snapshot_action_error", "Failed snapshot cannot be downloaded")
-        path = mgr.snapshot_path(rec["tenant_name"], sid)
-    try:
-        size = os.path.getsize(path)
-    except OSError:
-        return Response(
-            404,
-            b"<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 "
-            b"Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
-            "text/html",
-        )
-    headers = [
-        ("Content-Disposition", f'attachment; filename="{sid}.zip"'),
-        ("Accept-Ranges", "bytes"),
-        ("Cache-Control", "no-cache"),
-    ]
-    rng = req.headers.get("Range")
-    start, end, status = 0, size - 1, 200
-    if rng:
-        try:
-            parsed = _parse_range(rng, size)
-        except ValueError:
-            return Response(416, b"", "text/html", headers=[("Content-Range", f"bytes */{size}")])
-        if parsed is not None:
-            start, end = parsed
-            status = 206
-            headers.append(("Content-Range", f"bytes {start}-{end}/{size}"))
-    cut = mgr.faults.download_limit(req.path) if req.method == "GET" else None
-    return Response(
-        status,
-        content_type="application/octet-stream",
-        headers=headers,
-        file=FileBody(path, start, end - start + 1 if size else 0, cut),
-    )
-
-
-@route("PUT", "/snapshots/<id>/archive")
-def put_snapshot_archive(mgr: Manager, req: Request) -> Response:
-    """PUT /snapshots/<id>/archive: stream a raw or chunked body to disk, then register it (201)."""
-    from .server import BodyError
-
-    tenant = require_tenant(req.tenant)
-    sid = req.params["id"]
-    limit = mgr.faults.upload_limit(req.path)
-    tmp = os.path.join(mgr.data_dir, "uploads", f"{uuid.uuid4()}.part")
-    size = 0
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            for chunk in req.handler.iter_body(limit):
-                view = memoryview(chunk)
-                while view:
-                    written = os.write(fd, view)
-                    view = view[written:]
-                size += len(chunk)
-        finally:
-            os.close(fd)
-    except (BodyError, OSError, ValueError):
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        return Response(0, drop=True)
-    body = register_upload(mgr, _user(req)["username"], tenant, sid, tmp, size)
-    return Response.json(body, 201)
-
-
 @route("POST", "/snapshots/<id>/restore", json_body=True)
 def post_restore(mgr: Manager, req: Request) -> Response:
     """POST /snapshots/<id>/restore: 200 with the short execution shape."""
@@ -717,3 +643,6 @@ def handle_sim(mgr: Manager, method: str, path: str, handler: SimHandler) -> Res
     except ApiError as err:
         return Response.json(err.body(), err.status)
     return _html_404()
+
+
+from . import api_archive, api_identity  # noqa: E402,F401  (register the archive and identity routes)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 #: The manager versions the simulator can impersonate.
-PROFILES = ("4.6", "5.2.7", "6.4.2", "7.0.4")
+PROFILES = ("4.6", "5.2.7", "6.4.2", "7.0.4", "7.1.0")
 
 
 @dataclass
@@ -47,6 +47,25 @@ class SimulatorConfig:
     #: Serve https with this PEM certificate (chain) and key; both or neither (plain http).
     tls_cert: str | None = None
     tls_key: str | None = None
+    #: nginx's gzip of JSON answers >= 1000 bytes (chunked, no Content-Length) to clients that accept it.
+    nginx_gzip: bool = True
+    #: nginx ``limit_req`` per client address (off by default: engine tests want raw speed).
+    rate_limit: bool = False
+    rate_limit_rate: float = 10.0
+    rate_limit_burst: int = 30
+    rate_limit_delay: int = 20
+    #: With https: also listen for plain http here (0 = any free port), as nginx's port 80 does.
+    http_port: int | None = None
+    #: ``outage_mode="nginx"``: a request during the outage hangs this long (base seconds) then gets 502.
+    outage_hang: float = 7.0
+    #: ``outage_mode="nginx"``: the second REST restart (with the archive's rest-security.conf), base s.
+    restore_outage2: float = 3.0
+    #: After the legacy restore's REST restart, NEITHER admin password works until the post-restore
+    #: commands run (the restored rest-security.conf salts the new manager's admin hash wrongly).
+    restore_auth_gap: bool = False
+    #: Seed the shapes a real 7.1 seed has that older seeds lacked (node instances with host_id null,
+    #: upload_blueprint executions, deployments without a Compute node, hosts with install_method none).
+    real_shapes: bool = False
     _validated: bool = field(default=False, repr=False, compare=False)
 
     def validate(self) -> None:
@@ -65,8 +84,14 @@ class SimulatorConfig:
             raise ValueError("installed cannot exceed deployments")
         if self.time_scale <= 0:
             raise ValueError("time_scale must be positive")
-        if self.outage_mode not in ("refuse", "502"):
-            raise ValueError("outage_mode must be 'refuse' or '502'")
+        if self.outage_mode not in ("refuse", "502", "nginx"):
+            raise ValueError("outage_mode must be 'refuse', '502' or 'nginx'")
+        if self.rate_limit and (
+            self.rate_limit_rate <= 0 or self.rate_limit_burst < 0 or self.rate_limit_delay < 0
+        ):
+            raise ValueError("rate_limit_rate must be positive, burst and delay not negative")
+        if self.http_port is not None and not self.tls_cert:
+            raise ValueError("http_port (the port-80 listener) needs https: give tls_cert and tls_key")
         if self.snapshot_size is not None and self.snapshot_size < 0:
             raise ValueError("snapshot_size must not be negative")
         if (self.tls_cert is None) != (self.tls_key is None):
@@ -77,6 +102,26 @@ class SimulatorConfig:
     def scheme(self) -> str:
         """``https`` when a certificate is configured, else ``http``."""
         return "https" if self.tls_cert else "http"
+
+
+def as_measured(**overrides: Any) -> SimulatorConfig:
+    """A 7.1 community manager behaving as the real stack was measured: rate limit on, the nginx
+    outage shape (two REST restarts answered 502), the no-password window (~26 s at time_scale 1)
+    of a legacy restore, the real seed shapes. ``overrides`` win (e.g. ``time_scale``, ``tls_cert``)."""
+    base: dict[str, Any] = {
+        "profile": "7.1.0",
+        "edition": "community",
+        "rate_limit": True,
+        "outage_mode": "nginx",
+        "restore_auth_gap": True,
+        "restore_outage": 11.0,
+        "post_restore_delay": 2.6,
+        "real_shapes": True,
+        "time_scale": 1.0,
+        "snapshot_size": 100_000,  # the measured seed's legacy archive: ~99 KB
+    }
+    base.update(overrides)
+    return SimulatorConfig(**base)
 
 
 def is_loopback(host: str) -> bool:

@@ -77,6 +77,7 @@ def emit(
     node_instance_id: str | None = None,
     node_name: str | None = None,
     error_causes: list[dict[str, Any]] | None = None,
+    operation: str | None = None,
 ) -> None:
     """Record an event (``event_type`` given) or a log line (``level`` given) of an execution."""
     now = iso()
@@ -91,7 +92,7 @@ def emit(
         "workflow_id": exe["workflow_id"],
         "message": message,
         "error_causes": error_causes,
-        "operation": None,
+        "operation": operation,
         "source_id": None,
         "target_id": None,
         "manager_name": mgr.hostname,
@@ -451,7 +452,7 @@ def _install_effects(mgr: Manager, exe: Record, instances: list[Record]) -> None
             "ip": ip,
             "install_method": method,
             "system": "centos core",
-            "version": mgr.profile.version,
+            "version": mgr.profile.reported_version,
             "node": ni["node_id"],
             "deployment": ni["deployment_id"],
             "tenant_name": tenant,

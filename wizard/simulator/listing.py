@@ -143,7 +143,7 @@ def list_items(
 ) -> dict[str, Any]:
     """Run one list request over ``records`` (already limited to the visible tenants)."""
     fields = view.fields(mgr)
-    filter_allowed = list(fields) + list(view.extra_filters)
+    filter_allowed = view.filter_fields(mgr)
     ignored = set(ignore) | RESERVED
     filters: dict[str, list[str]] = {}
     for key, value in query:

@@ -7,6 +7,7 @@ slow (file I/O, sleeping) happens while holding it.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -17,6 +18,7 @@ from typing import Any
 from .clock import Scheduler, iso
 from .config import SimulatorConfig
 from .faults import FaultSet
+from .front import RateLimiter
 from .inventory import Inventory, Record
 from .passwords import hash_password
 from .profiles import Profile
@@ -38,6 +40,8 @@ class Manager:
         self.data_dir = cfg.data_dir or tempfile.mkdtemp(prefix="cfy-sim-")
         os.makedirs(os.path.join(self.data_dir, "snapshots"), exist_ok=True)
         os.makedirs(os.path.join(self.data_dir, "uploads"), exist_ok=True)
+        #: The DB password the snapshot executions' parameters carry in clear (as a real manager's do).
+        self.db_password = "cfy-db-" + secrets.token_hex(8)
         self.installed_admin_hash = hash_password(cfg.admin_password, f"admin-{cfg.seed}-{cfg.profile}")
         self.inv: Inventory = seed_inventory(
             self.profile,
@@ -51,6 +55,10 @@ class Manager:
             networks=self.networks,
             extra_nodes=cfg.extra_nodes,
         )
+        if cfg.real_shapes:
+            from .seed_real import add_real_shapes
+
+            add_real_shapes(self.inv, cfg.hostname or "cfy-manager")
         #: (tenant, id) -> snapshot record; not part of the inventory (a restore truncates it).
         self.snapshots: dict[tuple[str, str], Record] = {}
         #: Executions that are not restorable history: live ones share the inventory table.
@@ -69,6 +77,13 @@ class Manager:
         self.faults = FaultSet()
         if cfg.faults:
             self.faults.replace(cfg.faults)
+        self.rate_limiter: RateLimiter | None = None
+        if cfg.rate_limit:
+            self.rate_limiter = RateLimiter(cfg.rate_limit_rate, cfg.rate_limit_burst, cfg.rate_limit_delay)
+        #: Between the legacy restore's REST restart and the post-restore commands (restore_auth_gap).
+        self.admin_login_broken = False
+        #: outage_mode="nginx": requests right after a REST restart wait until this (monotonic) time.
+        self.warm_until = 0.0
         self.outage_until = 0.0
         self.outage_active = False
         self.listener: Any = None  # set by the runner: the object that can close/reopen the socket

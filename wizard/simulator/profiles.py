@@ -1,4 +1,4 @@
-"""What differs between the manager versions the simulator impersonates (4.6 ... 7.0.4)."""
+"""What differs between the manager versions the simulator impersonates (4.6 ... 7.1.0)."""
 
 from __future__ import annotations
 
@@ -33,12 +33,33 @@ SCHEMA_REVISIONS = {
 }
 
 
+#: The version string a profile's manager reports where it is not the profile name itself
+#: (the measured 7.1 stack is a development build).
+REPORTED_VERSIONS = {"7.1.0": "7.1.0.dev1"}
+
+
 @dataclass(frozen=True)
 class Profile:
     """Feature switches of one manager version; every version check in the simulator goes here."""
 
     version: str
     edition: str
+
+    @property
+    def reported_version(self) -> str:
+        """What /version, /managers and agents say (``7.1.0.dev1`` for the 7.1.0 profile)."""
+        return REPORTED_VERSIONS.get(self.version, self.version)
+
+    @property
+    def snapshot_restoring_flag(self) -> str:
+        """The flag file restore logs name: cloudify-common's SNAPSHOT_RESTORE_FLAG_FILE (since 2019,
+        the /snapshot-status era; measured on 7.1)."""
+        return "/tmp/cloudify/snapshot_restoring"
+
+    @property
+    def premium_only_new_snapshots(self) -> bool:
+        """Community 7.x: a non-legacy snapshot create fails (its workflow needs premium endpoints)."""
+        return self.at_least(7, 0) and not self.premium
 
     @property
     def vt(self) -> tuple[int, int, int]:

@@ -28,6 +28,14 @@ class View:
     render: Renderer
     computed: dict[str, Callable[[Manager, Record], Any]] = field(default_factory=dict)
     extra_filters: tuple[str, ...] = ()
+    #: The model's filterable columns in order, where they differ from ``fields + extra_filters``.
+    filters: Callable[[Manager], list[str]] | None = None
+
+    def filter_fields(self, mgr: Manager) -> list[str]:
+        """What a list's filter and sort keys may be (the real error message lists them in this order)."""
+        if self.filters is not None:
+            return self.filters(mgr)
+        return list(self.fields(mgr)) + list(self.extra_filters)
 
     def value(self, mgr: Manager, rec: Record, name: str) -> Any:
         """A field's value for filtering and sorting, without rendering the whole record."""
@@ -300,12 +308,24 @@ def render_deployment(mgr: Manager, rec: Record, *, listing: bool = False) -> Re
     return {k: base.get(k) for k in deployment_fields(mgr)}
 
 
+def deployment_filter_fields(mgr: Manager) -> list[str]:
+    """The Deployment model's columns: response-only keys (labels, workdir_zip, deployment_groups)
+    are not filterable, and deployment_group_id sits after unavailable_instances (recorded on 7.1)."""
+    out = [f for f in deployment_fields(mgr) if f not in ("workdir_zip", "labels", "deployment_groups")]
+    if "unavailable_instances" in out:
+        out.insert(out.index("unavailable_instances") + 1, "deployment_group_id")
+    else:
+        out.append("deployment_group_id")
+    return out
+
+
 DEPLOYMENTS = View(
     "Deployment",
     deployment_fields,
     lambda m, r: render_deployment(m, r, listing=True),
     computed={"installation_status": _installation_status, "deployment_status": _deployment_status},
     extra_filters=("deployment_group_id",),
+    filters=deployment_filter_fields,
 )
 
 
@@ -530,94 +550,3 @@ PLUGINS = View(
     lambda m: list(PLUGIN_FIELDS),
     lambda m, r: {k: ({**r, **_res(r)}).get(k) for k in PLUGIN_FIELDS},
 )
-
-TENANT_FIELDS = [
-    "name",
-    "groups",
-    "users",
-    "user_roles",
-    "rabbitmq_username",
-    "rabbitmq_password",
-    "rabbitmq_vhost",
-]
-
-
-def render_tenant(mgr: Manager, rec: Record) -> Record:
-    """A tenant row (member counts, as without ``_get_data``)."""
-    users = sum(1 for u in mgr.inv.users.values() if rec["name"] in u.get("tenants", {}))
-    return {
-        "name": rec["name"],
-        "groups": 0,
-        "users": users,
-        "user_roles": None,
-        "rabbitmq_username": None,
-        "rabbitmq_password": None,
-        "rabbitmq_vhost": None,
-    }
-
-
-TENANTS = View("Tenant", lambda m: list(TENANT_FIELDS), render_tenant)
-
-USER_FIELDS = [
-    "username",
-    "tenants",
-    "tenant_roles",
-    "groups",
-    "role",
-    "group_system_roles",
-    "active",
-    "created_at",
-    "first_login_at",
-    "last_login_at",
-    "is_locked",
-    "show_getting_started",
-    "password_hash",
-]
-
-
-def render_user(mgr: Manager, rec: Record) -> Record:
-    """A user row: tenants/groups are counts, the password hash is never shown."""
-    out = {k: rec.get(k) for k in USER_FIELDS}
-    out["tenants"] = len(rec.get("tenants", {}))
-    out["tenant_roles"] = None
-    out["groups"] = 0
-    out["password_hash"] = None
-    return out
-
-
-USERS = View("User", lambda m: list(USER_FIELDS), render_user)
-
-EVENT_FIELDS = [
-    "_storage_id",
-    "timestamp",
-    "reported_timestamp",
-    "blueprint_id",
-    "deployment_id",
-    "deployment_display_name",
-    "execution_id",
-    "execution_group_id",
-    "workflow_id",
-    "message",
-    "error_causes",
-    "operation",
-    "source_id",
-    "target_id",
-    "manager_name",
-    "agent_name",
-    "node_instance_id",
-    "node_name",
-    "type",
-]
-
-
-def render_event(rec: Record) -> Record:
-    """An event or log row (events add event_type; logs add logger and level)."""
-    out = {k: rec.get(k) for k in EVENT_FIELDS[:11]}
-    if rec["type"] == "cloudify_event":
-        out["event_type"] = rec.get("event_type")
-    for k in EVENT_FIELDS[11:]:
-        out[k] = rec.get(k)
-    if rec["type"] == "cloudify_log":
-        out["logger"] = rec.get("logger")
-        out["level"] = rec.get("level")
-    return out

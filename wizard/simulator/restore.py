@@ -152,6 +152,7 @@ def _post_restore(mgr: Manager, history: Record, admin_hash: str | None) -> None
                 "installed" if admin_hash == mgr.installed_admin_hash else "restored_snapshot"
             )
         mgr.snapshot_restoring = False
+        mgr.admin_login_broken = False
         history["post_restore_at"] = iso()
 
 
@@ -183,8 +184,7 @@ def _restore_workflow(
             log(
                 mgr,
                 exe,
-                "Marked manager snapshot restoring with file: /opt/manager/snapshot_status/"
-                "snapshot_restoring",
+                f"Marked manager snapshot restoring with file: {p.snapshot_restoring_flag}",
                 "debug",
             )
         log(mgr, exe, "Fetching snapshot archive")
@@ -214,6 +214,28 @@ def _restore_workflow(
         mgr.scheduler.call_later(mgr.cfg.post_restore_delay, lambda: _post_restore(mgr, history, None))
         return
     fault = mgr.faults.execution_failure("restore_snapshot", None)
+    if p.restore_has_outage and mgr.cfg.outage_mode == "nginx":
+        from .restore_nginx import measured_legacy_restore
+
+        yield from measured_legacy_restore(mgr, exe, contents, _swap_inventory, history)
+    else:
+        yield from _swap_and_outage(mgr, exe, contents, history)
+    yield 0.4
+    admin_hash = None
+    if contents.admin_account and contents.admin_account.get("password"):
+        admin_hash = str(contents.admin_account["password"])
+    with mgr.lock:
+        if fault is not None:
+            _finish(mgr, exe, history, fault)
+        else:
+            log(mgr, exe, f"Successfully restored snapshot `{history['snapshot_id']}`")
+            _finish(mgr, exe, history, None)
+    mgr.scheduler.call_later(mgr.cfg.post_restore_delay, lambda: _post_restore(mgr, history, admin_hash))
+
+
+def _swap_and_outage(mgr: Manager, exe: Record, contents: ArchiveContents, history: Record) -> Workflow:
+    """The simple legacy shape: the swap, then one outage (closed socket or quick 502s)."""
+    p = mgr.profile
     yield 0.3
     with mgr.lock:
         log(mgr, exe, "Restoring database")
@@ -225,18 +247,9 @@ def _restore_workflow(
         if outage > 0 and mgr.listener is not None:
             mgr.listener.begin_outage(mgr.cfg.outage_mode)
             yield outage
+            if mgr.cfg.restore_auth_gap:
+                mgr.admin_login_broken = True
             mgr.listener.end_outage()
-    yield 0.4
-    admin_hash = None
-    if contents.admin_account and contents.admin_account.get("password"):
-        admin_hash = str(contents.admin_account["password"])
-    with mgr.lock:
-        if fault is not None:
-            _finish(mgr, exe, history, fault)
-        else:
-            log(mgr, exe, f"Successfully restored snapshot `{exe['parameters']['snapshot_id']}`")
-            _finish(mgr, exe, history, None)
-    mgr.scheduler.call_later(mgr.cfg.post_restore_delay, lambda: _post_restore(mgr, history, admin_hash))
 
 
 def _swap_inventory(mgr: Manager, exe: Record, contents: ArchiveContents) -> None:
@@ -309,7 +322,7 @@ def _new_format_restore(mgr: Manager, exe: Record, contents: ArchiveContents, hi
         log(
             mgr,
             exe,
-            "Cleared manager snapshot restoring file: /opt/manager/snapshot_status/snapshot_restoring",
+            f"Cleared manager snapshot restoring file: {mgr.profile.snapshot_restoring_flag}",
             "debug",
         )
         log(mgr, exe, f"Successfully restored snapshot `{exe['parameters']['snapshot_id']}`")

@@ -9,18 +9,27 @@ from types import TracebackType
 from typing import Any
 
 from .config import SimulatorConfig
+from .listener import Listener
 from .manager import Manager
-from .server import Listener, server_ssl_context
+from .server import server_ssl_context
 from .state import build_state
 
 
 class RunningSimulator:
     """A serving simulator: its URL, its state, fault control, and stop()."""
 
-    def __init__(self, mgr: Manager, listener: Listener) -> None:
+    def __init__(self, mgr: Manager, listener: Listener, http_listener: Listener | None = None) -> None:
         self._mgr = mgr
         self._listener = listener
+        self._http_listener = http_listener
         self._stopped = False
+
+    @property
+    def http_url(self) -> str | None:
+        """``http://HOST:PORT`` of the port-80 listener (``http_port``), None without one."""
+        if self._http_listener is None:
+            return None
+        return f"http://{self._mgr.cfg.host}:{self._http_listener.port}"
 
     @property
     def url(self) -> str:
@@ -64,6 +73,8 @@ class RunningSimulator:
         if self._stopped:
             return
         self._stopped = True
+        if self._http_listener is not None:
+            self._http_listener.stop()
         self._listener.stop()
         self._mgr.close()
 
@@ -94,9 +105,18 @@ def start_simulator(cfg: SimulatorConfig | None = None, **overrides: Any) -> Run
     except OSError:
         mgr.close()
         raise
+    http_listener = None
+    if cfg.http_port is not None:
+        http_listener = Listener(mgr, cfg.host, cfg.http_port, None, plain_port80=True)
+        try:
+            http_listener.start()
+        except OSError:
+            listener.stop()
+            mgr.close()
+            raise
     if cfg.hostname is None:
         mgr.hostname = f"cfy-manager-{listener.port}"
-    sim = RunningSimulator(mgr, listener)
+    sim = RunningSimulator(mgr, listener, http_listener)
     probe: ssl.SSLContext | None = None
     if ssl_context is not None:
         # A readiness probe of our own socket on loopback; the tests verify the certificate.

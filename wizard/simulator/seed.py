@@ -310,7 +310,7 @@ def _seed_deployment(
                     "install_method": method,
                     "network": network,
                     "broker_config": {"broker_ip": [manager_ip], "broker_ssl_enabled": True},
-                    "version": profile.version,
+                    "version": profile.reported_version,
                 }
         inv.add_node_instance(
             {
@@ -348,7 +348,7 @@ def _seed_deployment(
                 "ip": ip,
                 "install_method": method,
                 "system": "centos core",
-                "version": profile.version,
+                "version": profile.reported_version,
                 "node": node_id,
                 "deployment": dep_id,
                 "tenant_name": tenant,

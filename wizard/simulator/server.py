@@ -13,7 +13,6 @@ import contextlib
 import os
 import socket
 import ssl
-import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
@@ -23,6 +22,7 @@ from .errors import NGINX_502, ApiError
 from .wire import Request, Response
 
 if TYPE_CHECKING:
+    from .listener import Listener
     from .manager import Manager
 
 API_VERSIONS = ("v1", "v2", "v2.1", "v3", "v3.1")
@@ -45,13 +45,23 @@ class SimHandler(BaseHTTPRequestHandler):
     # -- plumbing ---------------------------------------------------------------------------------
     def setup(self) -> None:
         self._tls_failed = False
-        if isinstance(self.request, ssl.SSLSocket):
+        self._plain_on_tls = False
+        ctx = self.server.ssl_context
+        if ctx is not None:
+            raw = self.request
             try:
-                self.request.settimeout(30)
-                self.request.do_handshake()
-                self.request.settimeout(None)
+                raw.settimeout(30)
+                first = raw.recv(1, socket.MSG_PEEK)
+                if first == b"\x16":  # a TLS handshake record
+                    self.request = ctx.wrap_socket(raw, server_side=True, do_handshake_on_connect=False)
+                    self.request.do_handshake()
+                    self.request.settimeout(None)
+                elif first:
+                    self._plain_on_tls = True  # plain http on the https port: nginx answers HTML 400
+                else:
+                    self._tls_failed = True
             except (OSError, ValueError):
-                # Plain http on the https port, or a client that rejected our certificate.
+                # A client that rejected our certificate, or hung up.
                 self._tls_failed = True
         super().setup()
         self.server.listener.track(self.connection, True)
@@ -60,7 +70,28 @@ class SimHandler(BaseHTTPRequestHandler):
         if self._tls_failed:
             self.close_connection = True
             return
+        if self._plain_on_tls:
+            self._answer_plain_on_tls()
+            return
         super().handle()
+
+    def _answer_plain_on_tls(self) -> None:
+        """nginx's answer to a plain-http request on its ssl port (then it closes the connection)."""
+        from .front import HSTS, NGINX_400_PLAIN_HTTP
+
+        with contextlib.suppress(OSError, ValueError):
+            for _ in range(200):
+                line = self.rfile.readline(65537)
+                if line in (b"\r\n", b"\n", b""):
+                    break
+            body = NGINX_400_PLAIN_HTTP.encode()
+            head = (
+                "HTTP/1.1 400 Bad Request\r\nServer: nginx\r\n"
+                f"Date: {self.date_time_string()}\r\nContent-Type: text/html\r\n"
+                f"Content-Length: {len(body)}\r\nConnection: close\r\n{HSTS[0]}: {HSTS[1]}\r\n\r\n"
+            )
+            self.wfile.write(head.encode("latin-1") + body)
+        self.close_connection = True
 
     def finish(self) -> None:
         with contextlib.suppress(OSError):
@@ -149,7 +180,8 @@ class SimHandler(BaseHTTPRequestHandler):
 
             response = handle_sim(mgr, self.command, path, self)
         else:
-            response = self._api(mgr, path, query)
+            gated = self._front_gate(mgr, path)
+            response = gated if gated is not None else self._api(mgr, path, query)
         if response.drop:
             self._drop()
             return
@@ -157,13 +189,48 @@ class SimHandler(BaseHTTPRequestHandler):
             response.close = True
         self._send(response)
 
+    def _front_gate(self, mgr: Manager, path: str) -> Response | None:
+        """nginx before the REST service: the rate limit, then the port-80 server's own answers."""
+        from .front import HTTP_LEVEL_HEADERS, NGINX_503, SSL_REQUIRED
+
+        limiter = mgr.rate_limiter
+        if limiter is not None and not (self.headers.get("Execution-Token") or "").strip():
+            wait = limiter.admit(self.client_address[0], burst0=self.server.plain_port80)
+            if wait is None:
+                mgr.count_request("503 (rate limit)")
+                return Response(503, NGINX_503.encode(), "text/html")
+            if wait > 0:
+                time.sleep(wait)
+        if self.server.plain_port80:
+            if path.startswith("/api/"):
+                mgr.count_request("400 (SSL_REQUIRED)")
+                return Response(
+                    400, SSL_REQUIRED, "application/octet-stream", headers=list(HTTP_LEVEL_HEADERS)
+                )
+            host = (self.headers.get("Host") or mgr.cfg.host).split(":")[0]
+            html = NGINX_502.replace("502 Bad Gateway", "308 Permanent Redirect")
+            return Response(
+                308,
+                html.encode(),
+                "text/html",
+                headers=[("Location", f"https://{host}{self.path}"), *HTTP_LEVEL_HEADERS],
+            )
+        return None
+
     def _api(self, mgr: Manager, path: str, query: list[tuple[str, str]]) -> Response:
         from .api import handle_api
 
         if mgr.outage_active:
+            if mgr.cfg.outage_mode == "nginx":
+                # nginx holds the request while the REST service is down, then gives up with 502.
+                time.sleep(mgr.cfg.outage_hang * mgr.cfg.time_scale)
+                return Response(502, NGINX_502.encode(), "text/html")
             if mgr.cfg.outage_mode == "502" and self.server.listener.serving:
                 return Response(502, NGINX_502.encode(), "text/html", close=True)
             return Response(0, drop=True)
+        warm = mgr.warm_until - time.monotonic()
+        if warm > 0:
+            time.sleep(warm)  # the REST service is still starting: nginx holds the request
         delay = mgr.faults.delay(self.command, path)
         if delay > 0:
             time.sleep(delay)
@@ -194,24 +261,47 @@ class SimHandler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
 
     def _send(self, response: Response) -> None:
+        from .front import HSTS, NGINX_REASONS, gzip_chunks, should_gzip
+
         head_only = self.command == "HEAD"
         file = response.file
         length = file.length if file is not None else len(response.body)
-        reason = self.responses.get(response.status, ("",))[0]
+        reason = NGINX_REASONS.get(response.status) or self.responses.get(response.status, ("",))[0]
+        http11 = self.request_version == "HTTP/1.1"
+        compress = (
+            file is None
+            and self.server.mgr.cfg.nginx_gzip
+            and should_gzip(
+                response.status,
+                response.content_type,
+                length,
+                self.headers.get("Accept-Encoding") or "",
+                http11,
+            )
+        )
+        body = response.body
         lines = [f"HTTP/1.1 {response.status} {reason}", "Server: nginx", f"Date: {self.date_time_string()}"]
         if response.content_type is not None:
             lines.append(f"Content-Type: {response.content_type}")
-        if response.status != 304:
+        if compress:
+            if not head_only:
+                lines.append("Transfer-Encoding: chunked")
+                body = gzip_chunks(body)
+        elif response.status != 304:
             lines.append(f"Content-Length: {length}")
         for key, value in response.headers:
             lines.append(f"{key}: {value}")
-        if response.close or self.request_version != "HTTP/1.1":
+        if response.close or not http11:
             lines.append("Connection: close")
             self.close_connection = True
+        if self.server.ssl_context is not None:
+            lines.append(f"{HSTS[0]}: {HSTS[1]}")
+        if compress:
+            lines.append("Content-Encoding: gzip")
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
         try:
             if file is None:
-                self.wfile.write(head if head_only or response.status == 304 else head + response.body)
+                self.wfile.write(head if head_only or response.status == 304 else head + body)
                 return
             self.wfile.write(head)
             if not head_only:
@@ -237,7 +327,6 @@ class SimHandler(BaseHTTPRequestHandler):
                 remaining -= sent
         if file.cut_after is not None and file.cut_after < file.length:
             self._drop()
-
 
     def _send_tls(self, file: Any) -> None:
         """os.sendfile would bypass TLS: copy through the SSL socket in bounded pieces."""
@@ -277,15 +366,15 @@ class SimServer(ThreadingHTTPServer):
         mgr: Manager,
         listener: Listener,
         ssl_context: ssl.SSLContext | None = None,
+        plain_port80: bool = False,
     ) -> None:
         self.mgr = mgr
         self.listener = listener
+        #: TLS is negotiated per connection (after a peek tells TLS from plain http).
+        self.ssl_context = ssl_context
+        #: The port-80 listener of an https manager (answers /api/ with SSL_REQUIRED).
+        self.plain_port80 = plain_port80
         super().__init__(address, SimHandler)
-        if ssl_context is not None:
-            self.socket = ssl_context.wrap_socket(
-                self.socket, server_side=True, do_handshake_on_connect=False
-            )
-
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that hangs up (or is killed) mid-request is normal here, not worth a traceback."""
@@ -295,86 +384,3 @@ class SimServer(ThreadingHTTPServer):
         if isinstance(exc, ConnectionError | ssl.SSLError | TimeoutError | BodyError):
             return
         super().handle_error(request, client_address)
-
-
-class Listener:
-    """Owns the server socket so a restore can close it and re-open the same port later."""
-
-    def __init__(self, mgr: Manager, host: str, port: int, ssl_context: ssl.SSLContext | None = None) -> None:
-        self.mgr = mgr
-        self.host = host
-        self.port = port
-        self.ssl_context = ssl_context
-        self._server: SimServer | None = None
-        self._thread: threading.Thread | None = None
-        self._conns: set[socket.socket] = set()
-        self._conns_lock = threading.Lock()
-        self._lock = threading.Lock()
-        self.serving = False
-
-    def track(self, conn: socket.socket, alive: bool) -> None:
-        """Remember open connections so an outage or stop can cut them."""
-        with self._conns_lock:
-            if alive:
-                self._conns.add(conn)
-            else:
-                self._conns.discard(conn)
-
-    def _cut_connections(self) -> None:
-        with self._conns_lock:
-            conns = list(self._conns)
-        for conn in conns:
-            with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_RDWR)
-
-    def start(self) -> None:
-        """Bind (port 0 picks a free port, kept for re-opens) and serve in a thread."""
-        with self._lock:
-            server = None
-            for attempt in range(50):
-                try:
-                    server = SimServer((self.host, self.port), self.mgr, self, self.ssl_context)
-                    break
-                except OSError:
-                    if attempt == 49 or self.port == 0:
-                        raise
-                    time.sleep(0.05)
-            assert server is not None
-            self._server = server
-            self.port = server.server_address[1]
-            self._thread = threading.Thread(
-                target=server.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name=f"sim-http-{self.port}",
-                daemon=True,
-            )
-            self._thread.start()
-            self.serving = True
-
-    def _close(self) -> None:
-        with self._lock:
-            server, self._server = self._server, None
-            self.serving = False
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def begin_outage(self, mode: str) -> None:
-        """Make the REST API unavailable: close the socket (``refuse``) or answer 502 (``502``)."""
-        self.mgr.outage_active = True
-        if mode == "refuse":
-            self._close()
-            self._cut_connections()
-
-    def end_outage(self) -> None:
-        """Bring the REST API back (re-open the same port if it was closed)."""
-        if not self.serving:
-            self.start()
-        self.mgr.outage_active = False
-
-    def stop(self) -> None:
-        """Close the socket and every open connection."""
-        self._close()
-        self._cut_connections()

@@ -27,6 +27,13 @@ from .inventory import Record
 from .listing import parse_bool
 from .profiles import version_text
 from .render import SNAPSHOT_FIELDS
+from .worker_logs import (
+    PREMIUM_404,
+    legacy_create_lines,
+    new_create_community_lines,
+    premium_404_traceback,
+    temp_dir,
+)
 
 if TYPE_CHECKING:
     from .manager import Manager
@@ -68,16 +75,17 @@ def get_snapshot(mgr: Manager, tenant: str | None, snapshot_id: str) -> Record:
 
 
 def snapshot_config(mgr: Manager) -> dict[str, Any]:
-    """The ``parameters.config`` of snapshot executions (no real credentials: placeholders)."""
+    """The ``parameters.config`` of snapshot executions, the DB password in clear as on a real manager."""
     return {
         "file_server_root": "/opt/manager/resources",
         "created_status": "created",
         "failed_status": "failed",
-        "postgresql_bin_path": "/usr/bin",
+        "postgresql_bin_path": "/usr/bin/",
         "postgresql_username": "cloudify",
-        "postgresql_password": "<simulated>",
+        # In clear, as the real execution parameters carry it: the engine must redact it.
+        "postgresql_password": mgr.db_password,
         "postgresql_db_name": "cloudify_db",
-        "db_host": "127.0.0.1",
+        "db_host": mgr.manager_ip,
         "default_tenant_name": "default_tenant",
         "snapshot_restore_threads": 15,
     }
@@ -136,6 +144,20 @@ def create_snapshot(mgr: Manager, user: str, tenant: str, snapshot_id: str, body
     return exe
 
 
+def agent_keys(mgr: Manager) -> list[tuple[str, str]]:
+    """(``<tenant>_<deployment>_<host instance>``, key path) of every host whose agent_config names a
+    key: the credentials a legacy snapshot copies (and logs, one pair of lines each)."""
+    out: list[tuple[str, str]] = []
+    for ni in mgr.inv.node_instances.values():
+        if ni["id"] != ni.get("host_id"):
+            continue
+        node = mgr.inv.nodes.get((ni["tenant_name"], ni["deployment_id"], ni["node_id"]))
+        key = ((node or {}).get("properties", {}).get("agent_config") or {}).get("key")
+        if key:
+            out.append((f"{ni['tenant_name']}_{ni['deployment_id']}_{ni['id']}", str(key)))
+    return out[:20]
+
+
 def _agents_json(dump: dict[str, Any], manager_version: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for agent in dump.get("agents", []):
@@ -169,11 +191,28 @@ def _create_workflow(mgr: Manager, exe: Record, tenant: str, snapshot_id: str, l
             return
         mark_started(mgr, exe)
         log(mgr, exe, f"Creating snapshot `{snapshot_id}`")
-        log(mgr, exe, f"Using `{'legacy' if legacy else 'new'}` snapshot format", "debug")
-        log(mgr, exe, "Dumping files to the archive from the manager")
+        tmp = temp_dir(exe["id"])
+        if not legacy and mgr.profile.premium_only_new_snapshots:
+            _fail_premium_only(mgr, exe, tenant, snapshot_id, tmp)
+            return
+        if legacy:
+            log(mgr, exe, "Using `legacy` snapshot format", "debug")
+        else:
+            log(mgr, exe, "Using `new` snapshot format with listener timeout 10.0 seconds", "debug")
+        keys = agent_keys(mgr)
+        files, database, archive = legacy_create_lines(
+            snapshot_id, tmp, snapshot_config(mgr), keys, mgr.profile.premium
+        )
+        for level, message in files if legacy else []:
+            log(mgr, exe, message, level)
         dump_text = mgr.inv.dump_json(skip_execution=exe["id"])
         admin = dict(mgr.bootstrap_admin() or {})
         fault = mgr.faults.execution_failure("create_snapshot", None)
+    yield CREATE_TIME / 4
+    if legacy:
+        with mgr.lock:
+            for level, message in database:
+                log(mgr, exe, message, level)
     p = mgr.profile
     path = mgr.snapshot_path(tenant, snapshot_id)
     result: dict[str, Any] = {}
@@ -224,7 +263,7 @@ def _create_workflow(mgr: Manager, exe: Record, tenant: str, snapshot_id: str, l
 
     thread = threading.Thread(target=write, name=f"sim-snapshot-{snapshot_id}", daemon=True)
     thread.start()
-    yield CREATE_TIME / 2
+    yield CREATE_TIME / 4
     while thread.is_alive():
         yield Real(0.01)
     yield CREATE_TIME / 2
@@ -236,10 +275,24 @@ def _create_workflow(mgr: Manager, exe: Record, tenant: str, snapshot_id: str, l
             snap["status"] = "failed" if error else "created"
             snap["error"] = error or ""
         if error:
+            log(mgr, exe, f"Snapshot creation failed: {error}", "error")
             mark_ended(mgr, exe, failure=error)
         else:
-            log(mgr, exe, "Snapshot created successfully")
+            for level, message in archive if legacy else archive[-2:]:
+                log(mgr, exe, message, level)
             mark_ended(mgr, exe)
+
+
+def _fail_premium_only(mgr: Manager, exe: Record, tenant: str, snapshot_id: str, tmp: str) -> None:
+    """Community 7.x, new format: the worker's first premium-only call answers 404 (lock held)."""
+    for level, message in new_create_community_lines(tmp):
+        log(mgr, exe, message, level)
+    snap = mgr.snapshots.get((tenant, snapshot_id))
+    if snap is not None:
+        snap["status"] = "failed"
+        snap["error"] = PREMIUM_404
+    mark_ended(mgr, exe, failure=PREMIUM_404, exc_type="cloudify_rest_client.exceptions.CloudifyClientError")
+    exe["error"] = premium_404_traceback()
 
 
 def register_upload(
@@ -289,7 +342,7 @@ def delete_snapshot(mgr: Manager, tenant: str, snapshot_id: str) -> Record:
                 if (
                     exe["workflow_id"] in ("create_snapshot", "restore_snapshot")
                     and (exe["status"] in ACTIVE or exe["status"] in WAITING)
-                    and exe.get("parameters", {}).get("snapshot_id") == snapshot_id
+                    and (exe.get("parameters") or {}).get("snapshot_id") == snapshot_id
                 ):
                     raise ApiError(
                         400,

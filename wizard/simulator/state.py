@@ -84,7 +84,7 @@ def build_state(mgr: Manager) -> dict[str, Any]:
             for s in mgr.snapshots.values()
         ]
         return {
-            "version": mgr.profile.version,
+            "version": mgr.profile.reported_version,
             "edition": mgr.profile.edition,
             "hostname": mgr.hostname,
             "manager_ip": mgr.manager_ip,
