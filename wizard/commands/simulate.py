@@ -32,8 +32,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind (127.0.0.0/8 only)")
     parser.add_argument("--port", type=int, default=0, help="TCP port (0 = any free port)")
-    parser.add_argument("--profile", default="6.4.2", help="manager version: 4.6, 5.2.7, 6.4.2 or 7.0.4")
-    parser.add_argument("--edition", default="premium", choices=("premium", "community"))
+    parser.add_argument(
+        "--profile", default="6.4.2", help="manager version: 4.6, 5.2.7, 6.4.2, 7.0.4 or 7.1.0"
+    )
+    parser.add_argument(
+        "--edition",
+        default=None,
+        choices=("premium", "community"),
+        help="default premium (community with --as-measured)",
+    )
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated inventory")
     parser.add_argument("--tenants", type=int, default=2)
     parser.add_argument("--deployments", type=int, default=6)
@@ -64,7 +71,55 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="S",
         help="REST outage during a legacy restore on 6.x/7.x (base seconds)",
     )
-    parser.add_argument("--outage-mode", default="refuse", choices=("refuse", "502"))
+    parser.add_argument(
+        "--outage-mode",
+        default="refuse",
+        choices=("refuse", "502", "nginx"),
+        help="how the REST service is away during a legacy restore (nginx: as measured on 7.1)",
+    )
+    real = parser.add_argument_group("as a real manager behind nginx (measured on a 7.1 stack)")
+    real.add_argument(
+        "--as-measured",
+        action="store_true",
+        help="7.1 community as measured: rate limit, nginx outage shape, no-password window, real data",
+    )
+    real.add_argument(
+        "--rate-limit", action="store_true", default=None, help="nginx limit_req 10 r/s, burst 30"
+    )
+    real.add_argument(
+        "--http-port",
+        type=int,
+        default=None,
+        metavar="N",
+        help="also answer plain http here with SSL_REQUIRED (needs --tls-cert)",
+    )
+    real.add_argument(
+        "--outage-hang",
+        type=float,
+        default=None,
+        metavar="S",
+        help="seconds a request hangs before its 502 in the nginx outage (base seconds)",
+    )
+    real.add_argument(
+        "--restore-outage2",
+        type=float,
+        default=None,
+        metavar="S",
+        help="the second REST restart of a legacy restore (base seconds)",
+    )
+    real.add_argument(
+        "--restore-auth-gap",
+        action="store_true",
+        default=None,
+        help="neither admin password works for a while after the restart",
+    )
+    real.add_argument(
+        "--real-shapes",
+        action="store_true",
+        default=None,
+        help="seed data with the real stack's shapes (no Compute, host_id null, …)",
+    )
+    real.add_argument("--no-gzip", action="store_true", help="JSON answers are not gzip-compressed")
     parser.add_argument("--hostname", default=None, help='manager hostname (default "cfy-manager-<port>")')
     parser.add_argument("--tls-cert", default=None, metavar="PEM", help="serve https with this certificate")
     parser.add_argument("--tls-key", default=None, metavar="PEM", help="the private key of --tls-cert")
@@ -87,7 +142,7 @@ def _admin_password(args: argparse.Namespace) -> str:
 def run(args: argparse.Namespace) -> int:
     """Serve until interrupted; returns the exit code."""
     from wizard.simulator import SimulatorConfig, start_simulator
-    from wizard.simulator.config import is_loopback
+    from wizard.simulator.config import as_measured, is_loopback
 
     if not is_loopback(args.host):
         print(
@@ -102,9 +157,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"cfy-migrate simulate: cannot read the admin password file: {exc}", file=sys.stderr)
         return 2
     try:
-        cfg = SimulatorConfig(
-            profile=args.profile,
-            edition=args.edition,
+        fields: dict[str, object] = dict(
             seed=args.seed,
             tenants=args.tenants,
             deployments=args.deployments,
@@ -117,13 +170,30 @@ def run(args: argparse.Namespace) -> int:
             data_dir=args.data_dir,
             snapshot_size=args.snapshot_size,
             time_scale=args.time_scale,
-            restore_outage=args.restore_outage,
-            outage_mode=args.outage_mode,
             faults=args.faults,
             extra_networks=tuple(args.extra_network),
             tls_cert=args.tls_cert,
             tls_key=args.tls_key,
+            nginx_gzip=not args.no_gzip,
         )
+        knobs = {
+            "rate_limit": args.rate_limit,
+            "http_port": args.http_port,
+            "outage_hang": args.outage_hang,
+            "restore_outage2": args.restore_outage2,
+            "restore_auth_gap": args.restore_auth_gap,
+            "real_shapes": args.real_shapes,
+        }
+        fields.update({k: v for k, v in knobs.items() if v is not None})
+        if args.edition:
+            fields["edition"] = args.edition
+        if args.as_measured:
+            cfg = as_measured(**fields)
+        else:
+            fields.update(
+                profile=args.profile, restore_outage=args.restore_outage, outage_mode=args.outage_mode
+            )
+            cfg = SimulatorConfig(**fields)  # type: ignore[arg-type]
         cfg.validate()
         sim = start_simulator(cfg)
     except (ValueError, OSError) as exc:  # ssl.SSLError (a bad certificate) is an OSError
@@ -131,7 +201,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
-    print(f"Simulated Cloudify Manager {args.profile} ({args.edition}) serving at {sim.url}", flush=True)
+    print(f"Simulated Cloudify Manager {cfg.profile} ({cfg.edition}) serving at {sim.url}", flush=True)
     try:
         while not done.wait(0.5):
             pass
