@@ -334,3 +334,30 @@ def test_preflight_while_this_migrations_restore_runs_does_not_block(make_pair, 
     assert not [f.id for f in findings.values() if f.blocking and f.id.startswith("new.")], findings
     assert migrate(pair, tmp_path).exit_code == 0
     assert restores(pair) == 1
+
+
+def test_a_restore_measured_on_a_real_71_stack(make_pair, tmp_path: Path) -> None:
+    """The legacy restore as a real 7.1 manager behind nginx does it: two REST restarts answered
+    502, ~26 s (scaled) in which neither admin password works, the event log replaced by the
+    database swap. The engine waits it all out, reads the new log from its start, and finishes."""
+    pair = make_pair(
+        "7.0.4",
+        "7.1.0",
+        new={
+            "outage_mode": "nginx",
+            "restore_auth_gap": True,
+            "outage_hang": 0.5,
+            "restore_outage": 11.0,
+            "restore_outage2": 3.0,
+            "time_scale": 0.05,
+        },
+    )
+    events: list[Event] = []
+    result = migrate(pair, tmp_path, events=events)
+    assert result.exit_code == 0, result.summary
+    text = said(events)
+    assert "event log was replaced" in text and "Restoring database" in text
+    assert "switched to the OLD" not in text  # never claimed while neither password works
+    state = journal_of(tmp_path).state
+    assert state.credentials.which == "old" and state.credentials.changed
+    assert restores(pair) == 1
