@@ -1,9 +1,12 @@
 """ManagerClient: every REST call the wizard makes to one Cloudify Manager.
 
-One client per manager over a requests.Session. HTTP Basic on every call (tokens die on a
-restore), a Tenant header, CA bundle or system trust, connect/read timeouts. Idempotent GETs
-retry on connection errors and 502/503/504 with backoff (urllib3 Retry); POST/PUT never retry
-blindly. Every failure becomes a typed error from wizard.cloudify.errors.
+One client per manager over a requests.Session. HTTP Basic (UTF-8) on every call (tokens die on
+a restore), a Tenant header, CA bundle or system trust. Time limits: connect and read timeouts
+per socket operation plus an overall deadline per attempt; a cancel event or Ctrl-C stops a
+request within a fraction of a second (guard.py). Requests are paced below nginx's limit_req.
+Idempotent GETs retry on connection errors and 502/503/504 with backoff (urllib3 Retry); the
+limiter's HTML 503 is retried for every method; POST/PUT otherwise never retry blindly. Every
+failure becomes a typed error from wizard.cloudify.errors.
 """
 
 from __future__ import annotations
@@ -16,21 +19,29 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 import requests
+import urllib3.exceptions as urllib3_errors
 from packaging.version import Version
 
+from wizard.cloudify import guard as guards
 from wizard.cloudify import http, transfer
-from wizard.cloudify.endpoint import Credentials, Endpoint
+from wizard.cloudify.endpoint import Credentials, Endpoint, name_problem
 from wizard.cloudify.errors import (
     BadParametersError,
     CloudifyError,
+    ConnectionDroppedError,
     HTTPError,
+    InvalidNameError,
     NotFoundError,
     ProtocolError,
+    RequestCancelledError,
+    RequestTimeoutError,
+    TransferCancelledError,
 )
+from wizard.cloudify.guard import DEFAULT_PACE, Pace, TokenBucket
 from wizard.cloudify.models import (
     Agent,
     Blueprint,
@@ -53,7 +64,15 @@ from wizard.cloudify.models import (
 )
 
 API = "/api/v3.1"
-DEFAULT_TIMEOUT = (5.0, 120.0)
+#: (connect, read) seconds per socket operation: a silent server is reported after the read
+#: timeout (read timeouts are not retried)
+DEFAULT_TIMEOUT = (10.0, 30.0)
+#: overall seconds per attempt: response headers plus, for a non-streamed answer, the body
+#: (a server trickling bytes slower than that is cut off); a streamed body's progress is bounded
+#: by the read timeout of each receive instead
+DEFAULT_DEADLINE = 60.0
+#: how long an upload waits for the manager's answer once the whole archive is sent
+UPLOAD_ANSWER_TIMEOUT = 300.0
 PAGE_SIZE = 1000
 
 ProgressCallback = Callable[[TransferProgress], None]
@@ -176,13 +195,24 @@ class ManagerClient:
         retries: int = 4,
         backoff: float = 0.5,
         on_request: Callable[[RequestRecord], None] | None = None,
+        cancel: threading.Event | None = None,
+        pace: Pace | None = DEFAULT_PACE,
+        deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
+        """`timeout` (connect, read) bounds each socket operation, `deadline` each attempt as a
+        whole (None: no overall limit); `cancel`, when set, stops any request in flight within
+        a fraction of a second (RequestCancelledError); `pace` paces every request to this
+        manager (None or a zero rate: off)."""
         self.endpoint = endpoint
         self.credentials = credentials
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
         self.on_request = on_request
+        self.cancel = cancel
+        self.pace = pace
+        self.deadline = deadline
+        self._bucket = TokenBucket(pace) if pace is not None and pace.enabled else None
         self.base_url = endpoint.base_url
         #: the version read by version(), to pick version-dependent requests
         self.server_version: Version | None = None
@@ -223,13 +253,19 @@ class ManagerClient:
         stream: bool = False,
         accept: Sequence[int] | range = _OK,
         api: bool = True,
+        cancel: threading.Event | None = None,
+        timeout: tuple[float, float] | None = None,
+        deadline: float | Literal["default"] | None = "default",
     ) -> requests.Response:
         """Send one request; return the response when its status is in `accept`, else raise the
-        typed HTTPError. Transport failures raise TransportError subclasses. Every exchange is
-        reported to `on_request` (without credentials)."""
+        typed HTTPError. Transport failures raise TransportError subclasses, a cancel raises
+        RequestCancelledError. A GET whose body is cut short is sent again (up to `retries`).
+        Every exchange is reported to `on_request` (without credentials)."""
         full_path = (API + path) if api else path
         url = self.base_url + full_path
         tenant_name = tenant or self.credentials.tenant
+        if not (tenant_name.isascii() and tenant_name.isprintable()):
+            raise InvalidNameError(name_problem("tenant", tenant_name) or "bad tenant name", url=url)
         send_headers: dict[str, str] = {"Tenant": tenant_name}
         body: Any = data
         if json is not _NO_BODY:
@@ -237,25 +273,27 @@ class ManagerClient:
             body = None if json is None else _dumps(json)
         if headers:
             send_headers.update(headers)
+        limit = self.deadline if deadline == "default" else deadline
+        events = tuple(e for e in (self.cancel, cancel) if e is not None)
+        body_retries = self.retries if method in http.IDEMPOTENT_METHODS and not stream else 0
         started = time.monotonic()
         status: int | None = None
         try:
-            try:
-                response = self._session.request(
-                    method,
-                    url,
-                    params=list(params),
-                    data=body,
-                    headers=send_headers,
-                    timeout=self.timeout,
-                    stream=stream,
-                    allow_redirects=method in ("GET", "HEAD"),
-                    auth=None if auth else _no_auth,
-                )
-            except (requests.RequestException, OSError) as exc:
-                error = http.transport_error(exc, url, base_url=self.base_url)
-                log.debug("%s %s -> %s", method, full_path, http.describe(error))
-                raise error from exc
+            while True:
+                guard = guards.Guard(cancel=events, limit=limit, bucket=self._bucket)
+                try:
+                    response = self._attempt(guard, method, url, params, body, send_headers,
+                                             timeout or self.timeout, stream, auth)
+                except ConnectionDroppedError as error:
+                    if body_retries <= 0 or not self._pause(events, body_retries):
+                        log.debug("%s %s -> %s", method, full_path, http.describe(error))
+                        raise
+                    body_retries -= 1
+                    continue
+                except CloudifyError as error:
+                    log.debug("%s %s -> %s", method, full_path, http.describe(error))
+                    raise
+                break
             status = response.status_code
             log.debug("%s %s -> %s (%.3fs)", method, full_path, status, time.monotonic() - started)
             if status not in accept:
@@ -263,9 +301,74 @@ class ManagerClient:
                     raise http.http_error(response, base_url=self.base_url)
                 finally:
                     response.close()
+            if stream:
+                guards.watch_stream(guard, response)
             return response
         finally:
             self._record(method, full_path, params, status, time.monotonic() - started, tenant_name)
+
+    def _attempt(
+        self,
+        guard: guards.Guard,
+        method: str,
+        url: str,
+        params: Sequence[tuple[str, str]],
+        body: Any,
+        headers: dict[str, str],
+        timeout: tuple[float, float],
+        stream: bool,
+        auth: bool,
+    ) -> requests.Response:
+        """One requests call (urllib3's own retries inside) under `guard`, errors typed."""
+
+        def call() -> requests.Response:
+            return self._session.request(
+                method,
+                url,
+                params=list(params),
+                data=body,
+                headers=headers,
+                timeout=timeout,
+                stream=stream,
+                allow_redirects=method in ("GET", "HEAD"),
+                auth=None if auth else _no_auth,
+            )
+
+        try:
+            return guards.run(call, guard)
+        except guards.RequestAborted as exc:
+            reason = guard.reason or str(exc)
+            if reason == guards.DEADLINE:
+                raise RequestTimeoutError(
+                    f"{self.base_url} did not finish answering {method} {_path_only(url)} "
+                    f"within {guard.limit:g} s",
+                    url=url,
+                ) from None
+            raise RequestCancelledError(
+                f"{method} {_path_only(url)} to {self.base_url} stopped at your request", url=url
+            ) from None
+        except UnicodeError:
+            raise InvalidNameError(
+                f"a value sent to {self.base_url} holds characters that cannot be sent in an "
+                "HTTP header (only ASCII can)",
+                url=url,
+            ) from None
+        except TransferCancelledError:
+            raise
+        except (requests.RequestException, OSError, urllib3_errors.HTTPError) as exc:
+            raise http.transport_error(exc, url, base_url=self.base_url) from exc
+
+    def _pause(self, events: tuple[threading.Event, ...], left: int) -> bool:
+        """Back off before sending a GET again; False when cancelled meanwhile."""
+        step = self.backoff * (2 ** max(0, self.retries - left))
+        end = time.monotonic() + min(step, 10.0)
+        while True:
+            if any(e.is_set() for e in events):
+                return False
+            remaining = end - time.monotonic()
+            if remaining <= 0:
+                return True
+            time.sleep(min(remaining, guards.POLL))
 
     def _record(
         self, method: str, path: str, params: Sequence[tuple[str, str]], status: int | None,
@@ -297,7 +400,11 @@ class ManagerClient:
             retries=self.retries,
             backoff=self.backoff,
             on_request=self.on_request,
+            cancel=self.cancel,
+            pace=self.pace,
+            deadline=self.deadline,
         )
+        other._bucket = self._bucket  # one pace per manager, whoever logs in
         other.server_version = self.server_version
         other._installation_status_supported = self._installation_status_supported
         return other
@@ -633,7 +740,7 @@ class ManagerClient:
 
         def open_stream(headers: dict[str, str]) -> requests.Response:
             return self._send("GET", path, headers=headers, tenant=tenant, stream=True,
-                              accept=(200, 206, 416))
+                              accept=(200, 206, 416), cancel=cancel)
 
         return transfer.download(
             open_stream,
@@ -664,13 +771,26 @@ class ManagerClient:
             size = os.fstat(handle.fileno()).st_size
             body = transfer.FileBody(handle, size, url=self.base_url + API + path, progress=progress,
                                      cancel=cancel)
-            data = self._json(
-                "PUT",
-                path,
-                data=body,
-                headers={"Content-Type": "application/octet-stream", "Content-Length": str(size)},
-                tenant=tenant,
-            )
+            try:
+                data = self._json(
+                    "PUT",
+                    path,
+                    data=body,
+                    headers={"Content-Type": "application/octet-stream", "Content-Length": str(size)},
+                    tenant=tenant,
+                    cancel=cancel,
+                    # sending GiBs may take long: no overall deadline, and a longer wait for the
+                    # answer once everything is sent (the manager stores the archive first)
+                    deadline=None,
+                    timeout=(self.timeout[0], max(self.timeout[1], UPLOAD_ANSWER_TIMEOUT)),
+                )
+            except TransferCancelledError:
+                raise
+            except RequestCancelledError:
+                raise TransferCancelledError(
+                    f"upload to {self.base_url + API + path} cancelled at {body.sent} bytes",
+                    url=self.base_url + API + path, done=body.sent,
+                ) from None
         snapshot = Snapshot.from_api(data)
         if not snapshot.id:
             snapshot = dataclasses.replace(snapshot, id=snapshot_id)
@@ -714,6 +834,13 @@ class ManagerClient:
         if status == "not-running":
             return False
         raise ProtocolError(f"/snapshot-status on {self.base_url} answered an unknown status {status!r}")
+
+
+def _path_only(url: str) -> str:
+    """The path of a URL (no query: filters may be long), for messages."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).path
 
 
 def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:

@@ -7,6 +7,7 @@ this module as a typed error from wizard.cloudify.errors, with a message a perso
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import socket
@@ -15,12 +16,16 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
+from wizard.cloudify import guard as guards
+from wizard.cloudify.endpoint import strip_userinfo
 from wizard.cloudify.errors import (
     ERROR_CODES,
     STATUS_CLASSES,
@@ -28,10 +33,12 @@ from wizard.cloudify.errors import (
     ConnectionDroppedError,
     ConnectionFailedError,
     HTTPError,
+    HTTPSRequiredError,
     MaintenanceModeError,
     NameResolutionError,
     NotFoundError,
     ProtocolError,
+    RateLimitedError,
     RequestTimeoutError,
     ServerError,
     TLSError,
@@ -57,35 +64,113 @@ _TLS_MISMATCH_MARKERS = (
 )
 
 
-class IdempotentRetry(Retry):
-    """urllib3 Retry that never repeats a non-idempotent request, not even after a connect error.
+#: the longest Retry-After we wait out inside one request (a longer one is capped to this)
+MAX_RETRY_AFTER = 30.0
 
-    Plain Retry repeats any method after a connect error; POST/PUT/DELETE here must reach the
-    caller at once (the engine decides whether the request may have happened).
+
+def is_limiter_answer(status: int, content_type: str | None) -> bool:
+    """A 503 that is not JSON: nginx's limit_req page (it never reached the REST service).
+
+    The REST service's own 503s (maintenance mode) are JSON, so the Content-Type tells them
+    apart before the body is read.
+    """
+    return status == 503 and "json" not in (content_type or "").lower()
+
+
+class IdempotentRetry(Retry):
+    """urllib3 Retry for a manager behind nginx.
+
+    - Never repeats a non-idempotent request after an error or a REST-service answer, not
+      even after a connect error (the engine decides whether the request may have happened)...
+    - ...except nginx's limit_req 503 (HTML, no JSON), which never reached the REST service
+      and is retried for every method, with backoff (Retry-After respected, capped).
+    - A read timeout is not repeated: a silent server is reported after one read timeout,
+      not one per retry.
+    - Waits between attempts end at once when the request is cancelled.
     """
 
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        """503 may be retried for any method; increment() then keeps only the limiter's."""
+        if status_code == 503 and self.total:
+            return True
+        return super().is_retry(method, status_code, has_retry_after)
+
     def increment(self, method: str | None = None, url: str | None = None, *args: Any, **kwargs: Any) -> Any:
-        """Count one more try, or give up at once for a method outside allowed_methods."""
-        allowed = self.allowed_methods
-        if method is not None and allowed is not None and method.upper() not in allowed:
+        """Count one more try, or give up at once where another try is not safe or not useful."""
+        response = kwargs.get("response")
+        error = kwargs.get("error")
+        idempotent = method is None or self.allowed_methods is None or method.upper() in self.allowed_methods
+        if isinstance(error, ReadTimeoutError):
+            raise error
+        if response is not None and getattr(response, "status", None) == 503:
+            limiter = is_limiter_answer(503, response.headers.get("Content-Type"))
+            if limiter or idempotent:
+                return super().increment(method, url, *args, **kwargs)
+        if not idempotent:
             return Retry(total=0, raise_on_status=False).increment(method, url, *args, **kwargs)
         return super().increment(method, url, *args, **kwargs)
 
+    def sleep(self, response: Any = None) -> None:
+        """Wait Retry-After (at most MAX_RETRY_AFTER) or the backoff; cancellable in a guard."""
+        seconds: float | None = None
+        if self.respect_retry_after_header and response is not None:
+            seconds = self.get_retry_after(response)
+        if seconds is None:
+            seconds = self.get_backoff_time()
+        seconds = min(max(seconds, 0.0), MAX_RETRY_AFTER)
+        current = guards.current_guard()
+        if current is not None:
+            current.sleep(seconds)
+        elif seconds > 0:
+            import time
+
+            time.sleep(seconds)
+
 
 class _BigBlockAdapter(HTTPAdapter):
-    """HTTPAdapter whose connections send file bodies in 1 MiB writes (uploads near wire speed)."""
+    """HTTPAdapter whose connections send file bodies in 1 MiB writes (uploads near wire speed)
+    and report each attempt to the request's guard (pacing, deadline, cancel: guard.py)."""
 
     def init_poolmanager(
         self, connections: int, maxsize: int, block: bool = False, **pool_kwargs: Any
     ) -> None:
-        """Same as HTTPAdapter's, plus a large blocksize for every connection."""
+        """Same as HTTPAdapter's, plus a large blocksize and the guarded connection classes."""
         pool_kwargs.setdefault("blocksize", SEND_BLOCKSIZE)
         super().init_poolmanager(connections, maxsize, block=block, **pool_kwargs)
+        self.poolmanager.pool_classes_by_scheme = dict(guards.POOL_CLASSES)
+
+
+class Utf8BasicAuth(requests.auth.AuthBase):
+    """HTTP Basic with `user:password` encoded as UTF-8, as the official Cloudify client does.
+
+    requests encodes str credentials as Latin-1: `pässwörd` then reaches a UTF-8 manager as
+    other bytes, and a `€` raises a UnicodeEncodeError that names the character's position in
+    the password. The password is never in repr().
+    """
+
+    def __init__(self, username: str, password: str) -> None:
+        token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+        self._header = "Basic " + token
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        """Set the Authorization header."""
+        request.headers["Authorization"] = self._header
+        return request
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Utf8BasicAuth) and other._header == self._header
+
+    def __hash__(self) -> int:
+        return hash(self._header)
+
+    def __repr__(self) -> str:
+        return "Utf8BasicAuth(***)"
 
 
 def make_retry(retries: int, backoff: float) -> Retry:
-    """The retry policy: GET/HEAD only, on connection errors and 502/503/504, honouring
-    Retry-After; the final response is returned (not raised) so a 503 body can still be read."""
+    """The retry policy: GET/HEAD on connection errors and 502/503/504, every method on the
+    limiter's HTML 503, honouring Retry-After; the final response is returned (not raised) so a
+    503 body can still be read."""
     return IdempotentRetry(
         total=retries,
         connect=retries,
@@ -93,6 +178,7 @@ def make_retry(retries: int, backoff: float) -> Retry:
         status=retries,
         other=0,
         backoff_factor=backoff,
+        backoff_jitter=backoff,
         status_forcelist=RETRY_STATUSES,
         allowed_methods=IDEMPOTENT_METHODS,
         respect_retry_after_header=True,
@@ -113,7 +199,7 @@ def make_session(
     """A Session with HTTP Basic, the retry policy mounted for http and https, and TLS set up:
     CA bundle if given, else the system trust store; off only when `insecure` is set."""
     session = requests.Session()
-    session.auth = (username, password)
+    session.auth = Utf8BasicAuth(username, password)
     session.trust_env = False  # no proxies or netrc from the environment: talk to the manager
     if insecure:
         session.verify = False
@@ -126,7 +212,9 @@ def make_session(
     adapter = _BigBlockAdapter(max_retries=make_retry(retries, backoff))
     session.mount("http://", adapter)
     session.mount("https://", adapter)
-    session.headers.pop("Accept-Encoding", None)
+    # JSON may come gzip-compressed and chunked (nginx does so above ~1 KB); downloads ask for
+    # identity themselves (transfer.py)
+    session.headers["Accept-Encoding"] = "gzip, deflate"
     session.headers["Accept"] = "application/json"
     return session
 
@@ -244,11 +332,12 @@ def transport_error(exc: BaseException, url: str, *, base_url: str) -> Transport
 
 
 def _short(chain: list[BaseException]) -> str:
-    """The innermost, most specific text of an exception chain, without urllib3's object reprs."""
+    """The innermost, most specific text of an exception chain, without urllib3's object reprs
+    (and without any user:password@ a URL in it might carry)."""
     for c in reversed(chain):
         text = str(c).strip()
         if text and "object at 0x" not in text:
-            return text
+            return strip_userinfo(text) if "@" in text else text
     return type(chain[0]).__name__
 
 
@@ -274,6 +363,8 @@ def http_error(response: requests.Response, *, base_url: str) -> HTTPError | Tra
     method = response.request.method if response.request is not None else "GET"
     path = _path_of(url)
     body = _json_or_none(response)
+    if isinstance(body, dict) and str(body.get("error_code", "")).upper() == "SSL_REQUIRED":
+        return https_required(base_url, url=url)
     if isinstance(body, dict) and ("error_code" in body or "message" in body or "detail" in body):
         code = body.get("error_code")
         code = code if isinstance(code, str) else ""
@@ -286,9 +377,12 @@ def http_error(response: requests.Response, *, base_url: str) -> HTTPError | Tra
 
     raw = response.text[:500] if response.content else ""
     if status == 400 and "plain http request was sent to https port" in raw.lower():
-        return TLSError(
-            f"{base_url} speaks HTTPS on this port", url=url,
-            hint="use https:// instead of http:// in the manager address",
+        return https_required(base_url, url=url)
+    if is_limiter_answer(status, response.headers.get("Content-Type")):
+        return RateLimitedError(
+            f"{method} {path}: {base_url} answered HTTP 503 from its rate limit (nginx limit_req) "
+            "after every retry",
+            status=status, url=url,
         )
     if status == 404:
         return NotFoundError(
@@ -305,6 +399,27 @@ def http_error(response: requests.Response, *, base_url: str) -> HTTPError | Tra
     if snippet:
         text += f": {snippet}"
     return _class_for_status(status)(text, status=status, url=url)
+
+
+def https_url(base_url: str) -> str:
+    """The https:// form of a manager address (port 443 left implicit)."""
+    parts = urlsplit(base_url)
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    port = parts.port
+    if port in (None, 80, 443):
+        return f"https://{host}"
+    return f"https://{host}:{port}"
+
+
+def https_required(base_url: str, *, url: str = "") -> HTTPSRequiredError:
+    """The error for an http:// address of a manager that only serves https."""
+    target = https_url(base_url)
+    return HTTPSRequiredError(
+        f"this manager requires https: use {target} (not {base_url})",
+        url=url,
+        hint=f"give the manager address as {target}, with its CA certificate (--old-ca-cert/--new-ca-cert)",
+    )
 
 
 def _class_for_status(status: int) -> type[HTTPError]:

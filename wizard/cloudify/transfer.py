@@ -168,6 +168,14 @@ def download(
                     OSError) as exc:
                 if isinstance(exc, OSError) and not _is_network_oserror(exc):
                     raise
+                if cancel is not None and cancel.is_set():
+                    # the client's watchdog shut the socket down because of the cancel
+                    handle.flush()
+                    done = handle.seek(0, os.SEEK_END)
+                    raise TransferCancelledError(
+                        f"download of {url} cancelled at {done} bytes", url=url, done=done,
+                        part_path=str(part),
+                    ) from None
                 # every byte written so far was hashed too: continue from the end of the file
                 handle.flush()
                 done = handle.seek(0, os.SEEK_END)
