@@ -64,8 +64,8 @@ from wizard.cloudify.models import (
 )
 
 API = "/api/v3.1"
-#: (connect, read) seconds per socket operation: a silent server is reported after the read
-#: timeout (read timeouts are not retried)
+#: (connect, read) seconds per socket operation: a silent server is reported after two read
+#: timeouts for a GET (a read timeout is retried once), one for anything else
 DEFAULT_TIMEOUT = (10.0, 30.0)
 #: overall seconds per attempt: response headers plus, for a non-streamed answer, the body
 #: (a server trickling bytes slower than that is cut off); a streamed body's progress is bounded

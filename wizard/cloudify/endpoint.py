@@ -50,7 +50,8 @@ class Endpoint:
             raise EndpointError("the manager address is empty; give a URL such as https://10.0.0.5")
         if has_userinfo(raw):
             raise EndpointError(
-                f"do not put credentials (user name or password) in the manager address ({strip_userinfo(raw)!r}); "
+                "do not put credentials (user name or password) in the manager address "
+                f"({strip_userinfo(raw)!r}); "
                 "give the user with --old-user/--new-user and the password at the prompt, in "
                 "CFY_MIGRATE_OLD_PASSWORD/CFY_MIGRATE_NEW_PASSWORD or in a password file"
             )

@@ -84,8 +84,8 @@ class IdempotentRetry(Retry):
       even after a connect error (the engine decides whether the request may have happened)...
     - ...except nginx's limit_req 503 (HTML, no JSON), which never reached the REST service
       and is retried for every method, with backoff (Retry-After respected, capped).
-    - A read timeout is not repeated: a silent server is reported after one read timeout,
-      not one per retry.
+    - A read timeout is repeated once at most (GET/HEAD): a silent server is reported after
+      two read timeouts, not one per retry.
     - Waits between attempts end at once when the request is cancelled.
     """
 
@@ -100,8 +100,10 @@ class IdempotentRetry(Retry):
         response = kwargs.get("response")
         error = kwargs.get("error")
         idempotent = method is None or self.allowed_methods is None or method.upper() in self.allowed_methods
-        if isinstance(error, ReadTimeoutError):
-            raise error
+        if isinstance(error, ReadTimeoutError) and any(
+            isinstance(h.error, ReadTimeoutError) for h in self.history
+        ):
+            raise error  # one slow answer is tried again; a silent server is not waited on twice
         if response is not None and getattr(response, "status", None) == 503:
             limiter = is_limiter_answer(503, response.headers.get("Content-Type"))
             if limiter or idempotent:
