@@ -127,6 +127,15 @@ def test_json_cut_short_on_a_post_is_a_connection_error_not_retried() -> None:
     assert len(server.requests) == 1
 
 
+def test_connection_dropped_before_the_headers_is_retried_retries_times_not_squared() -> None:
+    def handler(_r: Request, s: socket.socket) -> None:
+        s.shutdown(socket.SHUT_RDWR)
+
+    with serving(handler) as server, pytest.raises(errors.ConnectionDroppedError):
+        client_for(server, retries=3).version()
+    assert len(server.requests) == 4
+
+
 # -- the rate limit (issues 12, 16) -----------------------------------------------------------------
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
 def test_limiter_503_is_retried_for_every_method(method: str) -> None:
@@ -226,6 +235,14 @@ def test_pace_keeps_parallel_requests_under_the_limit() -> None:
     assert 1.4 <= seconds <= 4.0, seconds
 
 
+def test_default_pace_is_below_the_real_nginx_limit() -> None:
+    pace = ManagerClient(Endpoint.parse("https://127.0.0.1"), Credentials("admin", "x")).pace
+    assert pace is not None and pace.enabled
+    assert 8 <= pace.rate < 10 and pace.burst < 30  # limit_req: rate 10 r/s, burst 30
+    assert not Pace(rate=0).enabled
+    assert client_for("http://127.0.0.1:1", pace=Pace(rate=0))._bucket is None
+
+
 def test_waiting_for_the_pace_is_cancellable() -> None:
     cancel = threading.Event()
     with serving(lambda r, s: answer_json(s, 200, VERSION)) as server:
@@ -296,7 +313,7 @@ def test_silent_server_is_reported_after_two_read_timeouts_at_most() -> None:
         with pytest.raises(errors.RequestTimeoutError) as info:
             client_for(server, timeout=(1.0, 0.5), retries=4).version()
         seconds = time.monotonic() - started
-        assert "did not answer in time" in str(info.value)
+        assert "did not answer GET /api/v3.1/version within 0.5 s" in str(info.value)
         assert 0.9 <= seconds < 1.8, seconds
         assert len(server.requests) == 2
         started = time.monotonic()

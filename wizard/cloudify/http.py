@@ -361,7 +361,7 @@ def http_error(response: requests.Response, *, base_url: str) -> HTTPError | Tra
     page is a protocol mismatch and becomes a TLSError.
     """
     status = response.status_code
-    url = response.url or ""
+    url = strip_userinfo(response.url or "")  # a redirect may have led to a user:password@ URL
     method = response.request.method if response.request is not None else "GET"
     path = _path_of(url)
     body = _json_or_none(response)

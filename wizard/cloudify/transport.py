@@ -170,7 +170,9 @@ class Transport:
                 try:
                     response = self._attempt(guard, method, url, params, body, send_headers,
                                              timeout or self.timeout, stream, auth)
-                except ConnectionDroppedError as error:
+                except _BodyCutError as error:
+                    # urllib3 retries what fails before the headers; a body cut short after
+                    # them is retried here, for GET/HEAD only
                     if body_retries <= 0 or not self._pause(events, body_retries):
                         log.debug("%s %s -> %s", method, full_path, http.describe(error))
                         raise
@@ -242,7 +244,20 @@ class Transport:
         except TransferCancelledError:
             raise
         except (requests.RequestException, OSError, urllib3_errors.HTTPError) as exc:
-            raise http.transport_error(exc, url, base_url=self.base_url) from exc
+            error = http.transport_error(exc, url, base_url=self.base_url)
+            if isinstance(error, RequestTimeoutError):
+                connect_s, read_s = timeout
+                if "connecting" in error.message:
+                    error = RequestTimeoutError(f"connecting to {self.base_url} timed out after "
+                                                f"{connect_s:g} s", url=url)
+                else:
+                    error = RequestTimeoutError(f"{self.base_url} did not answer {method} "
+                                                f"{_path_only(url)} within {read_s:g} s", url=url)
+            if isinstance(exc, requests.exceptions.ChunkedEncodingError) and isinstance(
+                error, ConnectionDroppedError
+            ):
+                raise _BodyCutError(error.message, url=url, hint=error.hint) from exc
+            raise error from exc
 
     def _pause(self, events: tuple[threading.Event, ...], left: int) -> bool:
         """Back off before sending a GET again; False when cancelled meanwhile."""
@@ -275,6 +290,10 @@ class Transport:
             return http.json_body(response, base_url=self.base_url)
         finally:
             response.close()
+
+
+class _BodyCutError(ConnectionDroppedError):
+    """The answer's body ended before its Content-Length or last chunk (after the headers)."""
 
 
 def _path_only(url: str) -> str:

@@ -86,7 +86,7 @@ def test_read_timeout(make_simulator: Make, make_client: ClientFactory) -> None:
     client = make_client(sim, timeout=(2.0, 0.2), retries=0)
     with pytest.raises(RequestTimeoutError) as info:
         client.status()
-    assert "did not answer in time" in str(info.value)
+    assert "did not answer GET /api/v3.1/status within 0.2 s" in str(info.value)
     assert client.version().version == "6.4.2"
 
 
