@@ -65,7 +65,10 @@ class ConnectionDroppedError(TransportError):
     """The connection was closed in the middle of a request or a transfer (a body cut short
     included: that is the network's fault, never a sign of what the manager holds)."""
 
-    hint = "the transfer can be resumed by running the same command again"
+    hint = (
+        "the network or something on the way closed the connection; nothing is lost: run the same "
+        "command again (a download resumes where it stopped)"
+    )
 
 
 class HTTPSRequiredError(TLSError):
