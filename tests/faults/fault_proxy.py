@@ -102,6 +102,12 @@ class FaultProxy:
                     return
                 answer += chunk
             split = answer.index(b"\r\n\r\n") + 4
+            # one request per connection: say so, or the client would reuse a socket we close
+            head_lines = [
+                h for h in answer[: split - 4].split(b"\r\n") if not h.lower().startswith(b"connection:")
+            ]
+            answer = b"\r\n".join([*head_lines, b"Connection: close"]) + b"\r\n\r\n" + answer[split:]
+            split = answer.index(b"\r\n\r\n") + 4
             if rule is not None:
                 client.sendall(answer[: split + rule.keep])
                 with contextlib.suppress(OSError):
