@@ -6,12 +6,15 @@ filters, `metadata.pagination`) are in one small module with their tests.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
 from wizard.cloudify.errors import ProtocolError
 from wizard.cloudify.models import Page
+from wizard.cloudify.transport import Transport
+
+PAGE_SIZE = 1000
 
 
 def _bool(value: bool) -> str:
@@ -95,3 +98,64 @@ def _int(value: Any, default: int) -> int:
     if isinstance(value, str) and value.strip().isdigit():
         return int(value)
     return default
+
+
+class ListCalls(Transport):
+    """The generic list calls (every page, one page, a count) shared by the API calls."""
+
+    # -- generic listing ------------------------------------------------------------------------
+    def iter_items(
+        self,
+        resource: str,
+        *,
+        filters: Mapping[str, str | Sequence[str]] | None = None,
+        include: Sequence[str] | None = None,
+        sort: str | None = None,
+        all_tenants: bool = False,
+        tenant: str | None = None,
+        page_size: int = PAGE_SIZE,
+    ) -> Iterator[dict[str, Any]]:
+        """Yield every item of a list endpoint, page by page (_offset/_size), stopping on
+        metadata.pagination.total (or a short page)."""
+        if page_size < 1:
+            raise ValueError("page_size must be at least 1")
+        offset = 0
+        while True:
+            page = self.page(resource, offset=offset, size=page_size, filters=filters, include=include,
+                             sort=sort, all_tenants=all_tenants, tenant=tenant)
+            yield from page.items
+            if not page.items:
+                return
+            offset += len(page.items)
+            if offset >= page.total:
+                return
+
+    def page(
+        self,
+        resource: str,
+        *,
+        offset: int = 0,
+        size: int = PAGE_SIZE,
+        filters: Mapping[str, str | Sequence[str]] | None = None,
+        include: Sequence[str] | None = None,
+        sort: str | None = None,
+        all_tenants: bool = False,
+        tenant: str | None = None,
+    ) -> Page[dict[str, Any]]:
+        """One page of a list endpoint, with its pagination metadata."""
+        params = list_params(offset=offset, size=size, filters=filters, include=include, sort=sort,
+                             all_tenants=all_tenants)
+        body = self._json("GET", "/" + resource.strip("/"), params=params, tenant=tenant)
+        return parse_page(body, resource)
+
+    def count(
+        self,
+        resource: str,
+        *,
+        filters: Mapping[str, str | Sequence[str]] | None = None,
+        all_tenants: bool = False,
+        tenant: str | None = None,
+    ) -> int:
+        """How many items a list has, in one request (_size=1, _include=id; reads the total)."""
+        return self.page(resource, offset=0, size=1, filters=filters, include=["id"],
+                         all_tenants=all_tenants, tenant=tenant).total
