@@ -1,6 +1,7 @@
-"""Non-ASCII credentials against a simulated manager (issue 14): UTF-8 passwords log in, from the
+"""Credentials against a simulated manager (issue 14): UTF-8 passwords log in, from the
 client and through `cfy-migrate check`; a non-ASCII tenant is a clear error, no traceback, and no
-output names the password or a character position in it."""
+output names the password or a character position in it; a URL with user:password@ is refused
+without printing the password."""
 
 from __future__ import annotations
 
@@ -51,3 +52,21 @@ def test_check_with_a_non_ascii_tenant_is_a_clear_error(make_pair: PairFactory) 
     assert "UnicodeEncodeError" not in result.output
     assert "pa€s-wörd" not in result.output
     assert "テナント" in result.output
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://admin:S3cret-Q9@127.0.0.2:99999",
+        "http://admin:S3cret-Q9@127.0.0.2:80/api",
+        "ftp://admin:S3cret-Q9@127.0.0.2",
+    ],
+)
+def test_check_with_credentials_in_the_url_never_prints_them(make_pair: PairFactory, url: str) -> None:
+    pair = make_pair()
+    args = ["check", "--old", url, "--new", pair.new.url, "--state-dir", str(pair.state_dir)]
+    result = run_wizard(args, pair.env)
+    assert result.returncode != 0
+    assert "S3cret-Q9" not in result.output, result.explain()
+    assert "Traceback" not in result.output
+    assert "--old-user" in result.output
