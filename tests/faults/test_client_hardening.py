@@ -400,6 +400,33 @@ def test_stalled_download_stops_within_two_seconds(tmp_path: object) -> None:
     assert info.value.done == 1000
 
 
+def test_stalled_download_body_is_cut_and_resumed(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A body that stops progressing (1 MiB chunks must keep coming) is shut down and resumed with
+    a Range request; when it keeps stalling, a clear connection error instead of a hang."""
+    from pathlib import Path
+
+    from wizard.cloudify import guard
+
+    monkeypatch.setattr(guard, "MIN_CHUNK_LIMIT", 0.0)
+
+    def handler(r: Request, s: socket.socket) -> None:
+        s.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/zip\r\nContent-Length: 3000000\r\n\r\n")
+        s.sendall(b"x" * 1000)
+        for _ in range(100):
+            s.sendall(b"x")
+            time.sleep(0.1)
+
+    with serving(handler) as server:
+        client = client_for(server, timeout=(1.0, 5.0), deadline=0.8)
+        started = time.monotonic()
+        with pytest.raises(errors.ConnectionDroppedError):
+            client.download_snapshot("s1", Path(str(tmp_path)) / "a.zip", max_resumes=1)
+        assert time.monotonic() - started < 6.0
+    assert len(server.requests) == 2
+    assert "range" not in server.requests[0].headers
+    assert server.requests[1].headers.get("range", "").startswith("bytes=")
+
+
 # -- credentials in URLs (issue 14) -------------------------------------------------------------------
 @pytest.mark.parametrize(
     "url",

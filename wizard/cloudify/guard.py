@@ -12,7 +12,7 @@ thread blocked in `recv` ignores Ctrl-C. So each request gets a `Guard`:
   closes the socket");
 - an overall deadline per attempt (headers and, for non-streamed answers, the body) is checked
   by the waiting thread; a streamed body is watched by one process-wide monitor thread for the
-  cancel event (its progress is bounded by the read timeout of each recv);
+  cancel event and for progress (each chunk of it must come within the same limit);
 - before each attempt (urllib3's retries included) the worker takes a token from the client's
   `TokenBucket`, so a manager's nginx limit_req (10 r/s, burst 30) is never hit by us alone.
 
@@ -157,6 +157,12 @@ class Guard:
         with self._lock:
             self.deadline = None
 
+    def touch(self) -> None:
+        """A streamed body made progress (one chunk read): its deadline starts again."""
+        if self.limit is not None:
+            with self._lock:
+                self.deadline = time.monotonic() + self.limit
+
     def sleep(self, seconds: float) -> None:
         """A pause between attempts that ends at once when the guard is aborted."""
         self.pause_deadline()
@@ -283,9 +289,19 @@ class _Monitor:
 MONITOR = _Monitor()
 
 
+#: a streamed body must deliver each chunk (1 MiB) within max(the deadline, this) seconds
+MIN_CHUNK_LIMIT = 120.0
+
+
 def watch_stream(guard: Guard, response: Any) -> None:
-    """Keep watching a streamed response's guard until the response is closed."""
-    guard.pause_deadline()
+    """Keep watching a streamed response's guard until the response is closed: the cancel
+    event, and body progress (each 1 MiB chunk must come within max(limit, MIN_CHUNK_LIMIT) s;
+    the reader calls `response.cfy_progress()` after each one, which pushes the deadline on).
+    A stalled body is shut down; the download then resumes with a Range request."""
+    if guard.limit is not None:
+        guard.limit = max(guard.limit, MIN_CHUNK_LIMIT)
+    guard.touch()
+    response.cfy_progress = guard.touch
     MONITOR.watch(guard)
     original = response.close
 

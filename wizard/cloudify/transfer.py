@@ -239,6 +239,7 @@ def _pump(
     the slowest of them, not their sum, sets the pace. Whichever way this returns or raises,
     every byte in the file has been hashed and nothing else has.
     """
+    touch = _progress_hook(response)
     readinto = _direct_reader(response)
     if readinto is None:
         return _pump_chunks(response, handle, digest, done, total, progress, cancel, url, part)
@@ -255,6 +256,8 @@ def _pump(
             if not count:
                 pipe.give_back(buffer)
                 break
+            if touch is not None:
+                touch()
             pipe.push(buffer, count)
             done += count
             if progress is not None:
@@ -269,6 +272,12 @@ def _pump(
             f"download of {url} cancelled at {done} bytes", url=url, done=done, part_path=str(part)
         )
     return (total is None or done >= total), done
+
+
+def _progress_hook(response: requests.Response) -> Callable[[], None] | None:
+    """The client's "a chunk came" hook on a streamed response (its stall watchdog), if any."""
+    hook = getattr(response, "cfy_progress", None)
+    return hook if callable(hook) else None
 
 
 def _direct_reader(response: requests.Response) -> Callable[[memoryview], int] | None:
@@ -387,6 +396,7 @@ def _pump_chunks(
     part: Path,
 ) -> tuple[bool, int]:
     """The portable path of `_pump`: urllib3's read(), one new bytes object per chunk."""
+    touch = _progress_hook(response)
     raw = response.raw
     read = raw.read
     write = handle.write
@@ -401,6 +411,8 @@ def _pump_chunks(
         chunk = read(CHUNK, decode_content=False)
         if not chunk:
             break
+        if touch is not None:
+            touch()
         write(chunk)
         update(chunk)
         done += len(chunk)
