@@ -44,6 +44,7 @@ class FakeServer:
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._listener.bind(("127.0.0.1", 0))
         self._listener.listen(backlog)
+        self._listener.settimeout(0.1)  # here, not in the thread: close() may come first
         self.port: int = self._listener.getsockname()[1]
         self._stop = threading.Event()
         self._conns: list[socket.socket] = []
@@ -59,7 +60,6 @@ class FakeServer:
         return f"http://127.0.0.1:{self.port}"
 
     def _serve(self) -> None:
-        self._listener.settimeout(0.1)
         while not self._stop.is_set():
             try:
                 conn, _ = self._listener.accept()

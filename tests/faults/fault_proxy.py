@@ -45,6 +45,7 @@ class FaultProxy:
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._listener.bind(("127.0.0.1", 0))
         self._listener.listen(64)
+        self._listener.settimeout(0.1)  # here, not in the thread: close() may come first
         self.port: int = self._listener.getsockname()[1]
         self._stop = threading.Event()
         threading.Thread(target=self._serve, daemon=True).start()
@@ -55,7 +56,6 @@ class FaultProxy:
         return f"http://127.0.0.1:{self.port}"
 
     def _serve(self) -> None:
-        self._listener.settimeout(0.1)
         while not self._stop.is_set():
             try:
                 conn, _ = self._listener.accept()
