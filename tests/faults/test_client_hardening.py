@@ -178,6 +178,38 @@ def test_limiter_retry_after_is_respected() -> None:
     assert calls[1] - calls[0] >= 0.9
 
 
+def test_429_is_retried_for_a_post_after_its_retry_after() -> None:
+    calls: list[float] = []
+
+    def handler(_r: Request, s: socket.socket) -> None:
+        calls.append(time.monotonic())
+        if len(calls) == 1:
+            answer(s, 429, b"<html>429 Too Many Requests</html>", content_type="text/html",
+                   headers={"Retry-After": "0"})
+        else:
+            answer_json(s, 201, EXECUTION)
+
+    with serving(handler) as server:
+        client_for(server, backoff=0.2).start_execution("d1", "install_new_agents")
+    assert len(calls) == 2
+    assert calls[1] - calls[0] < 1.0
+
+
+def test_limiter_first_retry_waits_the_backoff() -> None:
+    calls: list[float] = []
+
+    def handler(_r: Request, s: socket.socket) -> None:
+        calls.append(time.monotonic())
+        if len(calls) == 1:
+            answer(s, 503, NGINX_LIMIT_503, content_type="text/html")
+        else:
+            answer_json(s, 201, EXECUTION)
+
+    with serving(handler) as server:
+        client_for(server, backoff=0.3).start_execution("d1", "install_new_agents")
+    assert calls[1] - calls[0] >= 0.28
+
+
 def test_json_503_on_a_post_is_not_retried() -> None:
     body = {"message": "Your request was rejected since Cloudify manager is currently in maintenance mode",
             "error_code": "maintenance_mode_active", "server_traceback": None}

@@ -53,11 +53,14 @@ MAX_RETRY_AFTER = 30.0
 
 
 def is_limiter_answer(status: int, content_type: str | None) -> bool:
-    """A 503 that is not JSON: nginx's limit_req page (it never reached the REST service).
+    """A 503 that is not JSON: nginx's limit_req page (it never reached the REST service); or a
+    429, which by definition was not processed (limit_req_status may be set to it).
 
     The REST service's own 503s (maintenance mode) are JSON, so the Content-Type tells them
     apart before the body is read.
     """
+    if status == 429:
+        return True
     return status == 503 and "json" not in (content_type or "").lower()
 
 
@@ -74,8 +77,8 @@ class IdempotentRetry(Retry):
     """
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
-        """503 may be retried for any method; increment() then keeps only the limiter's."""
-        if status_code == 503 and self.total:
+        """503/429 may be retried for any method; increment() then keeps only the limiter's."""
+        if status_code in (429, 503) and self.total:
             return True
         return super().is_retry(method, status_code, has_retry_after)
 
@@ -88,9 +91,10 @@ class IdempotentRetry(Retry):
             isinstance(h.error, ReadTimeoutError) for h in self.history
         ):
             raise error  # one slow answer is tried again; a silent server is not waited on twice
-        if response is not None and getattr(response, "status", None) == 503:
-            limiter = is_limiter_answer(503, response.headers.get("Content-Type"))
-            if limiter or idempotent:
+        status = getattr(response, "status", None) if response is not None else None
+        if response is not None and status in (429, 503):
+            limiter = is_limiter_answer(status, response.headers.get("Content-Type"))
+            if limiter or (idempotent and status == 503):
                 return super().increment(method, url, *args, **kwargs)
         if not idempotent:
             return Retry(total=0, raise_on_status=False).increment(method, url, *args, **kwargs)
@@ -103,6 +107,10 @@ class IdempotentRetry(Retry):
             seconds = self.get_retry_after(response)
         if seconds is None:
             seconds = self.get_backoff_time()
+            status = getattr(response, "status", None) if response is not None else None
+            if status is not None and is_limiter_answer(status, response.headers.get("Content-Type")):
+                # the limiter refills at its own pace: an immediate first retry would be refused too
+                seconds = max(seconds, self.backoff_factor)
         seconds = min(max(seconds, 0.0), MAX_RETRY_AFTER)
         current = guards.current_guard()
         if current is not None:
@@ -244,7 +252,7 @@ def http_error(response: requests.Response, *, base_url: str) -> HTTPError | Tra
         return https_required(base_url, url=url)
     if is_limiter_answer(status, response.headers.get("Content-Type")):
         return RateLimitedError(
-            f"{method} {path}: {base_url} answered HTTP 503 from its rate limit (nginx limit_req) "
+            f"{method} {path}: {base_url} answered HTTP {status} from its rate limit (nginx limit_req) "
             "after every retry",
             status=status, url=url,
         )
