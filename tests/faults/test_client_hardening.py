@@ -459,6 +459,45 @@ def test_stalled_download_body_is_cut_and_resumed(tmp_path: object, monkeypatch:
     assert server.requests[1].headers.get("range", "").startswith("bytes=")
 
 
+def test_upload_answer_trickled_after_the_body_hits_its_deadline(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pathlib import Path
+
+    from wizard.cloudify import snapshots
+
+    monkeypatch.setattr(snapshots, "UPLOAD_ANSWER_TIMEOUT", 1.0)
+    archive = Path(str(tmp_path)) / "a.zip"
+    archive.write_bytes(b"z" * 300_000)
+    with serving(_trickle) as server:
+        started = time.monotonic()
+        with pytest.raises(errors.RequestTimeoutError) as info:
+            client_for(server, timeout=(1.0, 1.0)).upload_snapshot("s1", archive)
+        assert time.monotonic() - started < 2.5
+    assert "within 1 s" in str(info.value)
+    assert len(server.requests[0].body) == 300_000
+
+
+def test_upload_stalled_while_sending_stops_within_two_seconds_on_cancel(tmp_path: object) -> None:
+    """The manager accepts the connection and never reads: sending blocks once the socket buffers
+    are full; the cancel shuts the socket down."""
+    from pathlib import Path
+
+    archive = Path(str(tmp_path)) / "big.zip"
+    archive.write_bytes(b"z" * 40_000_000)
+    server = FakeServer(_silent, accept=False)
+    cancel = threading.Event()
+    try:
+        client = client_for(server, timeout=(30.0, 30.0), retries=0)
+        threading.Timer(0.5, cancel.set).start()
+        started = time.monotonic()
+        with pytest.raises(errors.TransferCancelledError):
+            client.upload_snapshot("s1", archive, cancel=cancel)
+        assert time.monotonic() - started < 2.0
+    finally:
+        server.close()
+
+
 # -- credentials in URLs (issue 14) -------------------------------------------------------------------
 @pytest.mark.parametrize(
     "url",

@@ -133,7 +133,7 @@ class SnapshotCalls(ListCalls):
         with open(source, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             body = transfer.FileBody(handle, size, url=self.base_url + API + path, progress=progress,
-                                     cancel=cancel)
+                                     cancel=cancel, answer_deadline=UPLOAD_ANSWER_TIMEOUT)
             try:
                 data = self._json(
                     "PUT",

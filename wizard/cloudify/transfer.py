@@ -23,6 +23,7 @@ from typing import BinaryIO
 import requests
 import urllib3
 
+from wizard.cloudify import guard as guards
 from wizard.cloudify.errors import (
     ChecksumMismatchError,
     ConnectionDroppedError,
@@ -437,8 +438,10 @@ class FileBody:
         url: str,
         progress: ProgressFn | None = None,
         cancel: threading.Event | None = None,
+        answer_deadline: float | None = None,
     ) -> None:
         self._handle = handle
+        self._answer_deadline = answer_deadline
         self._size = size
         self._url = url
         self._progress = progress
@@ -448,6 +451,14 @@ class FileBody:
     def __len__(self) -> int:
         return self._size - self.sent
 
+    def _all_sent(self) -> None:
+        """Everything is sent: from now on the manager's answer has `answer_deadline` seconds
+        overall (sending has none: GiBs take as long as they take)."""
+        current = guards.current_guard()
+        if current is not None and self._answer_deadline is not None:
+            current.limit = self._answer_deadline
+            current.touch()
+
     def read(self, amount: int = -1) -> bytes:
         """The next block (at most max(amount, 1 MiB)); raises TransferCancelledError on cancel."""
         if self._cancel is not None and self._cancel.is_set():
@@ -456,6 +467,7 @@ class FileBody:
         want = max(amount, CHUNK) if amount and amount > 0 else CHUNK
         want = min(want, self._size - self.sent)
         if want <= 0:
+            self._all_sent()
             return b""
         block = self._handle.read(want)
         self.sent += len(block)
