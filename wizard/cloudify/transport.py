@@ -292,6 +292,18 @@ class Transport:
             response.close()
 
 
+def describe_time_limits(
+    timeout: tuple[float, float] = DEFAULT_TIMEOUT, deadline: float | None = DEFAULT_DEADLINE
+) -> str:
+    """One line for `--help`: the time limits a client with these settings applies."""
+    connect, read = timeout
+    text = (f"connect {connect:g} s, read {read:g} s (a GET is tried once more after a read timeout, "
+            f"so a silent manager is reported after {2 * read:g} s)")
+    if deadline is not None:
+        text += f", at most {deadline:g} s per request overall"
+    return text
+
+
 class _BodyCutError(ConnectionDroppedError):
     """The answer's body ended before its Content-Length or last chunk (after the headers)."""
 

@@ -151,3 +151,12 @@ def test_insecure_and_ca_bundle_session() -> None:
     assert other.credentials.username == "bob" and other.endpoint == insecure.endpoint
     for c in (with_ca, insecure, other):
         c.close()
+
+
+def test_time_limits_for_help() -> None:
+    from wizard.cloudify.transport import describe_time_limits
+
+    text = describe_time_limits()
+    assert "connect 10 s, read 30 s" in text
+    assert "after 60 s" in text and "60 s per request overall" in text
+    assert "overall" not in describe_time_limits((1.0, 2.0), None)
