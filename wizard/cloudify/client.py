@@ -1,36 +1,30 @@
 """ManagerClient: every REST call the wizard makes to one Cloudify Manager.
 
-One client per manager over a requests.Session. HTTP Basic on every call (tokens die on a
-restore), a Tenant header, CA bundle or system trust, connect/read timeouts. Idempotent GETs
-retry on connection errors and 502/503/504 with backoff (urllib3 Retry); POST/PUT never retry
-blindly. Every failure becomes a typed error from wizard.cloudify.errors.
+One client per manager over a requests.Session. HTTP Basic (UTF-8) on every call (tokens die on
+a restore), a Tenant header, CA bundle or system trust. Time limits: connect and read timeouts
+per socket operation plus an overall deadline per attempt; a cancel event or Ctrl-C stops a
+request within a fraction of a second (guard.py). Requests are paced below nginx's limit_req.
+Idempotent GETs retry on connection errors and 502/503/504 with backoff (urllib3 Retry); the
+limiter's HTML 503 is retried for every method; POST/PUT otherwise never retry blindly. Every
+failure becomes a typed error from wizard.cloudify.errors.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import logging
-import os
-import threading
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
-from urllib.parse import quote
 
-import requests
 from packaging.version import Version
 
-from wizard.cloudify import http, transfer
-from wizard.cloudify.endpoint import Credentials, Endpoint
+from wizard.cloudify import http
+from wizard.cloudify.endpoint import Credentials
 from wizard.cloudify.errors import (
     BadParametersError,
     CloudifyError,
     HTTPError,
     NotFoundError,
-    ProtocolError,
 )
+from wizard.cloudify.listing import PAGE_SIZE, _bool, _seg, list_params, parse_page
 from wizard.cloudify.models import (
     Agent,
     Blueprint,
@@ -44,248 +38,29 @@ from wizard.cloudify.models import (
     ManagerStatus,
     NodeInstance,
     Page,
-    Snapshot,
     Tenant,
-    TransferProgress,
-    TransferResult,
     VersionInfo,
     parse_manager_version,
 )
-
-API = "/api/v3.1"
-DEFAULT_TIMEOUT = (5.0, 120.0)
-PAGE_SIZE = 1000
-
-ProgressCallback = Callable[[TransferProgress], None]
-
-log = logging.getLogger("wizard.cloudify")
+from wizard.cloudify.snapshots import UPLOAD_ANSWER_TIMEOUT, ProgressCallback, SnapshotCalls
+from wizard.cloudify.transport import (
+    API,
+    DEFAULT_DEADLINE,
+    DEFAULT_TIMEOUT,
+    RequestRecord,
+    Transport,
+)
 
 #: installation_status exists on deployments from this manager version on
 INSTALLATION_STATUS_SINCE = Version("6.0.0")
-_OK = range(200, 300)
-_NO_BODY: Any = object()
 
 
-@dataclass(frozen=True)
-class RequestRecord:
-    """One HTTP exchange as seen by the client, for logs, dry runs and request counting.
+class ManagerClient(SnapshotCalls):
+    """REST client for one manager (see the module docstring for the rules it follows).
 
-    Never holds credentials: the Authorization header is not part of it.
+    The constructor (Transport's) takes the endpoint, the credentials and the knobs:
+    `timeout`, `retries`, `backoff`, `on_request`, `cancel`, `pace`, `deadline`.
     """
-
-    method: str
-    path: str
-    params: tuple[tuple[str, str], ...]
-    status: int | None
-    seconds: float
-    tenant: str
-
-
-def _bool(value: bool) -> str:
-    return "true" if value else "false"
-
-
-def _seg(value: str) -> str:
-    """One URL path segment (ids may hold characters that need quoting)."""
-    return quote(value, safe="")
-
-
-def list_params(
-    *,
-    offset: int | None = None,
-    size: int | None = None,
-    filters: Mapping[str, Any] | None = None,
-    include: Sequence[str] | None = None,
-    sort: str | Sequence[str] | None = None,
-    all_tenants: bool = False,
-) -> list[tuple[str, str]]:
-    """Query parameters of a list request: `_offset/_size`, `_include` comma-joined, `_sort`
-    (repeated for several keys), `_all_tenants=true`, and equality filters where a sequence
-    value becomes a repeated key (the server ORs them)."""
-    params: list[tuple[str, str]] = []
-    if filters:
-        for key, value in filters.items():
-            if value is None:
-                continue
-            if isinstance(value, str | bytes) or not isinstance(value, Sequence):
-                params.append((key, _scalar(value)))
-            else:
-                params.extend((key, _scalar(v)) for v in value)
-    if include:
-        params.append(("_include", ",".join(include)))
-    if sort:
-        for key in [sort] if isinstance(sort, str) else sort:
-            params.append(("_sort", key))
-    if all_tenants:
-        params.append(("_all_tenants", "true"))
-    if offset is not None:
-        params.append(("_offset", str(offset)))
-    if size is not None:
-        params.append(("_size", str(size)))
-    return params
-
-
-def _scalar(value: Any) -> str:
-    if isinstance(value, bool):
-        return _bool(value)
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return str(value)
-
-
-def parse_page(body: Any, what: str) -> Page[dict[str, Any]]:
-    """The list envelope {items, metadata.pagination{total,size,offset}} as a Page of dicts.
-
-    Raises ProtocolError when there is no list of items; missing or odd metadata falls back on
-    what the items say (total = offset + len(items)).
-    """
-    if not isinstance(body, Mapping):
-        raise ProtocolError(f"expected a list envelope for {what}, got {type(body).__name__}")
-    items = body.get("items")
-    if not isinstance(items, list):
-        raise ProtocolError(f"the answer for {what} has no list of items")
-    rows = [dict(i) for i in items if isinstance(i, Mapping)]
-    meta = body.get("metadata")
-    pagination = meta.get("pagination") if isinstance(meta, Mapping) else None
-    pagination = pagination if isinstance(pagination, Mapping) else {}
-    offset = _int(pagination.get("offset"), 0)
-    size = _int(pagination.get("size"), len(items))
-    total = _int(pagination.get("total"), offset + len(items))
-    return Page(rows, total, size, offset)
-
-
-def _int(value: Any, default: int) -> int:
-    if isinstance(value, bool):
-        return default
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return default
-
-
-class ManagerClient:
-    """REST client for one manager (see the module docstring for the rules it follows)."""
-
-    def __init__(
-        self,
-        endpoint: Endpoint,
-        credentials: Credentials,
-        *,
-        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
-        retries: int = 4,
-        backoff: float = 0.5,
-        on_request: Callable[[RequestRecord], None] | None = None,
-    ) -> None:
-        self.endpoint = endpoint
-        self.credentials = credentials
-        self.timeout = timeout
-        self.retries = retries
-        self.backoff = backoff
-        self.on_request = on_request
-        self.base_url = endpoint.base_url
-        #: the version read by version(), to pick version-dependent requests
-        self.server_version: Version | None = None
-        self._installation_status_supported: bool | None = None
-        self._session = http.make_session(
-            credentials.username,
-            credentials.password,
-            ca_cert=endpoint.ca_cert,
-            insecure=endpoint.insecure,
-            retries=retries,
-            backoff=backoff,
-        )
-
-    endpoint: Endpoint
-    credentials: Credentials
-
-    def __repr__(self) -> str:
-        return f"ManagerClient({self.base_url}, {self.credentials})"
-
-    def __enter__(self) -> ManagerClient:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
-
-    # -- the one place requests happen ------------------------------------------------------------
-    def _send(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Sequence[tuple[str, str]] = (),
-        json: Any = _NO_BODY,
-        data: Any = None,
-        headers: Mapping[str, str] | None = None,
-        tenant: str | None = None,
-        auth: bool = True,
-        stream: bool = False,
-        accept: Sequence[int] | range = _OK,
-        api: bool = True,
-    ) -> requests.Response:
-        """Send one request; return the response when its status is in `accept`, else raise the
-        typed HTTPError. Transport failures raise TransportError subclasses. Every exchange is
-        reported to `on_request` (without credentials)."""
-        full_path = (API + path) if api else path
-        url = self.base_url + full_path
-        tenant_name = tenant or self.credentials.tenant
-        send_headers: dict[str, str] = {"Tenant": tenant_name}
-        body: Any = data
-        if json is not _NO_BODY:
-            send_headers["Content-Type"] = "application/json"
-            body = None if json is None else _dumps(json)
-        if headers:
-            send_headers.update(headers)
-        started = time.monotonic()
-        status: int | None = None
-        try:
-            try:
-                response = self._session.request(
-                    method,
-                    url,
-                    params=list(params),
-                    data=body,
-                    headers=send_headers,
-                    timeout=self.timeout,
-                    stream=stream,
-                    allow_redirects=method in ("GET", "HEAD"),
-                    auth=None if auth else _no_auth,
-                )
-            except (requests.RequestException, OSError) as exc:
-                error = http.transport_error(exc, url, base_url=self.base_url)
-                log.debug("%s %s -> %s", method, full_path, http.describe(error))
-                raise error from exc
-            status = response.status_code
-            log.debug("%s %s -> %s (%.3fs)", method, full_path, status, time.monotonic() - started)
-            if status not in accept:
-                try:
-                    raise http.http_error(response, base_url=self.base_url)
-                finally:
-                    response.close()
-            return response
-        finally:
-            self._record(method, full_path, params, status, time.monotonic() - started, tenant_name)
-
-    def _record(
-        self, method: str, path: str, params: Sequence[tuple[str, str]], status: int | None,
-        seconds: float, tenant: str,
-    ) -> None:
-        if self.on_request is None:
-            return
-        record = RequestRecord(method, path, tuple((str(k), str(v)) for k, v in params), status,
-                               seconds, tenant)
-        try:
-            self.on_request(record)
-        except Exception:  # a broken logger must not break the migration
-            log.exception("on_request hook failed")
-
-    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
-        response = self._send(method, path, **kwargs)
-        try:
-            return http.json_body(response, base_url=self.base_url)
-        finally:
-            response.close()
 
     # -- life cycle ---------------------------------------------------------------------------
     def with_credentials(self, credentials: Credentials) -> ManagerClient:
@@ -297,14 +72,14 @@ class ManagerClient:
             retries=self.retries,
             backoff=self.backoff,
             on_request=self.on_request,
+            cancel=self.cancel,
+            pace=self.pace,
+            deadline=self.deadline,
         )
+        other._bucket = self._bucket  # one pace per manager, whoever logs in
         other.server_version = self.server_version
         other._installation_status_supported = self._installation_status_supported
         return other
-
-    def close(self) -> None:
-        """Close the session's connections."""
-        self._session.close()
 
     # -- identity and health ------------------------------------------------------------------
     def version(self) -> VersionInfo:
@@ -342,63 +117,6 @@ class ManagerClient:
     def tenants(self) -> list[Tenant]:
         """GET /tenants (all pages)."""
         return [Tenant.from_api(item) for item in self.iter_items("tenants")]
-
-    # -- generic listing ------------------------------------------------------------------------
-    def iter_items(
-        self,
-        resource: str,
-        *,
-        filters: Mapping[str, str | Sequence[str]] | None = None,
-        include: Sequence[str] | None = None,
-        sort: str | None = None,
-        all_tenants: bool = False,
-        tenant: str | None = None,
-        page_size: int = PAGE_SIZE,
-    ) -> Iterator[dict[str, Any]]:
-        """Yield every item of a list endpoint, page by page (_offset/_size), stopping on
-        metadata.pagination.total (or a short page)."""
-        if page_size < 1:
-            raise ValueError("page_size must be at least 1")
-        offset = 0
-        while True:
-            page = self.page(resource, offset=offset, size=page_size, filters=filters, include=include,
-                             sort=sort, all_tenants=all_tenants, tenant=tenant)
-            yield from page.items
-            if not page.items:
-                return
-            offset += len(page.items)
-            if offset >= page.total:
-                return
-
-    def page(
-        self,
-        resource: str,
-        *,
-        offset: int = 0,
-        size: int = PAGE_SIZE,
-        filters: Mapping[str, str | Sequence[str]] | None = None,
-        include: Sequence[str] | None = None,
-        sort: str | None = None,
-        all_tenants: bool = False,
-        tenant: str | None = None,
-    ) -> Page[dict[str, Any]]:
-        """One page of a list endpoint, with its pagination metadata."""
-        params = list_params(offset=offset, size=size, filters=filters, include=include, sort=sort,
-                             all_tenants=all_tenants)
-        body = self._json("GET", "/" + resource.strip("/"), params=params, tenant=tenant)
-        return parse_page(body, resource)
-
-    def count(
-        self,
-        resource: str,
-        *,
-        filters: Mapping[str, str | Sequence[str]] | None = None,
-        all_tenants: bool = False,
-        tenant: str | None = None,
-    ) -> int:
-        """How many items a list has, in one request (_size=1, _include=id; reads the total)."""
-        return self.page(resource, offset=0, size=1, filters=filters, include=["id"],
-                         all_tenants=all_tenants, tenant=tenant).total
 
     # -- inventory ------------------------------------------------------------------------------
     def blueprints(self, *, all_tenants: bool = True, tenant: str | None = None) -> Iterator[Blueprint]:
@@ -564,179 +282,19 @@ class ManagerClient:
         finally:
             response.close()
 
-    # -- snapshots -------------------------------------------------------------------------------
-    def create_snapshot(
-        self,
-        snapshot_id: str,
-        *,
-        include_credentials: bool = True,
-        include_logs: bool = True,
-        include_events: bool = True,
-        queue: bool = False,
-        legacy: bool | None = None,
-        tenant: str | None = None,
-    ) -> Execution:
-        """PUT /snapshots/<id>; returns the create_snapshot execution. `legacy` is sent only
-        when not None (7.x managers)."""
-        body: dict[str, Any] = {
-            "include_credentials": include_credentials,
-            "include_logs": include_logs,
-            "include_events": include_events,
-            "queue": queue,
-        }
-        if legacy is not None:
-            body["legacy"] = legacy
-        data = self._json("PUT", f"/snapshots/{_seg(snapshot_id)}", json=body, tenant=tenant)
-        return Execution.from_api(data)
-
-    def get_snapshot(self, snapshot_id: str, *, tenant: str | None = None) -> Snapshot:
-        """GET /snapshots/<id>."""
-        return Snapshot.from_api(self._json("GET", f"/snapshots/{_seg(snapshot_id)}", tenant=tenant))
-
-    def list_snapshots(self, *, tenant: str | None = None) -> list[Snapshot]:
-        """GET /snapshots (all pages, the current tenant)."""
-        return [Snapshot.from_api(i) for i in self.iter_items("snapshots", sort="created_at", tenant=tenant)]
-
-    def delete_snapshot(self, snapshot_id: str, *, tenant: str | None = None) -> None:
-        """DELETE /snapshots/<id>."""
-        self._send("DELETE", f"/snapshots/{_seg(snapshot_id)}", tenant=tenant).close()
-
-    def snapshot_archive_size(self, snapshot_id: str, *, tenant: str | None = None) -> int | None:
-        """HEAD /snapshots/<id>/archive: the archive's size in bytes (None when the manager does not
-        say), so that free disk space can be checked before a multi-GB download starts."""
-        response = self._send("HEAD", f"/snapshots/{_seg(snapshot_id)}/archive", tenant=tenant)
-        try:
-            length = response.headers.get("Content-Length", "").strip()
-            return int(length) if length.isdigit() and int(length) > 0 else None
-        finally:
-            response.close()
-
-    def download_snapshot(
-        self,
-        snapshot_id: str,
-        destination: Path,
-        *,
-        progress: ProgressCallback | None = None,
-        cancel: threading.Event | None = None,
-        max_resumes: int = 5,
-        tenant: str | None = None,
-    ) -> TransferResult:
-        """Stream the archive to `destination` (mode 0600) through `<destination>.part`.
-
-        Bounded buffer; sha256 on the fly. A partial file left by an earlier run or a dropped
-        connection is continued with an HTTP Range request (its bytes hashed first), up to
-        `max_resumes` times. Raises ChecksumMismatchError when the size differs from
-        Content-Length. `cancel` stops it cleanly, keeping the .part for a later resume.
-        TransferCancelledError says it was cancelled.
-        """
-        path = f"/snapshots/{_seg(snapshot_id)}/archive"
-
-        def open_stream(headers: dict[str, str]) -> requests.Response:
-            return self._send("GET", path, headers=headers, tenant=tenant, stream=True,
-                              accept=(200, 206, 416))
-
-        return transfer.download(
-            open_stream,
-            Path(destination),
-            url=self.base_url + API + path,
-            base_url=self.base_url,
-            progress=progress,
-            cancel=cancel,
-            max_resumes=max_resumes,
-        )
-
-    def upload_snapshot(
-        self,
-        snapshot_id: str,
-        source: Path,
-        *,
-        progress: ProgressCallback | None = None,
-        cancel: threading.Event | None = None,
-        tenant: str | None = None,
-    ) -> Snapshot:
-        """PUT /snapshots/<id>/archive with Content-Length, streamed from disk.
-
-        Never retried automatically. A 7.x manager answers an upload to an existing id with an
-        all-null snapshot: the id is filled in, the empty status tells the caller.
-        """
-        path = f"/snapshots/{_seg(snapshot_id)}/archive"
-        with open(source, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            body = transfer.FileBody(handle, size, url=self.base_url + API + path, progress=progress,
-                                     cancel=cancel)
-            data = self._json(
-                "PUT",
-                path,
-                data=body,
-                headers={"Content-Type": "application/octet-stream", "Content-Length": str(size)},
-                tenant=tenant,
-            )
-        snapshot = Snapshot.from_api(data)
-        if not snapshot.id:
-            snapshot = dataclasses.replace(snapshot, id=snapshot_id)
-        return snapshot
-
-    def restore_snapshot(
-        self,
-        snapshot_id: str,
-        *,
-        force: bool = False,
-        restore_certificates: bool = False,
-        no_reboot: bool = False,
-        tenant: str | None = None,
-    ) -> Execution:
-        """POST /snapshots/<id>/restore with the portable body; returns the (short) execution
-        (its workflow_id filled in as restore_snapshot, which the short shape lacks)."""
-        body = {
-            "force": force,
-            "restore_certificates": restore_certificates,
-            "no_reboot": no_reboot,
-            "recreate_deployments_envs": True,
-            "ignore_plugin_failure": False,
-        }
-        execution = Execution.from_api(
-            self._json("POST", f"/snapshots/{_seg(snapshot_id)}/restore", json=body, tenant=tenant)
-        )
-        if not execution.workflow_id:
-            execution = dataclasses.replace(execution, workflow_id="restore_snapshot")
-        return execution
-
-    def snapshot_restore_running(self) -> bool | None:
-        """GET /snapshot-status (no auth needed): True running, False not-running, None when the
-        manager has no such endpoint (4.x)."""
-        try:
-            body = self._json("GET", "/snapshot-status", auth=False)
-        except NotFoundError:
-            return None
-        status = body.get("status") if isinstance(body, Mapping) else None
-        if status == "running":
-            return True
-        if status == "not-running":
-            return False
-        raise ProtocolError(f"/snapshot-status on {self.base_url} answered an unknown status {status!r}")
-
-
-def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
-    """An auth callable that sends nothing (requests would otherwise use the session's)."""
-    request.headers.pop("Authorization", None)
-    return request
-
-
-def _dumps(value: Any) -> bytes:
-    import json
-
-    return json.dumps(value).encode("utf-8")
-
 
 __all__ = [
     "API",
+    "DEFAULT_DEADLINE",
     "DEFAULT_TIMEOUT",
     "PAGE_SIZE",
+    "UPLOAD_ANSWER_TIMEOUT",
     "CloudifyError",
     "HTTPError",
     "ManagerClient",
     "ProgressCallback",
     "RequestRecord",
+    "Transport",
     "list_params",
     "parse_page",
 ]

@@ -62,9 +62,34 @@ class RequestTimeoutError(TransportError):
 
 
 class ConnectionDroppedError(TransportError):
-    """The connection was closed in the middle of a request or a transfer."""
+    """The connection was closed in the middle of a request or a transfer (a body cut short
+    included: that is the network's fault, never a sign of what the manager holds)."""
 
-    hint = "the transfer can be resumed by running the same command again"
+    hint = (
+        "the network or something on the way closed the connection; nothing is lost: run the same "
+        "command again (a download resumes where it stopped)"
+    )
+
+
+class HTTPSRequiredError(TLSError):
+    """The manager only serves its API over https: nginx answered an http:// request with
+    SSL_REQUIRED (port 80) or "plain HTTP request was sent to HTTPS port" (port 443)."""
+
+    hint = "use https:// in the manager address"
+
+
+class RequestCancelledError(CloudifyError):
+    """The caller asked to stop (the client's cancel event, or Ctrl-C) while a request was in
+    flight; the request was abandoned and its socket closed."""
+
+    hint = "nothing is lost: run the same command again to continue"
+
+
+class InvalidNameError(CloudifyError):
+    """A tenant or user name that no Cloudify Manager accepts (e.g. non-ASCII): refused before
+    anything is sent, instead of an encoding error from deep inside http.client."""
+
+    hint = "check the --old-tenant/--new-tenant and --old-user/--new-user values"
 
 
 # --- HTTP errors: the manager answered with a non-2xx status ----------------------------------
@@ -133,6 +158,18 @@ class ServerError(HTTPError):
     """5xx that is not maintenance mode (internal error, bad gateway, service unavailable)."""
 
 
+class RateLimitedError(ServerError):
+    """503 with an HTML body from the manager's nginx limit_req, still there after the retries.
+
+    The request never reached the REST service, so it is safe to send again later.
+    """
+
+    hint = (
+        "the manager's nginx rate limit refused the request; another client on the same address "
+        "may be busy: wait a little and run the same command again"
+    )
+
+
 #: error_code -> class; anything else falls back on the HTTP status.
 ERROR_CODES: dict[str, type[HTTPError]] = {
     "unauthorized_error": UnauthorizedError,
@@ -172,7 +209,7 @@ class ChecksumMismatchError(CloudifyError):
     """A transferred file's size or sha256 does not match what was expected."""
 
 
-class TransferCancelledError(CloudifyError):
+class TransferCancelledError(RequestCancelledError):
     """A download or upload stopped because the caller set its `cancel` event.
 
     A cancelled download keeps its `<destination>.part` file: running it again resumes there.

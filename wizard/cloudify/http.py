@@ -7,36 +7,36 @@ this module as a typed error from wizard.cloudify.errors, with a message a perso
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
-import socket
-import ssl
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
+from wizard.cloudify import guard as guards
+from wizard.cloudify.endpoint import strip_userinfo
 from wizard.cloudify.errors import (
     ERROR_CODES,
     STATUS_CLASSES,
     CloudifyError,
-    ConnectionDroppedError,
-    ConnectionFailedError,
     HTTPError,
+    HTTPSRequiredError,
     MaintenanceModeError,
-    NameResolutionError,
     NotFoundError,
     ProtocolError,
-    RequestTimeoutError,
+    RateLimitedError,
     ServerError,
-    TLSError,
     TransportError,
 )
+from wizard.cloudify.failures import transport_error as transport_error  # re-exported
 
 log = logging.getLogger("wizard.cloudify")
 
@@ -47,45 +47,124 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD"})
 #: the statuses worth another try for an idempotent request (gateway errors, REST restarting)
 RETRY_STATUSES = (502, 503, 504)
 
-_TLS_MISMATCH_MARKERS = (
-    "wrong version number",
-    "record layer failure",
-    "unknown protocol",
-    "packet length too long",
-    "http request",  # "SSL: HTTP_REQUEST" when the peer speaks plain HTTP
-    "unexpected eof while reading",
-)
+
+#: the longest Retry-After we wait out inside one request (a longer one is capped to this)
+MAX_RETRY_AFTER = 30.0
+
+
+def is_limiter_answer(status: int, content_type: str | None) -> bool:
+    """A 503 that is not JSON: nginx's limit_req page (it never reached the REST service); or a
+    429, which by definition was not processed (limit_req_status may be set to it).
+
+    The REST service's own 503s (maintenance mode) are JSON, so the Content-Type tells them
+    apart before the body is read.
+    """
+    if status == 429:
+        return True
+    return status == 503 and "json" not in (content_type or "").lower()
 
 
 class IdempotentRetry(Retry):
-    """urllib3 Retry that never repeats a non-idempotent request, not even after a connect error.
+    """urllib3 Retry for a manager behind nginx.
 
-    Plain Retry repeats any method after a connect error; POST/PUT/DELETE here must reach the
-    caller at once (the engine decides whether the request may have happened).
+    - Never repeats a non-idempotent request after an error or a REST-service answer, not
+      even after a connect error (the engine decides whether the request may have happened)...
+    - ...except nginx's limit_req 503 (HTML, no JSON), which never reached the REST service
+      and is retried for every method, with backoff (Retry-After respected, capped).
+    - A read timeout is repeated once at most (GET/HEAD): a silent server is reported after
+      two read timeouts, not one per retry.
+    - Waits between attempts end at once when the request is cancelled.
     """
 
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        """503/429 may be retried for any method; increment() then keeps only the limiter's."""
+        if status_code in (429, 503) and self.total:
+            return True
+        return super().is_retry(method, status_code, has_retry_after)
+
     def increment(self, method: str | None = None, url: str | None = None, *args: Any, **kwargs: Any) -> Any:
-        """Count one more try, or give up at once for a method outside allowed_methods."""
-        allowed = self.allowed_methods
-        if method is not None and allowed is not None and method.upper() not in allowed:
+        """Count one more try, or give up at once where another try is not safe or not useful."""
+        response = kwargs.get("response")
+        error = kwargs.get("error")
+        idempotent = method is None or self.allowed_methods is None or method.upper() in self.allowed_methods
+        if isinstance(error, ReadTimeoutError) and any(
+            isinstance(h.error, ReadTimeoutError) for h in self.history
+        ):
+            raise error  # one slow answer is tried again; a silent server is not waited on twice
+        status = getattr(response, "status", None) if response is not None else None
+        if response is not None and status in (429, 503):
+            limiter = is_limiter_answer(status, response.headers.get("Content-Type"))
+            if limiter or (idempotent and status == 503):
+                return super().increment(method, url, *args, **kwargs)
+        if not idempotent:
             return Retry(total=0, raise_on_status=False).increment(method, url, *args, **kwargs)
         return super().increment(method, url, *args, **kwargs)
 
+    def sleep(self, response: Any = None) -> None:
+        """Wait Retry-After (at most MAX_RETRY_AFTER) or the backoff; cancellable in a guard."""
+        seconds: float | None = None
+        if self.respect_retry_after_header and response is not None:
+            seconds = self.get_retry_after(response)
+        if seconds is None:
+            seconds = self.get_backoff_time()
+            status = getattr(response, "status", None) if response is not None else None
+            if status is not None and is_limiter_answer(status, response.headers.get("Content-Type")):
+                # the limiter refills at its own pace: an immediate first retry would be refused too
+                seconds = max(seconds, self.backoff_factor)
+        seconds = min(max(seconds, 0.0), MAX_RETRY_AFTER)
+        current = guards.current_guard()
+        if current is not None:
+            current.sleep(seconds)
+        elif seconds > 0:
+            import time
+
+            time.sleep(seconds)
+
 
 class _BigBlockAdapter(HTTPAdapter):
-    """HTTPAdapter whose connections send file bodies in 1 MiB writes (uploads near wire speed)."""
+    """HTTPAdapter whose connections send file bodies in 1 MiB writes (uploads near wire speed)
+    and report each attempt to the request's guard (pacing, deadline, cancel: guard.py)."""
 
     def init_poolmanager(
         self, connections: int, maxsize: int, block: bool = False, **pool_kwargs: Any
     ) -> None:
-        """Same as HTTPAdapter's, plus a large blocksize for every connection."""
+        """Same as HTTPAdapter's, plus a large blocksize and the guarded connection classes."""
         pool_kwargs.setdefault("blocksize", SEND_BLOCKSIZE)
         super().init_poolmanager(connections, maxsize, block=block, **pool_kwargs)
+        self.poolmanager.pool_classes_by_scheme = dict(guards.POOL_CLASSES)
+
+
+class Utf8BasicAuth(requests.auth.AuthBase):
+    """HTTP Basic with `user:password` encoded as UTF-8, as the official Cloudify client does.
+
+    requests encodes str credentials as Latin-1: `pässwörd` then reaches a UTF-8 manager as
+    other bytes, and a `€` raises a UnicodeEncodeError that names the character's position in
+    the password. The password is never in repr().
+    """
+
+    def __init__(self, username: str, password: str) -> None:
+        token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+        self._header = "Basic " + token
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        """Set the Authorization header."""
+        request.headers["Authorization"] = self._header
+        return request
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Utf8BasicAuth) and other._header == self._header
+
+    def __hash__(self) -> int:
+        return hash(self._header)
+
+    def __repr__(self) -> str:
+        return "Utf8BasicAuth(***)"
 
 
 def make_retry(retries: int, backoff: float) -> Retry:
-    """The retry policy: GET/HEAD only, on connection errors and 502/503/504, honouring
-    Retry-After; the final response is returned (not raised) so a 503 body can still be read."""
+    """The retry policy: GET/HEAD on connection errors and 502/503/504, every method on the
+    limiter's HTML 503, honouring Retry-After; the final response is returned (not raised) so a
+    503 body can still be read."""
     return IdempotentRetry(
         total=retries,
         connect=retries,
@@ -93,6 +172,7 @@ def make_retry(retries: int, backoff: float) -> Retry:
         status=retries,
         other=0,
         backoff_factor=backoff,
+        backoff_jitter=backoff,
         status_forcelist=RETRY_STATUSES,
         allowed_methods=IDEMPOTENT_METHODS,
         respect_retry_after_header=True,
@@ -113,7 +193,7 @@ def make_session(
     """A Session with HTTP Basic, the retry policy mounted for http and https, and TLS set up:
     CA bundle if given, else the system trust store; off only when `insecure` is set."""
     session = requests.Session()
-    session.auth = (username, password)
+    session.auth = Utf8BasicAuth(username, password)
     session.trust_env = False  # no proxies or netrc from the environment: talk to the manager
     if insecure:
         session.verify = False
@@ -126,130 +206,11 @@ def make_session(
     adapter = _BigBlockAdapter(max_retries=make_retry(retries, backoff))
     session.mount("http://", adapter)
     session.mount("https://", adapter)
-    session.headers.pop("Accept-Encoding", None)
+    # JSON may come gzip-compressed and chunked (nginx does so above ~1 KB); downloads ask for
+    # identity themselves (transfer.py)
+    session.headers["Accept-Encoding"] = "gzip, deflate"
     session.headers["Accept"] = "application/json"
     return session
-
-
-# --- transport errors --------------------------------------------------------------------------
-
-
-def _causes(exc: BaseException) -> Iterator[BaseException]:
-    """exc, its args that are exceptions, its __cause__/__context__ and MaxRetryError.reason."""
-    seen: set[int] = set()
-    stack: list[BaseException] = [exc]
-    while stack:
-        current = stack.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        reason = getattr(current, "reason", None)
-        if isinstance(reason, BaseException):
-            stack.append(reason)
-        stack.extend(a for a in current.args if isinstance(a, BaseException))
-        if current.__cause__ is not None:
-            stack.append(current.__cause__)
-        if current.__context__ is not None:
-            stack.append(current.__context__)
-
-
-def _looks_like_tls_bytes(exc: BaseException) -> bool:
-    """A status line that is really a TLS record (0x15 alert / 0x16 handshake, version 3.x)."""
-    text = str(exc)
-    line = getattr(exc, "line", None)
-    raw = line if isinstance(line, str) else text
-    prefixes = ("\x15\x03", "\x16\x03")
-    escaped = tuple(q + p.encode("unicode_escape").decode() for q in ("'", "b'") for p in prefixes)
-    return raw.startswith(prefixes + escaped)
-
-
-def transport_error(exc: BaseException, url: str, *, base_url: str) -> TransportError:
-    """Turn a requests/urllib3/socket exception into the TransportError that says what to check.
-
-    `url` is the full request URL (for the record), `base_url` the manager's address named in the
-    message.
-    """
-    chain = list(_causes(exc))
-    https = base_url.startswith("https:")
-    mismatch_hint = (
-        "the manager seems to speak plain HTTP on this port; try http:// instead of https://"
-        if https
-        else "the manager seems to speak HTTPS on this port; try https:// instead of http://"
-    )
-    text = " ".join(str(c) for c in chain).lower()
-
-    if isinstance(exc, requests.exceptions.SSLError) or any(
-        isinstance(c, (ssl.SSLError, urllib3.exceptions.SSLError)) for c in chain
-    ):
-        if any(isinstance(c, ssl.SSLCertVerificationError) for c in chain) or "certificate" in text:
-            detail = next(
-                (c.verify_message for c in chain if isinstance(c, ssl.SSLCertVerificationError)), ""
-            )
-            return TLSError(
-                f"the TLS certificate of {base_url} could not be verified"
-                + (f" ({detail})" if detail else ""),
-                url=url,
-            )
-        if any(marker in text for marker in _TLS_MISMATCH_MARKERS):
-            return TLSError(
-                f"TLS handshake with {base_url} failed: protocol mismatch", url=url, hint=mismatch_hint
-            )
-        return TLSError(f"TLS handshake with {base_url} failed: {_short(chain)}", url=url)
-
-    if any(isinstance(c, urllib3.exceptions.NameResolutionError | socket.gaierror) for c in chain):
-        return NameResolutionError(f"the host name of {base_url} does not resolve", url=url)
-
-    if isinstance(exc, requests.exceptions.ConnectTimeout) or any(
-        isinstance(c, urllib3.exceptions.ConnectTimeoutError)
-        and not isinstance(c, urllib3.exceptions.NewConnectionError)
-        for c in chain
-    ):
-        return RequestTimeoutError(f"connecting to {base_url} timed out", url=url)
-
-    if isinstance(exc, requests.exceptions.ReadTimeout) or any(
-        isinstance(c, urllib3.exceptions.ReadTimeoutError | TimeoutError | socket.timeout) for c in chain
-    ):
-        return RequestTimeoutError(f"{base_url} did not answer in time", url=url)
-
-    if any(isinstance(c, ConnectionRefusedError) for c in chain) or (
-        any(isinstance(c, urllib3.exceptions.NewConnectionError) for c in chain)
-    ):
-        return ConnectionFailedError(f"could not connect to {base_url} (connection refused)", url=url)
-
-    if any(_looks_like_tls_bytes(c) for c in chain if c.__class__.__name__ == "BadStatusLine"):
-        return TLSError(
-            f"{base_url} answered with TLS bytes to a plain HTTP request", url=url, hint=mismatch_hint
-        )
-
-    if isinstance(exc, requests.exceptions.ChunkedEncodingError) or any(
-        isinstance(
-            c,
-            urllib3.exceptions.ProtocolError
-            | ConnectionResetError
-            | ConnectionAbortedError
-            | BrokenPipeError
-            | urllib3.exceptions.IncompleteRead,
-        )
-        or c.__class__.__name__ in {"RemoteDisconnected", "IncompleteRead", "BadStatusLine"}
-        for c in chain
-    ):
-        hint = ConnectionDroppedError.hint
-        if not https and any(c.__class__.__name__ in {"RemoteDisconnected", "BadStatusLine"} for c in chain):
-            hint = f"{hint}; if it happens on every request, {mismatch_hint}"
-        return ConnectionDroppedError(f"the connection to {base_url} was closed before the answer ended",
-                                      url=url, hint=hint)
-
-    return ConnectionFailedError(f"could not talk to {base_url}: {_short(chain)}", url=url)
-
-
-def _short(chain: list[BaseException]) -> str:
-    """The innermost, most specific text of an exception chain, without urllib3's object reprs."""
-    for c in reversed(chain):
-        text = str(c).strip()
-        if text and "object at 0x" not in text:
-            return text
-    return type(chain[0]).__name__
 
 
 # --- HTTP errors --------------------------------------------------------------------------------
@@ -270,10 +231,12 @@ def http_error(response: requests.Response, *, base_url: str) -> HTTPError | Tra
     page is a protocol mismatch and becomes a TLSError.
     """
     status = response.status_code
-    url = response.url or ""
+    url = strip_userinfo(response.url or "")  # a redirect may have led to a user:password@ URL
     method = response.request.method if response.request is not None else "GET"
     path = _path_of(url)
     body = _json_or_none(response)
+    if isinstance(body, dict) and str(body.get("error_code", "")).upper() == "SSL_REQUIRED":
+        return https_required(base_url, url=url)
     if isinstance(body, dict) and ("error_code" in body or "message" in body or "detail" in body):
         code = body.get("error_code")
         code = code if isinstance(code, str) else ""
@@ -286,9 +249,12 @@ def http_error(response: requests.Response, *, base_url: str) -> HTTPError | Tra
 
     raw = response.text[:500] if response.content else ""
     if status == 400 and "plain http request was sent to https port" in raw.lower():
-        return TLSError(
-            f"{base_url} speaks HTTPS on this port", url=url,
-            hint="use https:// instead of http:// in the manager address",
+        return https_required(base_url, url=url)
+    if is_limiter_answer(status, response.headers.get("Content-Type")):
+        return RateLimitedError(
+            f"{method} {path}: {base_url} answered HTTP {status} from its rate limit (nginx limit_req) "
+            "after every retry",
+            status=status, url=url,
         )
     if status == 404:
         return NotFoundError(
@@ -305,6 +271,27 @@ def http_error(response: requests.Response, *, base_url: str) -> HTTPError | Tra
     if snippet:
         text += f": {snippet}"
     return _class_for_status(status)(text, status=status, url=url)
+
+
+def https_url(base_url: str) -> str:
+    """The https:// form of a manager address (port 443 left implicit)."""
+    parts = urlsplit(base_url)
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    port = parts.port
+    if port in (None, 80, 443):
+        return f"https://{host}"
+    return f"https://{host}:{port}"
+
+
+def https_required(base_url: str, *, url: str = "") -> HTTPSRequiredError:
+    """The error for an http:// address of a manager that only serves https."""
+    target = https_url(base_url)
+    return HTTPSRequiredError(
+        f"this manager requires https: use {target} (not {base_url})",
+        url=url,
+        hint=f"give the manager address as {target}, with its CA certificate (--old-ca-cert/--new-ca-cert)",
+    )
 
 
 def _class_for_status(status: int) -> type[HTTPError]:

@@ -23,6 +23,7 @@ from typing import BinaryIO
 import requests
 import urllib3
 
+from wizard.cloudify import guard as guards
 from wizard.cloudify.errors import (
     ChecksumMismatchError,
     ConnectionDroppedError,
@@ -168,6 +169,14 @@ def download(
                     OSError) as exc:
                 if isinstance(exc, OSError) and not _is_network_oserror(exc):
                     raise
+                if cancel is not None and cancel.is_set():
+                    # the client's watchdog shut the socket down because of the cancel
+                    handle.flush()
+                    done = handle.seek(0, os.SEEK_END)
+                    raise TransferCancelledError(
+                        f"download of {url} cancelled at {done} bytes", url=url, done=done,
+                        part_path=str(part),
+                    ) from None
                 # every byte written so far was hashed too: continue from the end of the file
                 handle.flush()
                 done = handle.seek(0, os.SEEK_END)
@@ -231,6 +240,7 @@ def _pump(
     the slowest of them, not their sum, sets the pace. Whichever way this returns or raises,
     every byte in the file has been hashed and nothing else has.
     """
+    touch = _progress_hook(response)
     readinto = _direct_reader(response)
     if readinto is None:
         return _pump_chunks(response, handle, digest, done, total, progress, cancel, url, part)
@@ -247,6 +257,8 @@ def _pump(
             if not count:
                 pipe.give_back(buffer)
                 break
+            if touch is not None:
+                touch()
             pipe.push(buffer, count)
             done += count
             if progress is not None:
@@ -261,6 +273,12 @@ def _pump(
             f"download of {url} cancelled at {done} bytes", url=url, done=done, part_path=str(part)
         )
     return (total is None or done >= total), done
+
+
+def _progress_hook(response: requests.Response) -> Callable[[], None] | None:
+    """The client's "a chunk came" hook on a streamed response (its stall watchdog), if any."""
+    hook = getattr(response, "cfy_progress", None)
+    return hook if callable(hook) else None
 
 
 def _direct_reader(response: requests.Response) -> Callable[[memoryview], int] | None:
@@ -379,6 +397,7 @@ def _pump_chunks(
     part: Path,
 ) -> tuple[bool, int]:
     """The portable path of `_pump`: urllib3's read(), one new bytes object per chunk."""
+    touch = _progress_hook(response)
     raw = response.raw
     read = raw.read
     write = handle.write
@@ -393,6 +412,8 @@ def _pump_chunks(
         chunk = read(CHUNK, decode_content=False)
         if not chunk:
             break
+        if touch is not None:
+            touch()
         write(chunk)
         update(chunk)
         done += len(chunk)
@@ -417,8 +438,10 @@ class FileBody:
         url: str,
         progress: ProgressFn | None = None,
         cancel: threading.Event | None = None,
+        answer_deadline: float | None = None,
     ) -> None:
         self._handle = handle
+        self._answer_deadline = answer_deadline
         self._size = size
         self._url = url
         self._progress = progress
@@ -428,6 +451,14 @@ class FileBody:
     def __len__(self) -> int:
         return self._size - self.sent
 
+    def _all_sent(self) -> None:
+        """Everything is sent: from now on the manager's answer has `answer_deadline` seconds
+        overall (sending has none: GiBs take as long as they take)."""
+        current = guards.current_guard()
+        if current is not None and self._answer_deadline is not None:
+            current.limit = self._answer_deadline
+            current.touch()
+
     def read(self, amount: int = -1) -> bytes:
         """The next block (at most max(amount, 1 MiB)); raises TransferCancelledError on cancel."""
         if self._cancel is not None and self._cancel.is_set():
@@ -436,6 +467,7 @@ class FileBody:
         want = max(amount, CHUNK) if amount and amount > 0 else CHUNK
         want = min(want, self._size - self.sent)
         if want <= 0:
+            self._all_sent()
             return b""
         block = self._handle.read(want)
         self.sent += len(block)

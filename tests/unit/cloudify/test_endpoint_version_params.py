@@ -130,7 +130,8 @@ def test_retry_policy_is_get_only() -> None:
     assert retry.respect_retry_after_header
     assert not retry.raise_on_status
     assert retry.is_retry("GET", 503)
-    assert not retry.is_retry("POST", 503)
+    # a 503 may be retried for any method: increment() keeps only nginx's limiter page (HTML)
+    assert retry.is_retry("POST", 503)
     assert not retry.is_retry("PUT", 502)
 
 
@@ -150,3 +151,12 @@ def test_insecure_and_ca_bundle_session() -> None:
     assert other.credentials.username == "bob" and other.endpoint == insecure.endpoint
     for c in (with_ca, insecure, other):
         c.close()
+
+
+def test_time_limits_for_help() -> None:
+    from wizard.cloudify.transport import describe_time_limits
+
+    text = describe_time_limits()
+    assert "connect 10 s, read 30 s" in text
+    assert "after 60 s" in text and "60 s per request overall" in text
+    assert "overall" not in describe_time_limits((1.0, 2.0), None)

@@ -97,7 +97,7 @@ def test_nginx_plain_http_to_https_port_is_tls_error() -> None:
     ("status", "cls"),
     [
         (502, errors.ServerError),
-        (503, errors.ServerError),
+        (503, errors.RateLimitedError),  # an HTML 503 is nginx's limit_req page
         (504, errors.ServerError),
         (401, errors.UnauthorizedError),
         (403, errors.ForbiddenError),
