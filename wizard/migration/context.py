@@ -17,6 +17,7 @@ from wizard.migration.config import ManagerConfig, MigrationConfig
 from wizard.migration.decider import Decider
 from wizard.migration.errors import CancelledError
 from wizard.migration.events import Event, LogLine, StepProgress
+from wizard.migration.redact import redact
 from wizard.migration.secrets import Secrets
 from wizard.migration.state import Journal, MigrationState
 from wizard.migration.steps import StepId
@@ -43,9 +44,13 @@ def make_client(
     credentials: Credentials | None = None,
     *,
     on_request: Callable[[RequestRecord], None] | None = None,
+    cancel: threading.Event | None = None,
 ) -> ManagerClient:
-    """A REST client for one manager (HTTP Basic, its CA bundle or system trust)."""
-    return ManagerClient(manager.endpoint, credentials or manager.credentials, on_request=on_request)
+    """A REST client for one manager (HTTP Basic, its CA bundle or system trust); `cancel` stops
+    a request in flight (one Ctrl-C ends even a stalled request within a second)."""
+    return ManagerClient(
+        manager.endpoint, credentials or manager.credentials, on_request=on_request, cancel=cancel
+    )
 
 
 class Context:
@@ -106,6 +111,11 @@ class Context:
     def log(self, step: StepId | None, level: str, message: str) -> None:
         """Emit a LogLine (scrubbed of the run's secrets)."""
         self.emit(LogLine(step, level, self.secrets.scrub(message)))
+
+    def relay(self, step: StepId | None, level: str, message: str) -> None:
+        """Emit a manager's own words (an execution event) with every secret shape redacted:
+        real managers log their database password and the old admin's password hash."""
+        self.log(step, level, redact(message))
 
     def progress(
         self, step: StepId, done: float, total: float, unit: str, message: str = "", *, force: bool = False

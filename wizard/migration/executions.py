@@ -52,7 +52,7 @@ class EventTail:
                 )
                 text = event.message or event.event_type
                 if text:
-                    self.ctx.log(self.step, level, text)
+                    self.ctx.relay(self.step, level, text)
                 self._last = (event.timestamp, event.message)
             self.offset += len(items)
             if len(page.items) < _PAGE:

@@ -82,8 +82,10 @@ _TOKENS = [
     # what is left of a token glued to the one just masked (its dotted parts, its base64)
     (re.compile(r"\*\*\*[A-Za-z0-9_.+/=]+"), MASK),
     # scheme://user:password@host
-    (re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]{0,20}://[^\s:/@'\"]{0,128}:)[^\s@/'\"]{1,256}(@)"),
-     r"\g<1>" + MASK + r"\g<2>"),
+    (
+        re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]{0,20}://[^\s:/@'\"]{0,128}:)[^\s@/'\"]{1,256}(@)"),
+        r"\g<1>" + MASK + r"\g<2>",
+    ),
 ]
 
 _KEEP = frozenset({"none", "null", "true", "false", "''", '""', MASK, f"'{MASK}'", f'"{MASK}"'})

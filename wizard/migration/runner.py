@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wizard.cloudify.errors import CloudifyError
+from wizard.cloudify.errors import CloudifyError, RequestCancelledError
 from wizard.migration.config import MigrationConfig
 from wizard.migration.context import Context, make_client
 from wizard.migration.decider import Decider
@@ -121,8 +121,12 @@ class Migration:
         if self._journal is not None:
             self._journal.scrub = self.secrets.scrub
         self.runlog = RunLog(self.secrets)
-        self.old_client = make_client(config.old, on_request=lambda r: self.runlog.request("old", r))
-        self.new_client = make_client(config.new, on_request=lambda r: self.runlog.request("new", r))
+        self.old_client = make_client(
+            config.old, on_request=lambda r: self.runlog.request("old", r), cancel=self.cancel
+        )
+        self.new_client = make_client(
+            config.new, on_request=lambda r: self.runlog.request("new", r), cancel=self.cancel
+        )
         self._ctx: Context | None = None
         self._lock: RunLock | None = None
         self._logged_in_after_restore = False
@@ -272,6 +276,9 @@ class Migration:
             outcome = StepOutcome(step, Outcome.BLOCKED, exc.message, exc.remediation)
         except CancelledError as exc:
             outcome = StepOutcome(step, Outcome.CANCELLED, exc.message, exc.remediation)
+        except RequestCancelledError:
+            error = ctx.cancelled_error()
+            outcome = StepOutcome(step, Outcome.CANCELLED, error.message, error.remediation)
         except MigrationError as exc:
             outcome = StepOutcome(step, Outcome.FAILED, exc.message, exc.remediation)
         except CloudifyError as exc:

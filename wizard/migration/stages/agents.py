@@ -18,6 +18,8 @@ from wizard.cloudify.errors import (
     BadParametersError,
     CloudifyError,
     ExistingRunningExecutionError,
+    HTTPError,
+    RequestCancelledError,
     TransportError,
     UnavailableWorkflowError,
 )
@@ -27,6 +29,7 @@ from wizard.migration.errors import MigrationError
 from wizard.migration.events import AgentUpdate
 from wizard.migration.failpoints import failpoint
 from wizard.migration.inventory import split_installed
+from wizard.migration.redact import redact
 from wizard.migration.stages.preflight import recheck_agents
 from wizard.migration.state import AgentRecord
 from wizard.migration.steps import Outcome, StepId, StepOutcome
@@ -236,12 +239,17 @@ def _post_one(ctx: Context, rec: AgentRecord, params: dict[str, Any]) -> bool:
         rec.status, rec.reason = "failed", exc.message
         _emit(ctx, rec)
         return False
-    except TransportError as exc:
-        # the answer was lost: the next cycle's listing (or a resume) finds the execution
+    except (TransportError, RequestCancelledError) as exc:
+        # the answer was lost (or abandoned): it stays `starting`, and the next cycle's listing
+        # (or a resume) finds the execution or starts it again — never blindly a second time
         ctx.log(STEP, "warning", f"{rec.deployment}: no answer to the start request ({exc}); checking.")
         return False
-    except CloudifyError as exc:
-        # one refused start (a limiter's 503, a busy manager) never abandons the ones running
+    except HTTPError as exc:
+        if exc.status >= 500:
+            # the REST service may have started it before failing: the listing decides
+            ctx.log(STEP, "warning", f"{rec.deployment}: the start request failed ({exc}); checking.")
+            return False
+        # refused before it started (a 4xx): one refusal never abandons the ones running
         if rec.attempts >= _START_TRIES:
             rec.status, rec.reason = "failed", f"could not be started ({rec.attempts} tries): {exc}"
             _emit(ctx, rec)
@@ -276,7 +284,7 @@ def _poll(ctx: Context, baseline: set[str]) -> None:
                 if ex.succeeded:
                     rec.status, rec.reason = "succeeded", ""
                 else:
-                    rec.status, rec.reason = "failed", ex.error_summary or ex.status
+                    rec.status, rec.reason = "failed", redact(ex.error_summary or ex.status)
                 rec.finished_at = utc_now()
                 changed = True
                 _emit(ctx, rec)
@@ -284,10 +292,14 @@ def _poll(ctx: Context, baseline: set[str]) -> None:
         ctx.log(STEP, "warning", f"Could not list install_new_agents executions ({exc}); retrying.")
     # a start whose answer was lost: the execution may exist; adopt it, else start it again
     for rec in starting:
-        if not _adopt(ctx, rec, baseline):
-            rec.status = "pending"
-        else:
+        if _adopt(ctx, rec, baseline):
             _emit(ctx, rec)
+        elif rec.attempts >= _START_TRIES:  # the listing shows none: no duplicate can follow
+            rec.status = "failed"
+            rec.reason = rec.reason or f"could not be started ({rec.attempts} tries without an answer)"
+            _emit(ctx, rec)
+        else:
+            rec.status = "pending"
         changed = True
     if changed:
         ctx.save()

@@ -10,12 +10,13 @@ the upload and restore are done afresh.
 
 from __future__ import annotations
 
-from wizard.cloudify.errors import CloudifyError, NotFoundError
+from wizard.cloudify.errors import CloudifyError, NotFoundError, RequestCancelledError
 from wizard.cloudify.models import Execution
 from wizard.migration.context import Context, StageView
 from wizard.migration.errors import CancelledError, MigrationError
 from wizard.migration.failpoints import failpoint
 from wizard.migration.findings import Status
+from wizard.migration.redact import redact
 from wizard.migration.stages.archive_check import ensure_archive
 from wizard.migration.stages.confirm import confirm
 from wizard.migration.stages.credentials import adopt_working
@@ -147,7 +148,7 @@ def _attach(ctx: Context, sid: str) -> None:
     except CloudifyError:
         return  # the REST service is restarting: the wait tolerates it
     if ex.finished and not ex.succeeded:
-        r.status, r.error = ex.status, ex.error_summary or ex.status
+        r.status, r.error = ex.status, redact(ex.error_summary or ex.status)
         ctx.save()
         raise MigrationError(f"The restore {ex.id} failed on the new manager: {r.error}", REINSTALL)
     ctx.log(STEP, "info", f"Following the restore started earlier: execution {ex.id} ({ex.status}).")
@@ -192,7 +193,7 @@ def _follow(ctx: Context) -> StepOutcome:
     wait_settled(ctx)
     if final is not None and not final.succeeded:
         deactivate_maintenance(ctx)
-        r.status, r.error = final.status, final.error_summary or final.status
+        r.status, r.error = final.status, redact(final.error_summary or final.status)
         ctx.save()
         raise MigrationError(f"The restore failed on the new manager: {r.error}", REINSTALL)
     r.finished_at, r.status = utc_now(), final.status if final else "unknown"
@@ -212,7 +213,7 @@ def run(ctx: Context) -> StepOutcome:
         _post(ctx, sid)
     try:
         return _follow(ctx)
-    except CancelledError:
+    except (CancelledError, RequestCancelledError):
         r.detached_at = utc_now()
         ctx.save()
         return StepOutcome(

@@ -21,6 +21,7 @@ from wizard.migration.executions import EventTail
 from wizard.migration.failpoints import failpoint
 from wizard.migration.gate import require
 from wizard.migration.inventory import Inventory
+from wizard.migration.redact import redact
 from wizard.migration.steps import Outcome, StepId, StepOutcome
 from wizard.migration.storage import utc_now
 
@@ -34,9 +35,9 @@ def new_snapshot_id() -> str:
 
 
 def last_line(text: str) -> str:
-    """The last non-empty line of a manager's error text (its cause, usually)."""
+    """The last non-empty line of a manager's error text (its cause, usually), redacted."""
     lines = [line for line in text.strip().splitlines() if line.strip()]
-    return lines[-1].strip() if lines else "no reason given"
+    return redact(lines[-1].strip()) if lines else "no reason given"
 
 
 def _old_is_seven(ctx: Context) -> bool:
@@ -161,7 +162,7 @@ def run(ctx: Context) -> StepOutcome:
         reason = last_line(snap.error)
         if s.execution_id:
             with contextlib.suppress(CloudifyError):
-                reason = ctx.old.get_execution(s.execution_id).error_summary or reason
+                reason = redact(ctx.old.get_execution(s.execution_id).error_summary) or reason
         _give_up(ctx, sid)
         raise MigrationError(
             f"Creating the snapshot failed on the old manager: {reason}",
