@@ -152,6 +152,7 @@ def base_env() -> dict[str, str]:
     env["CFY_MIGRATE_OLD_PASSWORD"] = OLD_PASSWORD
     env["CFY_MIGRATE_NEW_PASSWORD"] = NEW_PASSWORD
     env["PYTHONUNBUFFERED"] = "1"
+    env["CFY_MIGRATE_PACE"] = "0"  # the simulator has no nginx limit unless a row turns it on
     return env
 
 

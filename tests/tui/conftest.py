@@ -74,6 +74,7 @@ def options_for(managers: Managers, state_dir: Path, home: Path, **overrides: An
         "state_dir": state_dir,
         "environ": {"HOME": str(home), "TERM": "xterm-256color"},
         "poll_interval": 0.05,
+        "pace": 0.0,
         "check_multiplexer": False,
     }
     fields.update(overrides)

@@ -35,6 +35,13 @@ def add_manager_arguments(parser: argparse.ArgumentParser) -> None:
         help="do not verify TLS certificates (NOT recommended; warned on every run)",
     )
     parser.add_argument("--config", metavar="FILE", help="TOML configuration file")
+    parser.add_argument(
+        "--pace",
+        type=float,
+        metavar="R",
+        help="requests per second to each manager at most (default 9: below nginx's limit of 10; "
+        "0 = unpaced, only for managers without that limit)",
+    )
     parser.add_argument("--state-dir", metavar="DIR", help="where journals, archives and reports live")
     parser.add_argument(
         "--waive",

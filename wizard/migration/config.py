@@ -93,10 +93,13 @@ class AgentOptions:
 
 @dataclass(frozen=True)
 class Timing:
-    """Polling rhythm (seconds); tests shorten it."""
+    """Polling rhythm (seconds) and the pace of requests to each manager (requests per second,
+    0 = unpaced). The default pace keeps below a real manager's nginx limit (10 r/s per client);
+    tests against the unlimited simulator turn it off."""
 
     poll_interval: float = 1.0
     progress_interval: float = 0.25
+    pace: float = 9.0
 
 
 @dataclass(frozen=True)
@@ -272,7 +275,10 @@ def load_config(
             tenants=tenants,
             manager_ip=manager_ip,
         ),
-        timing=Timing(poll_interval=float(s.get("timing.poll_interval", Timing.poll_interval))),
+        timing=Timing(
+            poll_interval=float(s.get("timing.poll_interval", Timing.poll_interval)),
+            pace=float(s.get("timing.pace", Timing.pace)),
+        ),
         waivers=waivers,
         migration_id=getattr(args, "migration_id", None),
         fresh=bool(getattr(args, "fresh", False)),

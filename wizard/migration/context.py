@@ -13,6 +13,7 @@ from typing import Protocol, TypeVar
 
 from wizard.cloudify.client import ManagerClient, RequestRecord
 from wizard.cloudify.endpoint import Credentials
+from wizard.cloudify.guard import Pace
 from wizard.migration.config import ManagerConfig, MigrationConfig
 from wizard.migration.decider import Decider
 from wizard.migration.errors import CancelledError
@@ -45,11 +46,17 @@ def make_client(
     *,
     on_request: Callable[[RequestRecord], None] | None = None,
     cancel: threading.Event | None = None,
+    pace: float = Pace.rate,
 ) -> ManagerClient:
     """A REST client for one manager (HTTP Basic, its CA bundle or system trust); `cancel` stops
-    a request in flight (one Ctrl-C ends even a stalled request within a second)."""
+    a request in flight (one Ctrl-C ends even a stalled request within a second); `pace` is the
+    requests per second it sends at most (0: unpaced)."""
     return ManagerClient(
-        manager.endpoint, credentials or manager.credentials, on_request=on_request, cancel=cancel
+        manager.endpoint,
+        credentials or manager.credentials,
+        on_request=on_request,
+        cancel=cancel,
+        pace=Pace(pace) if pace > 0 else None,
     )
 
 

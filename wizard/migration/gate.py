@@ -17,7 +17,9 @@ from wizard.migration.steps import Outcome, StepId, StepOutcome
 
 
 def record(ctx: Context, phase: str, findings: Sequence[Finding]) -> list[Finding]:
-    """Journal and show a batch of findings; returns the unwaived blockers among them."""
+    """Journal and show a batch of findings; returns the unwaived blockers among them. Findings
+    made while the user was stopping the run decide nothing: the run stops as cancelled."""
+    ctx.check_cancel()
     ctx.state.findings[phase] = [f.to_json() for f in findings]
     used = applied_waivers(list(findings), ctx.config.waivers)
     if used:
@@ -39,6 +41,8 @@ def gate(
     if blocking:
         first = blocking[0]
         ids = ", ".join(f.id for f in blocking)
+        # a check that could not run for a network failure is not a verdict on the manager
+        failed = failed or all(f.data.get("network") for f in blocking)
         return StepOutcome(
             step,
             Outcome.FAILED if failed else Outcome.BLOCKED,

@@ -9,6 +9,7 @@ it does. The run's secrets registry scrubs every line in case a message ever car
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -56,7 +57,9 @@ class RunLog:
         """Close the file (further lines are buffered again)."""
         with self._lock:
             if self._handle is not None:
-                self._handle.close()
+                # a full disk must not turn the end of a run into a traceback over a log line
+                with contextlib.suppress(OSError):
+                    self._handle.close()
                 self._handle = None
 
     def event(self, event: Event) -> None:

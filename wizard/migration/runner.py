@@ -122,10 +122,16 @@ class Migration:
             self._journal.scrub = self.secrets.scrub
         self.runlog = RunLog(self.secrets)
         self.old_client = make_client(
-            config.old, on_request=lambda r: self.runlog.request("old", r), cancel=self.cancel
+            config.old,
+            on_request=lambda r: self.runlog.request("old", r),
+            cancel=self.cancel,
+            pace=config.timing.pace,
         )
         self.new_client = make_client(
-            config.new, on_request=lambda r: self.runlog.request("new", r), cancel=self.cancel
+            config.new,
+            on_request=lambda r: self.runlog.request("new", r),
+            cancel=self.cancel,
+            pace=config.timing.pace,
         )
         self._ctx: Context | None = None
         self._lock: RunLock | None = None

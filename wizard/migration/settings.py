@@ -49,6 +49,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "agents.tenants": ("CFY_MIGRATE_AGENT_TENANTS", "agent_tenants"),
     "agents.manager_ip": ("CFY_MIGRATE_AGENT_MANAGER_IP", "agent_manager_ip"),
     "timing.poll_interval": ("CFY_MIGRATE_POLL_INTERVAL", "poll_interval"),
+    "timing.pace": ("CFY_MIGRATE_PACE", "pace"),
     "waive": ("CFY_MIGRATE_WAIVE", "waive"),
 }
 
@@ -66,7 +67,7 @@ BOOL_KEYS = {
     "agents.stop_old_agents",
 }
 INT_KEYS = {"agents.concurrency", "agents.timeout"}
-FLOAT_KEYS = {"restore.timeout", "timing.poll_interval"}
+FLOAT_KEYS = {"restore.timeout", "timing.poll_interval", "timing.pace"}
 LIST_KEYS = {"agents.tenants", "waive"}
 
 

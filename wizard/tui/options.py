@@ -48,6 +48,8 @@ class LaunchOptions:
     display_urls: Mapping[str, str] = field(default_factory=dict)
     #: a TOML config file (`cfy-migrate --config FILE`): the same settings as `run` reads
     config_file: Path | None = None
+    #: requests per second to each manager (None: the engine's default; 0: unpaced, for tests)
+    pace: float | None = None
 
     def show(self, text: str) -> str:
         """`text` with every URL in display_urls replaced (for stable screenshots)."""

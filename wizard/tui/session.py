@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
-from wizard.migration.config import ManagerConfig, MigrationConfig, SnapshotOptions, Timing, load_config
+from wizard.migration.config import ManagerConfig, MigrationConfig, SnapshotOptions, load_config
 from wizard.migration.connection import LoginInfo, test_login
 from wizard.migration.decider import Decider
 from wizard.migration.errors import ConfigError
@@ -142,8 +142,11 @@ class Session:
             config_file=self.options.config_file,
         )
         timing = config.timing
+        if self.options.pace is not None:
+            timing = dataclasses.replace(timing, pace=self.options.pace)
         if self.options.poll_interval is not None:
-            timing = Timing(
+            timing = dataclasses.replace(
+                timing,
                 poll_interval=self.options.poll_interval,
                 progress_interval=min(timing.progress_interval, 0.25),
             )

@@ -77,7 +77,8 @@ def engine_config(pair: Pair, state_dir: Path, **overrides: Any) -> MigrationCon
         "old": manager("old", pair.old.url),
         "new": manager("new", pair.new.url),
         "state_dir": state_dir,
-        "timing": Timing(poll_interval=0.05, progress_interval=0.1),
+        # unpaced: the simulator has no nginx limit unless a test turns it on
+        "timing": Timing(poll_interval=0.05, progress_interval=0.1, pace=0),
         "agents": AgentOptions(concurrency=3),
     }
     waivers = overrides.pop("waive", ())
@@ -121,7 +122,10 @@ def cli_env(**extra: str) -> dict[str, str]:
     """Environment for `python -m wizard` subprocesses: passwords and fast polling."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CFY_MIGRATE_")}
     env.update(
-        CFY_MIGRATE_OLD_PASSWORD=OLD_PW, CFY_MIGRATE_NEW_PASSWORD=NEW_PW, CFY_MIGRATE_POLL_INTERVAL="0.05"
+        CFY_MIGRATE_OLD_PASSWORD=OLD_PW,
+        CFY_MIGRATE_NEW_PASSWORD=NEW_PW,
+        CFY_MIGRATE_POLL_INTERVAL="0.05",
+        CFY_MIGRATE_PACE="0",
     )
     env.update(extra)
     return env

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from packaging.version import Version
 
 from wizard.cloudify.client import ManagerClient
-from wizard.cloudify.errors import CloudifyError
+from wizard.cloudify.errors import CloudifyError, RequestCancelledError, TransportError
 from wizard.cloudify.models import ACTIVE_STATES
 from wizard.migration.checks.probe import ManagerProbe
 from wizard.migration.findings import Finding, Status
@@ -24,13 +24,18 @@ MIN_VERSION = Version("4.0.0")
 
 
 def error_finding(ident: str, what: str, exc: Exception) -> Finding:
-    """The check itself could not run (ERROR), with the manager's words."""
+    """The check itself could not run (ERROR), with the manager's words. A network failure is
+    marked (`data["network"]`): the gate reports it as a connection error (exit 1, run again),
+    not as a blocker found on the manager (exit 2). A request the user cancelled is no finding."""
+    if isinstance(exc, RequestCancelledError):
+        raise exc
     return Finding(
         ident,
         Status.ERROR,
         f"Could not check {what}",
         str(exc),
         "Try again; if it persists, check the manager's health and logs.",
+        data={"network": True} if isinstance(exc, TransportError) else {},
     )
 
 

@@ -36,6 +36,9 @@ from wizard.migration.steps import Outcome, StepId, StepOutcome
 from wizard.migration.storage import utc_now
 
 STEP = StepId.RESTORE
+#: how long a resumed run waits for the new manager to accept a login again (a legacy restore
+#: restarts the REST service twice and accepts no password for ~30 s on a real 7.1 manager)
+LOGIN_WAIT = 180.0
 REINSTALL = (
     "A failed restore leaves the new manager half-restored: read the restore_snapshot execution's events "
     "there, reinstall the new manager clean, then run again — cfy-migrate sees the fresh manager and "
@@ -56,10 +59,14 @@ def _find_posted(ctx: Context, sid: str) -> None:
     if r.maintenance_activated and not r.maintenance_deactivated:
         wait_flag(ctx)
         deactivate_maintenance(ctx)
-    if adopt_working(ctx, step=STEP) is None:
+    # a restore in its no-password window (or restarting) answers no login for a while
+    if (
+        ctx.wait(lambda: adopt_working(ctx, step=STEP), lambda c: c is not None, timeout=LOGIN_WAIT).value
+        is None
+    ):
         raise MigrationError(
-            "The new manager accepts neither the old nor the new admin password.",
-            "Wait until it is back up and run again.",
+            f"The new manager accepted neither the old nor the new admin password for {LOGIN_WAIT:.0f} s.",
+            "Check that it is up (a restore may still be running there), then run again.",
         )
     baseline = set(r.baseline_ids)
     for ex in _restore_executions(ctx):
