@@ -67,3 +67,17 @@ def test_check_through_a_cut_inventory_answer_is_not_blocked(pair: Pair, proxy: 
     assert proxy.rules[0].fired == 1
     assert cut.returncode == clean.returncode, cut.explain()
     assert "blocked by old.inventory" not in cut.output
+
+
+def test_an_answer_cut_every_time_is_a_connection_error_not_a_blocker(pair: Pair, proxy: FaultProxy) -> None:
+    """The inventory answer cut on every try: `check` and `run` exit 1 (run again), never 2
+    "blocked by old.inventory", and nothing changes on either manager."""
+    proxy.rules.append(CutBody("GET", "/api/v3.1/deployments", keep=15, times=99))
+    args = ["--old", proxy.url, "--new", pair.new.url, "--state-dir", str(pair.state_dir)]
+    check = run_wizard(["check", *args], pair.env)
+    assert check.returncode == 1, check.explain()
+    assert "could not check old.inventory" in check.said and "run the check again" in check.said
+    run = run_wizard(["run", "--yes", *args], pair.env)
+    assert run.returncode == 1, run.explain()
+    assert "blocked by old.inventory" not in run.said
+    assert pair.old.state()["snapshots"] == [] and pair.new.state()["restore_history"] == []

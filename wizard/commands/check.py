@@ -44,7 +44,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"cfy-migrate check: {exc.full_text()}", file=sys.stderr)
         return 1
     blocking = blockers(findings, config.waivers)
-    code = 2 if blocking else 0
+    # a check that could not run for a network failure is no verdict on the manager: exit 1
+    network = bool(blocking) and all(f.data.get("network") for f in blocking)
+    code = 1 if network else 2 if blocking else 0
     if args.json:
         print(
             json.dumps(
@@ -61,7 +63,12 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         print(findings_table(findings, config.waivers))
-        if blocking:
+        if network:
+            print(
+                f"\nCould not check {', '.join(f.id for f in blocking)}: the connection failed (see above). "
+                "Run the check again; nothing was changed."
+            )
+        elif blocking:
             print(
                 f"\nBLOCKED by {', '.join(f.id for f in blocking)}: fix them one at a time and run this "
                 "check again, or waive one with --waive ID if you accept the risk."
