@@ -33,7 +33,7 @@ from .common import (
     verdict,
 )
 
-GROUPS = ("transfers", "startup", "inventory", "agents", "tui")
+GROUPS = ("transfers", "tls", "startup", "inventory", "agents", "agents-limited", "tui")
 
 
 def log(text: str) -> None:
@@ -89,7 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--runs", type=int, default=5, help="runs per cell (medians; at least 5 for RESULTS)")
     parser.add_argument("--only", action="append", choices=GROUPS, help="run only this group (repeatable)")
-    parser.add_argument("--sizes", help="comma-separated archive sizes in MiB (default 256,1024,4096)")
+    parser.add_argument(
+        "--sizes", help="comma-separated archive sizes in MiB (default 256,1024,4096; tls 256,1024)"
+    )
     parser.add_argument(
         "--scratch", type=Path, help="directory for transfer files (default /dev/shm or cache)"
     )
@@ -105,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("curl is needed on PATH (the ceiling of the transfer benchmarks)")
     started = time.monotonic()
     info = machine()
-    cfy = official_cli(log) if ("transfers" in groups or "startup" in groups) else None
+    cfy = official_cli(log) if {"transfers", "tls", "startup"} & set(groups) else None
     sections: list[str] = []
     targets: list[tuple[str, bool | None]] = []
 
@@ -134,6 +136,21 @@ def main(argv: list[str] | None = None) -> int:
             return transfers.report(res, args.runs)
 
         section("1. Snapshot transfers: cfy-migrate vs curl vs official CLI", do_transfers)
+    if "tls" in groups:
+        from . import tls
+
+        if args.sizes:
+            tls_sizes = [int(s) * MIB for s in args.sizes.split(",")]
+        else:
+            tls_sizes = [256 * MIB] if args.quick else [256 * MIB, GIB]
+        tls_scratch, tls_sizes, tls_notes = pick_scratch(tls_sizes, args.scratch)
+
+        def do_tls() -> tuple[str, list[tuple[str, bool | None]]]:
+            res = tls.run(tls_sizes, args.runs, tls_scratch, cfy, log)
+            res.notes.extend(tls_notes)
+            return tls.report(res, args.runs)
+
+        section("6. Snapshot transfers over TLS through nginx", do_tls)
     if "startup" in groups:
         from . import startup
 
@@ -146,6 +163,13 @@ def main(argv: list[str] | None = None) -> int:
         from . import scale
 
         section("4. install_new_agents at scale", lambda: scale.run_agents(args.quick, args.runs, log))
+    if "agents-limited" in groups:
+        from . import agents_limited
+
+        section(
+            "7. install_new_agents through nginx's rate limit",
+            lambda: agents_limited.run(args.quick, args.runs, log),
+        )
     if "tui" in groups:
         from . import tui
 

@@ -3,7 +3,8 @@
     python -m tests.benchmarks.transfer_driver download URL SNAPSHOT_ID DEST
     python -m tests.benchmarks.transfer_driver upload URL SNAPSHOT_ID SOURCE
 
-The admin password comes from $BENCH_PASSWORD. Prints one JSON line: the seconds spent inside
+The admin password comes from $BENCH_PASSWORD; $BENCH_CA_CERT, when set, is the CA bundle of an
+https URL (the `tls` group's nginx front). Prints one JSON line: the seconds spent inside
 ManagerClient.download_snapshot / upload_snapshot (connection, request, body, sha256, fsync),
 bytes, sha256 (download) and this process's CPU seconds and peak RSS.
 """
@@ -37,8 +38,10 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     action, url, snapshot_id, path = argv
+    ca = os.environ.get("BENCH_CA_CERT")
     client = ManagerClient(
-        Endpoint.parse(url), Credentials("admin", os.environ.get("BENCH_PASSWORD", "admin"))
+        Endpoint.parse(url, ca_cert=Path(ca) if ca else None),
+        Credentials("admin", os.environ.get("BENCH_PASSWORD", "admin")),
     )
     start = time.perf_counter()
     if action == "download":
