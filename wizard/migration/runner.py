@@ -24,7 +24,6 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from wizard.cloudify.errors import CloudifyError, RequestCancelledError
 from wizard.migration.config import MigrationConfig
@@ -37,22 +36,20 @@ from wizard.migration.lock import RunLock
 from wizard.migration.runlog import RunLog
 from wizard.migration.secrets import Secrets
 from wizard.migration.stages import RUNS, credentials, preflight
-from wizard.migration.stages import agents as agents_stage
-from wizard.migration.stages import download as download_stage
-from wizard.migration.stages import restore as restore_stage
-from wizard.migration.stages import snapshot as snapshot_stage
-from wizard.migration.stages import upload as upload_stage
-from wizard.migration.stages import verify as verify_stage
 from wizard.migration.stages.rewind import Rewind
 from wizard.migration.state import Journal, MigrationState, find_finished, find_resumable, journal_path
 from wizard.migration.steps import ORDER, Outcome, PlannedStep, StepId, StepOutcome
 from wizard.migration.storage import new_migration_id, private_dir
+from wizard.migration.summary import (
+    EXIT_AGENTS_FAILED,
+    EXIT_BLOCKED,
+    EXIT_CANCELLED,
+    EXIT_OK,
+    dry_run_lines,
+    summary_line,
+)
 
-EXIT_OK = 0
 EXIT_ERROR = 1
-EXIT_BLOCKED = 2
-EXIT_AGENTS_FAILED = 3
-EXIT_CANCELLED = 130
 
 _EXIT_FOR = {
     Outcome.BLOCKED: EXIT_BLOCKED,
@@ -231,26 +228,8 @@ class Migration:
 
     def dry_run(self) -> list[str]:
         """The REST calls the migration would make, one per line; changes nothing."""
-        o, n = self.config.old.url + "/api/v3.1", self.config.new.url + "/api/v3.1"
-        view = _DryRunView(
-            self.config,
-            self.state or MigrationState(self.migration_id, "", ""),
-            self.config.state_dir / "migrations" / self.migration_id,
-        )
-        lines = [
-            f"GET {o}/version, /user, /tenants, /managers, /brokers, /status   (preflight, read-only)",
-            f"GET {o}/executions?_all_tenants=true&_include_system_workflows=true"
-            "&status=pending&status=started…",
-            f"GET {o}/blueprints, /deployments, /node-instances, /agents?_all_tenants=true   (inventory)",
-            f"GET {n}/version, /user, /tenants, /managers, /brokers, /status, /blueprints, /deployments, "
-            "/plugins, /secrets   (preflight, read-only)",
-        ]
-        for stage in (snapshot_stage, download_stage, upload_stage, restore_stage):
-            lines += stage.describe(view)
-        lines.append(f"GET {n}/user   (old manager's admin password first, then the new one's)")
-        lines += verify_stage.describe(view)
-        lines += agents_stage.describe(view)
-        return lines
+        state = self.state or MigrationState(self.migration_id, "", "")
+        return dry_run_lines(self.config, state, self.config.state_dir / "migrations" / self.migration_id)
 
     # -- steps ----------------------------------------------------------------------------------
     def _preflight_step(self, ctx: Context) -> StepOutcome:
@@ -379,40 +358,6 @@ class Migration:
         outcomes.append(report)
         directory = ctx.journal.directory
         paths = (str(directory / "report.json"), str(directory / "report.md")) if report.outcome.ok else ()
-        summary = self.secrets.scrub(_summary(exit_code, outcomes, self.migration_id))
+        summary = self.secrets.scrub(summary_line(exit_code, outcomes, self.migration_id))
         self._emit(MigrationFinished(exit_code, paths, summary))
         return MigrationResult(exit_code, self.migration_id, tuple(outcomes), paths, summary)
-
-
-@dataclass(frozen=True)
-class _DryRunView:
-    """What the stages' `describe` needs of a context, without a journal or a lock."""
-
-    config: MigrationConfig
-    state: MigrationState
-    directory: Path
-
-
-def _summary(exit_code: int, outcomes: list[StepOutcome], migration_id: str) -> str:
-    last_bad = next(
-        (o for o in reversed(outcomes) if not o.outcome.ok and o.outcome is not Outcome.REWOUND), None
-    )
-    if exit_code == EXIT_OK:
-        return f"Migration {migration_id} finished: every step done."
-    if exit_code == EXIT_AGENTS_FAILED:
-        agents = next((o for o in outcomes if o.step is StepId.INSTALL_AGENTS), None)
-        return (
-            f"Migration {migration_id} finished, but agents failed for some deployments "
-            f"({agents.detail if agents else '?'}); run again with --retry-failed-agents."
-        )
-    if last_bad is None:
-        return f"Migration {migration_id} stopped (exit {exit_code})."
-    verb = {
-        Outcome.BLOCKED: "blocked",
-        Outcome.DECLINED: "stopped before the new manager",
-        Outcome.CANCELLED: "interrupted",
-        Outcome.DETACHED: "detached from the running restore",
-    }.get(last_bad.outcome, "failed")
-    return f"Migration {migration_id} {verb} at '{last_bad.step.label}': {last_bad.detail}" + (
-        f" — {last_bad.remediation}" if last_bad.remediation else ""
-    )
