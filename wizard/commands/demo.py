@@ -33,8 +33,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--installed", type=int, default=9, help="installed deployments among them")
 
 
+def _demo_state_dir() -> Path:
+    """A fresh directory per demo under the user's cache (e.g. ~/.cache/cfy-migrate/demo-…)."""
+    from platformdirs import user_cache_dir
+
+    root = Path(user_cache_dir("cfy-migrate"))
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return Path(tempfile.mkdtemp(prefix="demo-", dir=root))
+
+
 def run(args: argparse.Namespace) -> int:
     """Start both simulators, run the wizard, stop them; returns the wizard's exit code."""
+    from wizard.commands.tui import print_farewell
     from wizard.simulator import SimulatorConfig, start_simulator
     from wizard.tui.app import MigrateApp
     from wizard.tui.options import LaunchOptions, ManagerForm
@@ -84,17 +94,19 @@ def run(args: argparse.Namespace) -> int:
             )
             return 1
         try:
-            with tempfile.TemporaryDirectory(prefix="cfy-migrate-demo-") as tmp:
-                state_dir = Path(args.state_dir).expanduser() if args.state_dir else Path(tmp)
-                options = LaunchOptions(
-                    old=ManagerForm(url=old.url, user="admin", password="old-admin-pw"),
-                    new=ManagerForm(url=new.url, user="admin", password="new-admin-pw"),
-                    state_dir=state_dir,
-                    poll_interval=0.2,
-                    demo=True,
-                )
-                result = MigrateApp(options).run()
-                return int(result or 0)
+            # kept after the demo ends: the report and the log it shows must still be there
+            state_dir = Path(args.state_dir).expanduser() if args.state_dir else _demo_state_dir()
+            options = LaunchOptions(
+                old=ManagerForm(url=old.url, user="admin", password="old-admin-pw"),
+                new=ManagerForm(url=new.url, user="admin", password="new-admin-pw"),
+                state_dir=state_dir,
+                poll_interval=0.2,
+                demo=True,
+            )
+            app = MigrateApp(options)
+            result = int(app.run() or 0)
+            print_farewell(app, result)
+            return result
         finally:
             new.stop()
     finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 
@@ -98,5 +99,30 @@ def run(args: argparse.Namespace) -> int:
 
     options = launch_options(args)
     assert isinstance(options, LaunchOptions)
-    result = MigrateApp(options).run()
-    return int(result or 0)
+    app = MigrateApp(options)
+    result = int(app.run() or 0)
+    print_farewell(app, result)
+    return result
+
+
+def print_farewell(app: object, code: int) -> None:
+    """What the terminal keeps once the wizard's screen is gone (any exit code): where the report
+    and the log are, and how to go on."""
+    from wizard.tui.app import MigrateApp
+
+    if not isinstance(app, MigrateApp):
+        return
+    migration_id = app.session.migration_id
+    directory = app.session.state_dir() / "migrations" / migration_id if migration_id else None
+    if directory is None or not directory.is_dir():
+        return
+    lines = [f"cfy-migrate: migration {migration_id} (exit {code})"]
+    for name in ("report.md", "report.json", "migrate.log"):
+        if (directory / name).is_file():
+            lines.append(f"  {name:<12} {directory / name}")
+    finished = app.model.finished is not None and app.model.finished.exit_code == 0
+    if not finished:
+        lines.append(
+            f"  to go on:    cfy-migrate --state-dir {app.session.state_dir()}   (it offers to resume)"
+        )
+    print("\n".join(lines), file=sys.stderr)
