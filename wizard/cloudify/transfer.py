@@ -5,6 +5,9 @@ A download receives into a ring of reused buffers while two helper threads write
 them (see `_pump`); an upload reads the file one chunk at a time. The download lands in
 `<destination>.part` (mode 0600, created with os.open) and is renamed only once its size matches
 what the server announced; a dropped connection is continued with an HTTP Range request.
+
+This module drives the download; the pump lives in transfer_pump.py and the upload body in
+transfer_upload.py, both re-exported here so ``from wizard.cloudify.transfer import X`` keeps working.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ import contextlib
 import hashlib
 import http.client
 import os
-import queue
 import re
 import threading
 from collections.abc import Callable
@@ -23,7 +25,6 @@ from typing import BinaryIO
 import requests
 import urllib3
 
-from wizard.cloudify import guard as guards
 from wizard.cloudify.errors import (
     ChecksumMismatchError,
     ConnectionDroppedError,
@@ -33,14 +34,47 @@ from wizard.cloudify.errors import (
 )
 from wizard.cloudify.http import transport_error
 from wizard.cloudify.models import TransferProgress, TransferResult
+from wizard.cloudify.transfer_pump import (
+    CHUNK,
+    ProgressFn,
+    _direct_reader,
+    _progress_hook,
+    _pump,
+    _pump_chunks,
+    _WriteAndHash,
+)
+from wizard.cloudify.transfer_upload import FileBody
 
-CHUNK = 1024 * 1024
+# Every name, including those that moved to transfer_pump/transfer_upload (re-exported).
+__all__ = [
+    "CHUNK",
+    "FILE_MODE",
+    "_CONTENT_RANGE",
+    "FileBody",
+    "OpenStream",
+    "ProgressFn",
+    "TransferProgress",
+    "TransferResult",
+    "_WriteAndHash",
+    "_content_length",
+    "_direct_reader",
+    "_hash_existing",
+    "_is_network_oserror",
+    "_parse_content_range",
+    "_progress_hook",
+    "_pump",
+    "_pump_chunks",
+    "_restart",
+    "download",
+    "part_path",
+]
+
 FILE_MODE = 0o600
 
 #: sends the GET for the archive with these extra headers; raises typed errors for transport
 #: failures and unexpected statuses (200, 206 and 416 come back as responses)
 OpenStream = Callable[[dict[str, str]], requests.Response]
-ProgressFn = Callable[[TransferProgress], None]
+
 
 _CONTENT_RANGE = re.compile(r"bytes\s+(?:(\d+)-(\d+)|\*)/(\d+|\*)", re.IGNORECASE)
 
@@ -165,8 +199,12 @@ def download(
                         resumed_from = 0
                     total = _content_length(response)
                 finished, done = _pump(response, handle, digest, done, total, progress, cancel, url, part)
-            except (requests.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException,
-                    OSError) as exc:
+            except (
+                requests.RequestException,
+                urllib3.exceptions.HTTPError,
+                http.client.HTTPException,
+                OSError,
+            ) as exc:
                 if isinstance(exc, OSError) and not _is_network_oserror(exc):
                     raise
                 if cancel is not None and cancel.is_set():
@@ -174,7 +212,9 @@ def download(
                     handle.flush()
                     done = handle.seek(0, os.SEEK_END)
                     raise TransferCancelledError(
-                        f"download of {url} cancelled at {done} bytes", url=url, done=done,
+                        f"download of {url} cancelled at {done} bytes",
+                        url=url,
+                        done=done,
                         part_path=str(part),
                     ) from None
                 # every byte written so far was hashed too: continue from the end of the file
@@ -219,258 +259,3 @@ def _restart(handle: BinaryIO) -> tuple[int, hashlib._Hash]:
     handle.seek(0)
     handle.truncate(0)
     return 0, hashlib.sha256()
-
-
-def _pump(
-    response: requests.Response,
-    handle: BinaryIO,
-    digest: hashlib._Hash,
-    done: int,
-    total: int | None,
-    progress: ProgressFn | None,
-    cancel: threading.Event | None,
-    url: str,
-    part: Path,
-) -> tuple[bool, int]:
-    """Copy the body into the file chunk by chunk. Returns (reached the end, bytes in the file).
-
-    The body is received straight into a ring of reused 1 MiB buffers (`readinto`: no allocation
-    or copy per chunk), and a buffer travels receive -> write -> sha256, each stage in its own
-    thread. Socket reads, file writes and hashlib all release the GIL, so the three overlap and
-    the slowest of them, not their sum, sets the pace. Whichever way this returns or raises,
-    every byte in the file has been hashed and nothing else has.
-    """
-    touch = _progress_hook(response)
-    readinto = _direct_reader(response)
-    if readinto is None:
-        return _pump_chunks(response, handle, digest, done, total, progress, cancel, url, part)
-    shown_total = total or 0
-    pipe = _WriteAndHash(handle, digest)
-    cancelled = False
-    try:
-        while True:
-            if cancel is not None and cancel.is_set():
-                cancelled = True
-                break
-            buffer = pipe.free_buffer()
-            count = readinto(buffer)
-            if not count:
-                pipe.give_back(buffer)
-                break
-            if touch is not None:
-                touch()
-            pipe.push(buffer, count)
-            done += count
-            if progress is not None:
-                progress(TransferProgress(done, shown_total))
-    except BaseException:
-        pipe.finish(done, reraise=False)
-        raise
-    done = pipe.finish(done)
-    handle.flush()
-    if cancelled:
-        raise TransferCancelledError(
-            f"download of {url} cancelled at {done} bytes", url=url, done=done, part_path=str(part)
-        )
-    return (total is None or done >= total), done
-
-
-def _progress_hook(response: requests.Response) -> Callable[[], None] | None:
-    """The client's "a chunk came" hook on a streamed response (its stall watchdog), if any."""
-    hook = getattr(response, "cfy_progress", None)
-    return hook if callable(hook) else None
-
-
-def _direct_reader(response: requests.Response) -> Callable[[memoryview], int] | None:
-    """`readinto` of the http.client response under urllib3's, when the body can be read from it
-    directly: nothing consumed or buffered yet and no content coding. None otherwise (the
-    portable urllib3 path is used then)."""
-    raw = response.raw
-    inner = getattr(raw, "_fp", None)
-    if not isinstance(inner, http.client.HTTPResponse):
-        return None
-    if (response.headers.get("Content-Encoding") or "identity").strip().lower() != "identity":
-        return None
-    buffered = getattr(raw, "_decoded_buffer", None)
-    if getattr(raw, "_fp_bytes_read", 1) != 0 or buffered is None or len(buffered) != 0:
-        return None
-    return inner.readinto
-
-
-class _WriteAndHash:
-    """The write and sha256 stages of `_pump`: two threads and a ring of reused buffers.
-
-    A pushed buffer is written (writer thread), then hashed (hasher thread), then handed back
-    to the receiver; order is kept by FIFO queues. A write error stops the writer, is re-raised
-    by finish(), and nothing after it is written or hashed.
-    """
-
-    SLOTS = 8
-
-    def __init__(self, handle: BinaryIO, digest: hashlib._Hash) -> None:
-        self._write = handle.write
-        self._update = digest.update
-        self._to_write: queue.SimpleQueue[tuple[memoryview, int] | None] = queue.SimpleQueue()
-        self._to_hash: queue.SimpleQueue[tuple[memoryview, int] | None] = queue.SimpleQueue()
-        self._free: queue.SimpleQueue[memoryview] = queue.SimpleQueue()
-        for _ in range(self.SLOTS):
-            self._free.put(memoryview(bytearray(CHUNK)))
-        self._error: BaseException | None = None
-        self._pushed = 0
-        self._written = 0
-        self._finished = False
-        self._writer = threading.Thread(target=self._write_loop, name="download-write", daemon=True)
-        self._hasher = threading.Thread(target=self._hash_loop, name="download-sha256", daemon=True)
-        self._writer.start()
-        self._hasher.start()
-
-    def free_buffer(self) -> memoryview:
-        """A buffer done with (waits while writing or hashing is behind); raises a write error."""
-        while True:
-            if self._error is not None:
-                raise self._error
-            try:
-                return self._free.get(timeout=0.5)
-            except queue.Empty:
-                continue
-
-    def give_back(self, buffer: memoryview) -> None:
-        """Return a buffer that was not used."""
-        self._free.put(buffer)
-
-    def push(self, buffer: memoryview, count: int) -> None:
-        """Write then hash the first `count` bytes of `buffer`."""
-        self._pushed += count
-        self._to_write.put((buffer, count))
-
-    def _write_loop(self) -> None:
-        write = self._write
-        while True:
-            item = self._to_write.get()
-            if item is None:
-                break
-            buffer, count = item
-            if self._error is None:
-                try:
-                    write(buffer[:count])
-                except BaseException as exc:  # handed to the receiving thread
-                    self._error = exc
-                else:
-                    self._written += count
-                    self._to_hash.put(item)
-                    continue
-            self._free.put(buffer)
-        self._to_hash.put(None)
-
-    def _hash_loop(self) -> None:
-        update = self._update
-        while True:
-            item = self._to_hash.get()
-            if item is None:
-                return
-            buffer, count = item
-            update(buffer[:count])
-            self._free.put(buffer)
-
-    def finish(self, done: int, *, reraise: bool = True) -> int:
-        """Write and hash everything pushed, stop both threads; returns `done` less what could not be
-        written. Re-raises a write error when `reraise`."""
-        if not self._finished:
-            self._finished = True
-            self._to_write.put(None)
-            self._writer.join()
-            self._hasher.join()
-        if reraise and self._error is not None:
-            raise self._error
-        return done - (self._pushed - self._written)
-
-
-def _pump_chunks(
-    response: requests.Response,
-    handle: BinaryIO,
-    digest: hashlib._Hash,
-    done: int,
-    total: int | None,
-    progress: ProgressFn | None,
-    cancel: threading.Event | None,
-    url: str,
-    part: Path,
-) -> tuple[bool, int]:
-    """The portable path of `_pump`: urllib3's read(), one new bytes object per chunk."""
-    touch = _progress_hook(response)
-    raw = response.raw
-    read = raw.read
-    write = handle.write
-    update = digest.update
-    shown_total = total or 0
-    while True:
-        if cancel is not None and cancel.is_set():
-            handle.flush()
-            raise TransferCancelledError(
-                f"download of {url} cancelled at {done} bytes", url=url, done=done, part_path=str(part)
-            )
-        chunk = read(CHUNK, decode_content=False)
-        if not chunk:
-            break
-        if touch is not None:
-            touch()
-        write(chunk)
-        update(chunk)
-        done += len(chunk)
-        if progress is not None:
-            progress(TransferProgress(done, shown_total))
-    handle.flush()
-    return (total is None or done >= total), done
-
-
-class FileBody:
-    """A request body read from an open file in 1 MiB blocks, with progress and cancel.
-
-    requests sends a read()-able object with `__len__` as a plain body with Content-Length
-    (never chunked), and urllib3 pulls it block by block, so memory stays at one block.
-    """
-
-    def __init__(
-        self,
-        handle: BinaryIO,
-        size: int,
-        *,
-        url: str,
-        progress: ProgressFn | None = None,
-        cancel: threading.Event | None = None,
-        answer_deadline: float | None = None,
-    ) -> None:
-        self._handle = handle
-        self._answer_deadline = answer_deadline
-        self._size = size
-        self._url = url
-        self._progress = progress
-        self._cancel = cancel
-        self.sent = 0
-
-    def __len__(self) -> int:
-        return self._size - self.sent
-
-    def _all_sent(self) -> None:
-        """Everything is sent: from now on the manager's answer has `answer_deadline` seconds
-        overall (sending has none: GiBs take as long as they take)."""
-        current = guards.current_guard()
-        if current is not None and self._answer_deadline is not None:
-            current.limit = self._answer_deadline
-            current.touch()
-
-    def read(self, amount: int = -1) -> bytes:
-        """The next block (at most max(amount, 1 MiB)); raises TransferCancelledError on cancel."""
-        if self._cancel is not None and self._cancel.is_set():
-            raise TransferCancelledError(f"upload to {self._url} cancelled at {self.sent} bytes",
-                                         url=self._url, done=self.sent)
-        want = max(amount, CHUNK) if amount and amount > 0 else CHUNK
-        want = min(want, self._size - self.sent)
-        if want <= 0:
-            self._all_sent()
-            return b""
-        block = self._handle.read(want)
-        self.sent += len(block)
-        if self._progress is not None:
-            self._progress(TransferProgress(self.sent, self._size))
-        return block

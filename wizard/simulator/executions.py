@@ -1,12 +1,40 @@
-"""Executions: creation with the real validations, the pending->started->ended lifecycle, events, cancel."""
+"""Executions: creation with the real validations, the pending->started->ended lifecycle, events, cancel.
+
+This module keeps the API entry points (start with the real validations, cancel); the shared lifecycle
+lives in execution_lifecycle.py and the deployment-workflow runner in execution_runner.py, both
+re-exported here so ``from .executions import X`` keeps working."""
 
 from __future__ import annotations
 
-import uuid
 from typing import TYPE_CHECKING, Any
 
-from .clock import Real, Workflow, iso
+from .clock import iso
 from .errors import ApiError, bad_parameters, not_found
+from .execution_lifecycle import (
+    ACTIVE,
+    ENDED,
+    PENDING_DELAY,
+    RUN_TIME,
+    SYSTEM_BLOCKING,
+    WAITING,
+    _set_latest,
+    active_executions,
+    assert_no_running,
+    emit,
+    failure_traceback,
+    log,
+    mark_ended,
+    mark_started,
+    new_execution,
+    system_running,
+)
+from .execution_runner import (
+    _blocked,
+    _cancel_requested,
+    _generic_steps,
+    _install_effects,
+    deployment_workflow,
+)
 from .inventory import Record
 from .listing import parse_bool
 from .types_catalog import deployment_workflows
@@ -14,204 +42,36 @@ from .types_catalog import deployment_workflows
 if TYPE_CHECKING:
     from .manager import Manager
 
-ACTIVE = ("pending", "started", "cancelling", "force_cancelling", "kill_cancelling")
-WAITING = ("queued", "scheduled")
-ENDED = ("terminated", "failed", "cancelled")
-SYSTEM_BLOCKING = ("create_snapshot", "restore_snapshot")
-
-#: Base seconds an execution waits in ``pending`` before it starts.
-PENDING_DELAY = 0.4
-#: Base seconds of work between ``started`` and the end, for deployment workflows.
-RUN_TIME = 1.0
-
-
-def new_execution(
-    mgr: Manager,
-    workflow_id: str,
-    tenant: str,
-    user: str,
-    *,
-    deployment: Record | None = None,
-    parameters: dict[str, Any] | None = None,
-    system: bool = False,
-    allow_custom: bool = False,
-    dry_run: bool = False,
-    status: str = "pending",
-    visibility: str = "tenant",
-) -> Record:
-    """Insert an execution row (caller holds the lock)."""
-    exec_id = str(uuid.uuid4())
-    rec: Record = {
-        "id": exec_id,
-        "workflow_id": workflow_id,
-        "status": status,
-        "error": None,
-        "parameters": parameters or {},
-        "is_system_workflow": system,
-        "is_dry_run": dry_run,
-        "allow_custom_parameters": allow_custom,
-        "created_at": iso(),
-        "started_at": None,
-        "ended_at": None,
-        "scheduled_for": None,
-        "deployment_id": deployment["id"] if deployment else None,
-        "blueprint_id": deployment["blueprint_id"] if deployment else None,
-        "total_operations": 0,
-        "finished_operations": 0,
-        "resume": False,
-        "visibility": visibility,
-        "tenant_name": tenant,
-        "created_by": user,
-    }
-    mgr.inv.executions[exec_id] = rec
-    return rec
-
-
-def emit(
-    mgr: Manager,
-    exe: Record,
-    message: str,
-    *,
-    event_type: str | None = None,
-    level: str | None = None,
-    node_instance_id: str | None = None,
-    node_name: str | None = None,
-    error_causes: list[dict[str, Any]] | None = None,
-    operation: str | None = None,
-) -> None:
-    """Record an event (``event_type`` given) or a log line (``level`` given) of an execution."""
-    now = iso()
-    rec: Record = {
-        "timestamp": now,
-        "reported_timestamp": now,
-        "blueprint_id": exe.get("blueprint_id"),
-        "deployment_id": exe.get("deployment_id"),
-        "deployment_display_name": exe.get("deployment_id"),
-        "execution_id": exe["id"],
-        "execution_group_id": None,
-        "workflow_id": exe["workflow_id"],
-        "message": message,
-        "error_causes": error_causes,
-        "operation": operation,
-        "source_id": None,
-        "target_id": None,
-        "manager_name": mgr.hostname,
-        "agent_name": None,
-        "node_instance_id": node_instance_id,
-        "node_name": node_name,
-        "_tenant": exe["tenant_name"],
-    }
-    if event_type is not None:
-        rec["type"] = "cloudify_event"
-        rec["event_type"] = event_type
-    else:
-        rec["type"] = "cloudify_log"
-        rec["logger"] = f"ctx.{exe['id']}"
-        rec["level"] = level or "info"
-    mgr.inv.add_event(rec)
-
-
-def log(mgr: Manager, exe: Record, message: str, level: str = "info") -> None:
-    """A cloudify_log line of an execution."""
-    emit(mgr, exe, message, level=level)
-
-
-def failure_traceback(message: str, exc_type: str = "cloudify.exceptions.NonRecoverableError") -> str:
-    """The ``error`` text of a failed execution: a worker traceback ending in the exception line."""
-    return (
-        "Traceback (most recent call last):\n"
-        '  File "/opt/mgmtworker/env/lib/python3.11/site-packages/cloudify/dispatch.py", line 1094, '
-        "in _remote_workflow_child_thread\n"
-        "    workflow_result = self._execute_workflow_function()\n"
-        '  File "/opt/mgmtworker/env/lib/python3.11/site-packages/cloudify/dispatch.py", line 1132, '
-        "in _execute_workflow_function\n"
-        "    result = self.func(*self.args, **self.kwargs)\n"
-        f"{exc_type}: {message}\n"
-    )
-
-
-def _set_latest(mgr: Manager, exe: Record, summary: str) -> None:
-    dep_id = exe.get("deployment_id")
-    if not dep_id:
-        return
-    dep = mgr.inv.deployments.get((exe["tenant_name"], dep_id))
-    if dep is None:
-        return
-    dep["latest_execution"] = exe["id"]
-    dep["latest_execution_status"] = summary
-    dep["latest_execution_workflow_id"] = exe["workflow_id"]
-    dep["latest_execution_total_operations"] = exe.get("total_operations", 0)
-    dep["latest_execution_finished_operations"] = exe.get("finished_operations", 0)
-
-
-def mark_started(mgr: Manager, exe: Record) -> None:
-    """pending -> started; ``error`` becomes "" and workflow_started is emitted (lock held)."""
-    exe["status"] = "started"
-    exe["started_at"] = iso()
-    exe["error"] = ""
-    emit(mgr, exe, f"Starting '{exe['workflow_id']}' workflow execution", event_type="workflow_started")
-    _set_latest(mgr, exe, "in_progress")
-
-
-def mark_ended(
-    mgr: Manager,
-    exe: Record,
-    *,
-    failure: str | None = None,
-    exc_type: str = "cloudify.exceptions.NonRecoverableError",
-    cancelled: bool = False,
-) -> None:
-    """started -> terminated / failed / cancelled with the matching final event (lock held)."""
-    exe["ended_at"] = iso()
-    wf = exe["workflow_id"]
-    if cancelled:
-        exe["status"] = "cancelled"
-        emit(mgr, exe, f"'{wf}' workflow execution cancelled", event_type="workflow_cancelled")
-        _set_latest(mgr, exe, "cancelled")
-    elif failure is not None:
-        exe["status"] = "failed"
-        exe["error"] = failure_traceback(failure, exc_type)
-        short = exc_type.rsplit(".", 1)[-1]
-        emit(
-            mgr,
-            exe,
-            f"'{wf}' workflow execution failed: {failure}",
-            event_type="workflow_failed",
-            error_causes=[{"message": failure, "traceback": exe["error"], "type": short}],
-        )
-        _set_latest(mgr, exe, "failed")
-    else:
-        exe["status"] = "terminated"
-        exe["error"] = ""
-        emit(mgr, exe, f"'{wf}' workflow execution succeeded", event_type="workflow_succeeded")
-        _set_latest(mgr, exe, "completed")
-
-
-def active_executions(mgr: Manager) -> list[Record]:
-    """Executions not yet ended (any tenant), queued ones included."""
-    return [e for e in mgr.inv.executions.values() if e["status"] in ACTIVE or e["status"] in WAITING]
-
-
-def system_running(mgr: Manager) -> bool:
-    """A blocking system workflow (snapshot create/restore) is active."""
-    return any(
-        e["is_system_workflow"]
-        and e["workflow_id"] in SYSTEM_BLOCKING
-        and e["status"] in ACTIVE
-        and e.get("_blocking", True)
-        for e in mgr.inv.executions.values()
-    )
-
-
-def assert_no_running(mgr: Manager) -> None:
-    """What a blocking system workflow needs: no other active execution anywhere (else the real 400)."""
-    running = [e["id"] for e in active_executions(mgr)]
-    if running:
-        raise ApiError(
-            400,
-            "existing_running_execution_error",
-            "Cannot start execution because there are other executions running e.g.: " + ", ".join(running),
-        )
+# Every name, including those that moved to execution_lifecycle/execution_runner (re-exported).
+__all__ = [
+    "ACTIVE",
+    "ENDED",
+    "PENDING_DELAY",
+    "RUN_TIME",
+    "SYSTEM_BLOCKING",
+    "WAITING",
+    "Record",
+    "_blocked",
+    "_cancel_requested",
+    "_execution_repr",
+    "_generic_steps",
+    "_install_effects",
+    "_instances_state",
+    "_set_latest",
+    "active_executions",
+    "assert_no_running",
+    "cancel_execution",
+    "deployment_workflow",
+    "emit",
+    "failure_traceback",
+    "log",
+    "mark_ended",
+    "mark_started",
+    "new_execution",
+    "start_deployment_execution",
+    "system_running",
+    "workflow_available",
+]
 
 
 def _execution_repr(exe: Record) -> str:
@@ -337,135 +197,6 @@ def start_deployment_execution(mgr: Manager, user: str, tenant: str, body: dict[
         _set_latest(mgr, exe, "in_progress")
     mgr.scheduler.spawn(deployment_workflow(mgr, exe))
     return exe
-
-
-def _cancel_requested(exe: Record) -> bool:
-    return exe["status"] in ("cancelling", "force_cancelling", "kill_cancelling")
-
-
-def _blocked(mgr: Manager, exe: Record) -> bool:
-    if system_running(mgr):
-        return True
-    return any(
-        e is not exe
-        and e.get("deployment_id") == exe["deployment_id"]
-        and e["tenant_name"] == exe["tenant_name"]
-        and e["status"] in ACTIVE
-        and e["created_at"] <= exe["created_at"]
-        for e in mgr.inv.executions.values()
-    )
-
-
-def deployment_workflow(mgr: Manager, exe: Record) -> Workflow:
-    """The life of a deployment execution: (queued) -> pending -> started -> work -> end."""
-    from .agents import install_new_agents_steps
-
-    while True:
-        with mgr.lock:
-            if exe["status"] == "cancelled":
-                return
-            if exe["status"] != "queued" or not _blocked(mgr, exe):
-                if exe["status"] == "queued":
-                    exe["status"] = "pending"
-                break
-        yield Real(0.02)
-    yield PENDING_DELAY
-    with mgr.lock:
-        if _cancel_requested(exe) or exe["status"] == "cancelled":
-            if exe["status"] != "cancelled":
-                mark_ended(mgr, exe, cancelled=True)
-            return
-        mark_started(mgr, exe)
-        fault = mgr.faults.execution_failure(exe["workflow_id"], exe.get("deployment_id"))
-    if exe["workflow_id"] == "install_new_agents":
-        steps = install_new_agents_steps(mgr, exe, fault)
-    else:
-        steps = _generic_steps(mgr, exe, fault)
-    for delay in steps:
-        with mgr.lock:
-            if _cancel_requested(exe):
-                mark_ended(mgr, exe, cancelled=True)
-                return
-        yield delay
-
-
-def _generic_steps(mgr: Manager, exe: Record, fault: str | None) -> Workflow:
-    wf = exe["workflow_id"]
-    tenant = exe["tenant_name"]
-    dep_id = exe["deployment_id"]
-    with mgr.lock:
-        instances = mgr.inv.instances_of(tenant, dep_id)
-    for ni in instances:
-        yield RUN_TIME / max(1, len(instances))
-        with mgr.lock:
-            if wf in ("install", "start", "restart", "heal"):
-                emit(
-                    mgr,
-                    exe,
-                    "Node instance started",
-                    event_type="workflow_node_event",
-                    node_instance_id=ni["id"],
-                    node_name=ni["node_id"],
-                )
-            elif wf in ("uninstall", "stop"):
-                emit(
-                    mgr,
-                    exe,
-                    f"Node instance {'deleted' if wf == 'uninstall' else 'stopped'}",
-                    event_type="workflow_node_event",
-                    node_instance_id=ni["id"],
-                    node_name=ni["node_id"],
-                )
-    if not instances:
-        yield RUN_TIME
-    with mgr.lock:
-        if fault is not None:
-            mark_ended(mgr, exe, failure=fault)
-            return
-        if wf in ("install", "start", "restart", "heal"):
-            _install_effects(mgr, exe, instances)
-        elif wf in ("uninstall", "stop"):
-            for ni in instances:
-                ni["state"] = "deleted" if wf == "uninstall" else "stopped"
-                if wf == "uninstall":
-                    mgr.inv.agents.pop((tenant, ni["id"]), None)
-        exe["total_operations"] = exe["finished_operations"] = len(instances)
-        mark_ended(mgr, exe)
-
-
-def _install_effects(mgr: Manager, exe: Record, instances: list[Record]) -> None:
-    tenant = exe["tenant_name"]
-    for ni in instances:
-        ni["state"] = "started"
-        node = mgr.inv.nodes.get((tenant, ni["deployment_id"], ni["node_id"]))
-        if node is None or ni["id"] != ni.get("host_id"):
-            continue
-        agent_cfg = node.get("properties", {}).get("agent_config", {})
-        method = agent_cfg.get("install_method", "none")
-        if method in ("none", "provided"):
-            continue
-        ip = node.get("properties", {}).get("ip", "127.0.100.1")
-        mgr.inv.agents[(tenant, ni["id"])] = {
-            "id": ni["id"],
-            "host_id": ni["id"],
-            "node_instance_id": ni["id"],
-            "ip": ip,
-            "install_method": method,
-            "system": "centos core",
-            "version": mgr.profile.reported_version,
-            "node": ni["node_id"],
-            "deployment": ni["deployment_id"],
-            "tenant_name": tenant,
-            "created_at": iso(),
-            "created_by": exe["created_by"],
-            "visibility": "tenant",
-            "state": "started",
-            "rabbitmq_exchange": ni["id"],
-            "rabbitmq_username": f"rabbitmq_user_{ni['id']}",
-            "rabbitmq_password": "<hidden>",
-            "_manager_ip": mgr.manager_ip,
-            "_network": agent_cfg.get("network", "default"),
-        }
 
 
 def cancel_execution(mgr: Manager, tenant: str, exec_id: str, action: str) -> Record:
