@@ -66,7 +66,7 @@ from .transfers import SNAPSHOT, Sample, _check, _driver_figures, _wait_created
 NGINX = "/usr/sbin/nginx"
 FRONT_HOST = "127.0.0.61"
 SIM_HOST = "127.0.0.62"
-TOOLS = ("curl", "curl+sha256", "ours", "cfy")
+TOOLS = ("curl", "curl-h1", "curl+sha256", "ours", "cfy")
 
 # the real manager's http-level TLS settings (cfy_manager's nginx.conf)
 SSL_CIPHERS = (
@@ -331,9 +331,10 @@ class _Runner:
             os.environ, BENCH_PASSWORD=PASSWORD, BENCH_CA_CERT=str(front.ca), PYTHONPATH=str(ROOT)
         )
 
-    def _curl(self, *args: str) -> list[str]:
+    def _curl(self, *args: str, http1: bool = False) -> list[str]:
         return [
             "curl",
+            *(["--http1.1"] if http1 else []),
             "-sS",
             "--fail",
             "--cacert",
@@ -357,12 +358,12 @@ class _Runner:
     def download(self, tool: str, dest: Path) -> tuple[Measured, float, str]:
         """One download: process figures, the tool's own transfer seconds, the sha256 (or '')."""
         url = f"{self.api}/snapshots/{SNAPSHOT}/archive"
-        if tool in ("curl", "curl+sha256"):
-            m = run_measured(self._curl("-o", str(dest), url))
+        if tool in ("curl", "curl-h1", "curl+sha256"):
+            m = run_measured(self._curl("-o", str(dest), url, http1=tool == "curl-h1"))
             _check(m, tool)
             seconds, _, proto = m.stdout.split()[:3]
             self_proto = f"HTTP/{proto}"
-            if tool == "curl":
+            if tool in ("curl", "curl-h1"):
                 return m, float(seconds), self_proto
             h = run_measured(["sha256sum", str(dest)])
             _check(h, "sha256sum")
@@ -392,7 +393,7 @@ class _Runner:
     def upload(self, tool: str, source: Path, snapshot_id: str) -> tuple[Measured, float]:
         """One upload as `snapshot_id`."""
         url = f"{self.api}/snapshots/{snapshot_id}/archive"
-        if tool == "curl":
+        if tool in ("curl", "curl-h1"):
             m = run_measured(
                 self._curl(
                     "-H",
@@ -404,6 +405,7 @@ class _Runner:
                     "-o",
                     os.devnull,
                     url,
+                    http1=tool == "curl-h1",
                 )
             )
             _check(m, tool)
@@ -537,8 +539,8 @@ def run(
                     got = dest.stat().st_size
                     if got != expected:
                         raise RuntimeError(f"{tool} downloaded {got} bytes, expected {expected}")
-                    if tool in ("curl", "curl+sha256") and digest.startswith("HTTP/"):
-                        res.protocols["curl"] = digest
+                    if digest.startswith("HTTP/"):
+                        res.protocols[tool] = digest
                     elif digest:
                         digests[tool] = digest
                     dest.unlink()
@@ -577,9 +579,11 @@ def report(res: TlsResults, runs: int) -> tuple[str, list[tuple[str, bool | None
             "Transfer",
             "Size",
             "curl MiB/s",
+            "curl --http1.1 MiB/s",
             "curl+sha256sum MiB/s",
             "ours MiB/s",
             "**ours / curl**",
+            "ours / curl --http1.1",
             "**ours / curl+sha256sum**",
             "cfy MiB/s (process)",
             "ours MiB/s (process)",
@@ -604,6 +608,7 @@ def report(res: TlsResults, runs: int) -> tuple[str, list[tuple[str, bool | None
     for direction in ("download", "upload"):
         for size in res.sizes:
             curl_t = res.mibps(direction, size, "curl", "transfer")
+            h1_t = res.mibps(direction, size, "curl-h1", "transfer")
             hash_t = res.mibps(direction, size, "curl+sha256", "transfer")
             ours_t = res.mibps(direction, size, "ours", "transfer")
             cfy_p = res.mibps(direction, size, "cfy", "wall")
@@ -613,9 +618,11 @@ def report(res: TlsResults, runs: int) -> tuple[str, list[tuple[str, bool | None
                 direction,
                 size_label(size),
                 fmt(curl_t, 0),
+                fmt(h1_t, 0),
                 fmt(hash_t, 0),
                 fmt(ours_t, 0),
                 fmt(r_curl) + "x",
+                fmt(ours_t / h1_t) + "x",
                 fmt(r_hash) + "x" if r_hash == r_hash else "-",
                 fmt(cfy_p, 0),
                 fmt(ours_p, 0),
@@ -651,7 +658,9 @@ def report(res: TlsResults, runs: int) -> tuple[str, list[tuple[str, bool | None
         )
     text = (
         f"Through nginx {_nginx_version()} on {FRONT_HOST} (TLSv1.2, the real manager's settings; "
-        f"curl negotiated {res.protocols.get('curl', '?')}, requests and the official CLI speak HTTP/1.1). "
+        f"curl negotiated {res.protocols.get('curl', '?')} "
+        f"(`curl --http1.1`: {res.protocols.get('curl-h1', '?')}), requests and the official CLI speak "
+        "HTTP/1.1). "
         f"Medians of {runs} runs per cell, tools interleaved in a rotating order; scratch files "
         f"(nginx's request-body buffer included) in `{res.scratch}`. Transfer time for curl, "
         "curl + sha256sum and ours; process time for the official CLI comparison.\n\n"
