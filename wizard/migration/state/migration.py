@@ -116,11 +116,12 @@ class MigrationState:
                 rec.detail = why
 
     def last_step(self) -> tuple[StepId | None, str]:
-        """The furthest step with a record and its status (for the resume offer)."""
+        """The furthest step with a record and its status (for the resume offer); the report is
+        written at the end of every run, so it says nothing about how far the migration got."""
         last: tuple[StepId | None, str] = (None, "pending")
         for step in ORDER:
             status = self.step_status(step)
-            if status != "pending":
+            if status != "pending" and step is not StepId.REPORT:
                 last = (step, status)
         return last
 
