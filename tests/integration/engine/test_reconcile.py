@@ -71,6 +71,17 @@ def deployments(sim: Any) -> dict[str, list[str]]:
     }
 
 
+#: the steps before the restore, for the tests that stop right there
+UP_TO_THE_UPLOAD = (
+    StepId.PREFLIGHT_OLD,
+    StepId.CREATE_SNAPSHOT,
+    StepId.DOWNLOAD,
+    StepId.INSPECT_ARCHIVE,
+    StepId.PREFLIGHT_NEW,
+    StepId.UPLOAD,
+)
+
+
 def said(events: list[Event]) -> str:
     return "\n".join(e.message for e in events if isinstance(e, LogLine))
 
@@ -230,14 +241,7 @@ def test_everything_gone_makes_a_new_snapshot_instead_of_looping(make_pair, tmp_
 
     m = Migration(engine_config(pair, tmp_path), on_event=lambda e: None, decider=StopBeforeRestore())
     try:
-        for step in (
-            StepId.PREFLIGHT_OLD,
-            StepId.CREATE_SNAPSHOT,
-            StepId.DOWNLOAD,
-            StepId.INSPECT_ARCHIVE,
-            StepId.PREFLIGHT_NEW,
-            StepId.UPLOAD,
-        ):
+        for step in UP_TO_THE_UPLOAD:
             assert m.run_step(step).outcome.ok
     finally:
         m.close()
@@ -311,14 +315,7 @@ def test_preflight_while_this_migrations_restore_runs_does_not_block(make_pair, 
         engine_config(pair, tmp_path), on_event=lambda e: None, decider=ScriptedDecider(), cancel=cancel
     )
     try:
-        for step in (
-            StepId.PREFLIGHT_OLD,
-            StepId.CREATE_SNAPSHOT,
-            StepId.DOWNLOAD,
-            StepId.INSPECT_ARCHIVE,
-            StepId.PREFLIGHT_NEW,
-            StepId.UPLOAD,
-        ):
+        for step in UP_TO_THE_UPLOAD:
             assert m.run_step(step).outcome.ok
         timer = threading.Timer(1.0, cancel.set)
         timer.start()
