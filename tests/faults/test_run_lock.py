@@ -68,3 +68,27 @@ def test_kills_at_random_moments_then_resume(make_pair: PairFactory) -> None:
             proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=60)
     assert_migrated_once(pair, pair.run("--yes"))
+
+
+def test_check_during_a_running_restore_needs_no_lock(make_pair: PairFactory) -> None:
+    """`check` is read-only: while a run follows its restore, it runs (no lock needed) and says
+    the new manager was restored by this migration."""
+    import json as _json
+
+    pair = make_pair(new={"restore_outage": 60.0})
+    first = pair.popen("--yes")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        paths = pair.journals()
+        if paths:
+            try:
+                if _json.loads(paths[0].read_text())["restore"]["execution_id"]:
+                    break
+            except (OSError, ValueError, KeyError):
+                pass
+        time.sleep(0.05)
+    check = pair.run(command="check")
+    assert "another cfy-migrate run holds" not in check.said, check.explain()
+    assert "restored by this migration" in check.said, check.explain()
+    out, err = first.communicate(timeout=120)
+    assert first.returncode == 0, out[-2000:] + err[-2000:]

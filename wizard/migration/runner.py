@@ -200,12 +200,21 @@ class Migration:
 
         state = self.state
         new_client = self._ctx.new if self._ctx else self.new_client
+        borrowed = None
         if state is not None and state.restore.posted:
-            ctx = self._context()
-            credentials.adopt_working(ctx)
-            new_client = ctx.new
+            # read-only: log in with whichever password works, without taking the run's lock
+            found = credentials.working_on(
+                new_client, credentials.candidates_for(self.config, new_client.credentials)
+            )
+            if found is not None and found != new_client.credentials:
+                self.secrets.add(found.password, public=(found.username, found.tenant))
+                new_client = borrowed = new_client.with_credentials(found)
         old_client = self._ctx.old if self._ctx else self.old_client
-        result = preflight.collect(self.config, old_client, new_client, state)
+        try:
+            result = preflight.collect(self.config, old_client, new_client, state)
+        finally:
+            if borrowed is not None:
+                borrowed.close()
         self._preflight = result
         self._emit(FindingsReady("preflight", tuple(result.findings)))
         return result.findings

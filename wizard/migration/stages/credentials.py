@@ -8,8 +8,10 @@ old rest-security.conf before the post-restore commands ran), which is waited ou
 
 from __future__ import annotations
 
+from wizard.cloudify.client import ManagerClient
 from wizard.cloudify.endpoint import Credentials
 from wizard.cloudify.errors import CloudifyError, ForbiddenError, MaintenanceModeError, UnauthorizedError
+from wizard.migration.config import MigrationConfig
 from wizard.migration.context import Context
 from wizard.migration.errors import MigrationError
 from wizard.migration.steps import Outcome, StepId, StepOutcome
@@ -18,14 +20,15 @@ from wizard.migration.storage import utc_now
 STEP = StepId.REAUTHENTICATE
 
 
-def candidates(ctx: Context) -> list[Credentials]:
-    """Credentials to try on the new manager after a restore: the old admin's first, then the new."""
-    old, new = ctx.config.old.credentials, ctx.config.new.credentials
+def candidates_for(config: MigrationConfig, current: Credentials) -> list[Credentials]:
+    """Credentials to try on the new manager after a restore: the old admin's first, then the
+    new's, then whatever works now."""
+    old, new = config.old.credentials, config.new.credentials
     out = [
         Credentials(old.username, old.password, new.tenant),
         Credentials(new.username, new.password, new.tenant),
+        current,
     ]
-    out.append(ctx.new_credentials)
     unique: list[Credentials] = []
     for c in out:
         if c not in unique:
@@ -33,10 +36,21 @@ def candidates(ctx: Context) -> list[Credentials]:
     return unique
 
 
+def candidates(ctx: Context) -> list[Credentials]:
+    """candidates_for this run's config and the credentials in use."""
+    return candidates_for(ctx.config, ctx.new_credentials)
+
+
 def working(ctx: Context, tries: list[Credentials]) -> Credentials | None:
     """The first of `tries` the new manager accepts (GET /user), or None."""
+    return working_on(ctx.new, tries)
+
+
+def working_on(base: ManagerClient, tries: list[Credentials]) -> Credentials | None:
+    """The first of `tries` the manager of `base` accepts (GET /user), or None (read-only: the
+    check command uses it without a run, its journal or its lock)."""
     for creds in tries:
-        client = ctx.new.with_credentials(creds)
+        client = base.with_credentials(creds)
         try:
             try:
                 client.current_user()
