@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     except MigrationError as exc:
         print(f"cfy-migrate run: {exc.full_text()}", file=sys.stderr)
         return 1
-    if config.old.endpoint.insecure or config.new.endpoint.insecure:
+    if any(m is not None and m.endpoint.insecure for m in (config.old, config.new)):
         print(
             "WARNING: --insecure: TLS certificates are NOT verified; anyone on the path can read the "
             "passwords. Use --old-ca-cert/--new-ca-cert instead.",

@@ -10,6 +10,7 @@ import argparse
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -102,13 +103,44 @@ class Timing:
     pace: float = 9.0
 
 
+class Mode(StrEnum):
+    """What a run is for. MIGRATE: old -> new, both online. BACKUP: old -> an archive kept in a
+    backup directory. RESTORE: an archive -> new, the old manager lost (then the new manager must
+    answer on the old one's IP for the agents to reconnect)."""
+
+    MIGRATE = "migrate"
+    BACKUP = "backup"
+    RESTORE = "restore"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class BackupOptions:
+    """Where `cfy-migrate backup` keeps its archives and manifests, and how many it keeps."""
+
+    directory: Path | None = None
+    keep: int | None = None
+
+
 @dataclass(frozen=True)
 class MigrationConfig:
-    """Everything a Migration needs, resolved and validated (passwords included, in memory only)."""
+    """Everything a Migration needs, resolved and validated (passwords included, in memory only).
+
+    `old` is always the manager the data comes from; in RESTORE mode it is the lost manager as its
+    archive describes it (its IP, its admin), never contacted. `new` is None in BACKUP mode only:
+    use `new_manager` where a new manager is required."""
 
     old: ManagerConfig
-    new: ManagerConfig
+    new: ManagerConfig | None
     state_dir: Path = field(default_factory=default_state_dir)
+    mode: Mode = Mode.MIGRATE
+    #: an archive the user already has (RESTORE, or MIGRATE without a new snapshot)
+    archive: Path | None = None
+    #: write a repaired copy of a community legacy archive for a 7.x restore (opt-in)
+    repair_community_archive: bool = False
+    backup: BackupOptions = field(default_factory=BackupOptions)
     snapshot: SnapshotOptions = field(default_factory=SnapshotOptions)
     restore: RestoreOptions = field(default_factory=RestoreOptions)
     agents: AgentOptions = field(default_factory=AgentOptions)
@@ -117,11 +149,42 @@ class MigrationConfig:
     migration_id: str | None = None
     fresh: bool = False
 
+    @property
+    def new_manager(self) -> ManagerConfig:
+        """The new manager (every mode but BACKUP has one)."""
+        if self.new is None:
+            raise ConfigError("A backup has no new manager.", "Use `cfy-migrate run` to migrate.")
+        return self.new
+
+    @property
+    def old_online(self) -> bool:
+        """False when the old manager is lost (RESTORE): nothing may ask it anything."""
+        return self.mode is not Mode.RESTORE
+
+    @property
+    def makes_snapshot(self) -> bool:
+        """True when this run creates and downloads a snapshot (no --archive given)."""
+        return self.archive is None and self.mode is not Mode.RESTORE
+
+    def journal_key(self) -> tuple[str, str]:
+        """The pair a journal (and the run lock) belongs to: old and new URLs for a migration,
+        the old URL and the backup directory for a backup, the archive and the new URL for a
+        restore (the lost manager's address is not what identifies it)."""
+        if self.mode is Mode.BACKUP:
+            return self.old.url, f"backup:{self.backup.directory or ''}"
+        if self.mode is Mode.RESTORE:
+            return f"archive:{self.archive}", self.new_manager.url
+        return self.old.url, self.new_manager.url
+
     def to_json(self) -> dict[str, Any]:
         """A secret-free view for the journal and the report."""
         return {
+            "mode": self.mode.value,
+            "archive": str(self.archive) if self.archive else None,
+            "repair_community_archive": self.repair_community_archive,
+            "backup": {"directory": str(self.backup.directory or ""), "keep": self.backup.keep},
             "old": self.old.to_json(),
-            "new": self.new.to_json(),
+            "new": self.new.to_json() if self.new else None,
             "state_dir": str(self.state_dir),
             "snapshot": vars(self.snapshot).copy(),
             "restore": vars(self.restore).copy(),
@@ -192,6 +255,53 @@ def _manager(
     return ManagerConfig(label, endpoint, credentials, profile.name if profile else None)
 
 
+def _archive(s: Mapping[str, Any], mode: Mode) -> Path | None:
+    """--archive: an existing, readable file (required to restore; not for a backup)."""
+    value = s.get("archive")
+    if not value:
+        if mode is Mode.RESTORE:
+            raise ConfigError(
+                "A restore needs the archive to restore.", "Give it with --archive FILE (a snapshot .zip)."
+            )
+        return None
+    if mode is Mode.BACKUP:
+        raise ConfigError("A backup makes its own archive.", "Leave --archive out of `cfy-migrate backup`.")
+    path = Path(str(value)).expanduser().resolve()
+    if not path.is_file():
+        raise ConfigError(f"The archive {path} does not exist or is not a file.", "Check the --archive path.")
+    return path
+
+
+def lost_manager_url(archive: Path) -> str:
+    """The lost old manager's address as its archive names it (the IP in its certificates)."""
+    from wizard.migration.snapshot_facts import read_certificate_ips
+
+    try:
+        ips = read_certificate_ips(archive)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(
+            f"The archive {archive} cannot be read: {exc}.",
+            "Check that it is a whole snapshot .zip (compare its sha256 with the backup's manifest).",
+        ) from None
+    if not ips:
+        raise ConfigError(
+            f"The archive {archive} does not name its manager's IP (no manager certificate in it).",
+            "Give the old manager's address as it was with --old https://IP.",
+        )
+    host = f"[{ips[0]}]" if ":" in ips[0] else ips[0]
+    return f"https://{host}"
+
+
+def lost_manager_admin(archive: Path) -> str:
+    """The lost manager's admin user as its archive names it ('admin' when it does not say)."""
+    from wizard.migration.snapshot_facts import read_admin_username
+
+    try:
+        return read_admin_username(archive) or "admin"
+    except (OSError, ValueError):
+        return "admin"
+
+
 def load_config(
     args: argparse.Namespace | None = None,
     env: Mapping[str, str] | None = None,
@@ -202,6 +312,7 @@ def load_config(
     overrides: Mapping[str, Any] | None = None,
     passwords: Mapping[str, str] | None = None,
     config_file: Path | None = None,
+    mode: Mode | None = None,
 ) -> MigrationConfig:
     """Build a MigrationConfig from `--config FILE` (or $CFY_MIGRATE_CONFIG), the environment,
     the flags in `args` and `overrides` (the wizard's forms, as flat setting keys), with
@@ -212,6 +323,11 @@ def load_config(
     cfg_path = config_file or getattr(args, "config", None) or env.get("CFY_MIGRATE_CONFIG")
     s = layered_settings(args, env, Path(cfg_path).expanduser() if cfg_path else None, overrides)
     given = passwords or {}
+    mode = Mode(str(getattr(args, "mode", None) or mode or Mode.MIGRATE))
+    archive = _archive(s, mode)
+    if mode is Mode.RESTORE and archive is not None and not s.get("old.url"):
+        s["old.url"] = lost_manager_url(archive)
+        s.setdefault("old.user", lost_manager_admin(archive))
     old, new = (
         _manager(
             label,
@@ -222,8 +338,11 @@ def load_config(
             prompt=prompt,
             given_password=given.get(label),
         )
+        if label == "old" or mode is not Mode.BACKUP
+        else None
         for label in ("old", "new")
     )
+    assert old is not None
     try:
         waivers = tuple(Waiver.parse(w) for w in s.get("waive", []))
     except ValueError as exc:
@@ -252,10 +371,25 @@ def load_config(
     tenants = tuple(s.get("agents.tenants", ()))
     defaults = SnapshotOptions()
     state_dir = Path(str(s["state_dir"])).expanduser() if s.get("state_dir") else default_state_dir()
+    keep = s.get("backup.keep")
+    if keep is not None and int(keep) < 1:
+        raise ConfigError(
+            f"--keep {keep} must be 1 or more.", "Give how many backups to keep, e.g. --keep 7."
+        )
+    backup_dir = s.get("backup.dir")
     return MigrationConfig(
         old=old,
         new=new,
         state_dir=state_dir,
+        mode=mode,
+        archive=archive,
+        repair_community_archive=bool(s.get("repair_community_archive", False)),
+        backup=BackupOptions(
+            directory=Path(str(backup_dir)).expanduser().resolve()
+            if backup_dir
+            else (state_dir / "backups" if mode is Mode.BACKUP else None),
+            keep=int(keep) if keep is not None else None,
+        ),
         snapshot=SnapshotOptions(
             include_credentials=bool(s.get("snapshot.include_credentials", defaults.include_credentials)),
             include_logs=bool(s.get("snapshot.include_logs", defaults.include_logs)),

@@ -16,7 +16,7 @@ from wizard.cloudify.endpoint import Credentials
 from wizard.cloudify.guard import Pace
 from wizard.migration.config import ManagerConfig, MigrationConfig
 from wizard.migration.decider import Decider
-from wizard.migration.errors import CancelledError
+from wizard.migration.errors import CancelledError, MigrationError
 from wizard.migration.events import Event, LogLine, StepProgress
 from wizard.migration.redact import redact
 from wizard.migration.secrets import Secrets
@@ -72,7 +72,7 @@ class Context:
         decider: Decider,
         cancel: threading.Event,
         old_client: ManagerClient,
-        new_client: ManagerClient,
+        new_client: ManagerClient | None,
         secrets: Secrets,
     ) -> None:
         self.config = config
@@ -81,15 +81,36 @@ class Context:
         self.decider = decider
         self.cancel = cancel
         self.secrets = secrets
-        self.old = old_client
-        self.new = new_client
-        #: the password that works on the new manager now (changes after a legacy restore)
-        self.new_credentials: Credentials = new_client.credentials
+        self._old = old_client
+        self._new = new_client
         #: the person confirmed the upload and restore in this run (asked once, before the upload)
         self.restore_confirmed = False
         #: seconds spent waiting for a person in the running step (not counted as step time)
         self.waiting_for_person = 0.0
         self._last_progress: dict[StepId, float] = {}
+
+    @property
+    def old(self) -> ManagerClient:
+        """The old manager's client; asking a lost manager (a restore from an archive) is a bug
+        that must not send a request anywhere."""
+        if not self.config.old_online:
+            raise MigrationError(
+                "This restore has no old manager to ask (it was lost; the archive stands for it).",
+                "Run again; if it repeats, send migrate.log to support.",
+            )
+        return self._old
+
+    @property
+    def new(self) -> ManagerClient:
+        """The new manager's client (every use but a backup has one)."""
+        if self._new is None:
+            raise MigrationError("A backup has no new manager.", "Use `cfy-migrate run` to migrate.")
+        return self._new
+
+    @property
+    def new_credentials(self) -> Credentials:
+        """The credentials that work on the new manager now (they change after a legacy restore)."""
+        return self.new.credentials
 
     @property
     def state(self) -> MigrationState:
@@ -186,7 +207,6 @@ class Context:
         if credentials == self.new_credentials:
             return
         old_client = self.new
-        self.new = old_client.with_credentials(credentials)
-        self.new_credentials = credentials
+        self._new = old_client.with_credentials(credentials)
         self.secrets.add(credentials.password, public=(credentials.username, credentials.tenant))
         old_client.close()

@@ -46,10 +46,11 @@ CHECK_IDS = frozenset(
         "pair.same-manager",
         "pair.ip-rule",
         "pair.agent-tenants",
+        "pair.snapshot-format",
         "local.disk",
         "local.state-dir",
         "local.terminal",
-        *(f"archive.{c}" for c in ("integrity", "metadata", "format", "version")),
+        *(f"archive.{c}" for c in ("integrity", "metadata", "format", "version", "origin")),
         *(f"verify.{c}" for c in ("inventory", "restored-something", "agents")),
     }
 )  # fmt: skip

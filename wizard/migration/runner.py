@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from wizard.cloudify.errors import CloudifyError, RequestCancelledError
-from wizard.migration.config import MigrationConfig
+from wizard.migration.config import MigrationConfig, Mode
 from wizard.migration.context import Context, make_client
 from wizard.migration.decider import Decider
 from wizard.migration.errors import BlockedError, CancelledError, ConfigError, DeclinedError, MigrationError
@@ -38,7 +38,7 @@ from wizard.migration.secrets import Secrets
 from wizard.migration.stages import RUNS, credentials, preflight
 from wizard.migration.stages.rewind import Rewind
 from wizard.migration.state import Journal, MigrationState, find_finished, find_resumable, journal_path
-from wizard.migration.steps import ORDER, Outcome, PlannedStep, StepId, StepOutcome
+from wizard.migration.steps import ORDER, Outcome, PlannedStep, StepId, StepOutcome, plan_steps
 from wizard.migration.storage import new_migration_id, private_dir
 from wizard.migration.summary import (
     EXIT_AGENTS_FAILED,
@@ -61,7 +61,7 @@ _EXIT_FOR = {
 #: steps that talk to the new manager after the restore (they need the post-restore password)
 _AFTER_RESTORE = {StepId.VERIFY_INVENTORY, StepId.INSTALL_AGENTS}
 #: steps one run may take at most (rewinds included): a loop is a bug, not a wait
-_MAX_STEPS = 4 * len(ORDER)
+_MAX_STEPS = 4 * len(ORDER)  # steps one run may take at most
 
 
 @dataclass(frozen=True)
@@ -91,21 +91,25 @@ class Migration:
         self.decider = decider
         self.cancel = cancel or threading.Event()
         self.resumed = False
+        #: the steps of this use of a snapshot (migrate, back up, restore), in order
+        self.steps = plan_steps(config.mode.value, makes_snapshot=config.makes_snapshot)
         self._journal: Journal | None = None
+        old_key, new_key = self.key = config.journal_key()
         if config.migration_id:
             self._journal = Journal.load(journal_path(config.state_dir, config.migration_id))
             s = self._journal.state
-            if s.old_url != config.old.url or s.new_url != config.new.url:
+            if (s.old_url, s.new_url) != self.key:
                 raise ConfigError(
                     f"Migration {config.migration_id} is from {s.old_url} to {s.new_url}, "
-                    f"not from {config.old.url} to {config.new.url}.",
-                    "Give the same --old and --new as that migration, or start a new one with --fresh.",
+                    f"not from {old_key} to {new_key}.",
+                    "Give the same managers (and archive) as that migration, or start a new one with "
+                    "--fresh.",
                 )
             self.resumed = True
         elif not config.fresh:
             # an unfinished migration of this pair goes on; a finished one is not done twice
-            info = find_resumable(config.state_dir, config.old.url, config.new.url) or find_finished(
-                config.state_dir, config.old.url, config.new.url
+            info = find_resumable(config.state_dir, old_key, new_key) or (
+                None if config.mode is Mode.BACKUP else find_finished(config.state_dir, old_key, new_key)
             )
             if info is not None:
                 self._journal = Journal.load(info.path)
@@ -113,8 +117,9 @@ class Migration:
         self.migration_id = self._journal.migration_id if self._journal else new_migration_id()
         self.secrets = Secrets()
         for manager in (config.old, config.new):
-            c = manager.credentials
-            self.secrets.add(c.password, public=(c.username, c.tenant))
+            if manager is not None:
+                c = manager.credentials
+                self.secrets.add(c.password, public=(c.username, c.tenant))
         if self._journal is not None:
             self._journal.scrub = self.secrets.scrub
         self.runlog = RunLog(self.secrets)
@@ -124,11 +129,15 @@ class Migration:
             cancel=self.cancel,
             pace=config.timing.pace,
         )
-        self.new_client = make_client(
-            config.new,
-            on_request=lambda r: self.runlog.request("new", r),
-            cancel=self.cancel,
-            pace=config.timing.pace,
+        self.new_client = (
+            make_client(
+                config.new,
+                on_request=lambda r: self.runlog.request("new", r),
+                cancel=self.cancel,
+                pace=config.timing.pace,
+            )
+            if config.new is not None
+            else None
         )
         self._ctx: Context | None = None
         self._lock: RunLock | None = None
@@ -154,16 +163,10 @@ class Migration:
         if self._ctx is None:
             if self._lock is None:
                 private_dir(self.config.state_dir)
-                self._lock = RunLock.acquire(
-                    self.config.state_dir, self.config.old.url, self.config.new.url, self.migration_id
-                )
+                self._lock = RunLock.acquire(self.config.state_dir, *self.key, self.migration_id)
             if self._journal is None:
                 self._journal = Journal.create(
-                    self.config.state_dir,
-                    self.migration_id,
-                    self.config.old.url,
-                    self.config.new.url,
-                    self.config.to_json(),
+                    self.config.state_dir, self.migration_id, *self.key, self.config.to_json()
                 )
                 self._journal.scrub = self.secrets.scrub
             self._ctx = Context(
@@ -183,8 +186,9 @@ class Migration:
         """Close the HTTP sessions and the run log, and free the run's locks."""
         self.runlog.close()
         self.old_client.close()
-        self.new_client.close()
-        if self._ctx is not None:
+        if self.new_client is not None:
+            self.new_client.close()
+        if self._ctx is not None and self.config.new is not None:
             self._ctx.new.close()
         if self._lock is not None:
             self._lock.release()
@@ -199,9 +203,9 @@ class Migration:
         from wizard.migration.events import FindingsReady
 
         state = self.state
-        new_client = self._ctx.new if self._ctx else self.new_client
+        new_client = self._ctx.new if self._ctx and self.new_client else self.new_client
         borrowed = None
-        if state is not None and state.restore.posted:
+        if new_client is not None and state is not None and state.restore.posted:
             # read-only: log in with whichever password works, without taking the run's lock
             found = credentials.working_on(
                 new_client, credentials.candidates_for(self.config, new_client.credentials)
@@ -209,7 +213,7 @@ class Migration:
             if found is not None and found != new_client.credentials:
                 self.secrets.add(found.password, public=(found.username, found.tenant))
                 new_client = borrowed = new_client.with_credentials(found)
-        old_client = self._ctx.old if self._ctx else self.old_client
+        old_client = self.old_client
         try:
             result = preflight.collect(self.config, old_client, new_client, state)
         finally:
@@ -222,7 +226,7 @@ class Migration:
     def plan(self) -> list[PlannedStep]:
         """The steps in order with their state from the journal (pending, done, failed)."""
         out = []
-        for step in ORDER:
+        for step in self.steps:
             rec = self.state.steps.get(step.value) if self.state else None
             status = rec.status if rec else "pending"
             state = (
@@ -309,7 +313,7 @@ class Migration:
     def next_step(self) -> StepId | None:
         """The first step not behind us (the report aside), from the records as they are now."""
         state = self.state
-        for step in ORDER:
+        for step in self.steps:
             if step is not StepId.REPORT and (state is None or not state.is_done(step)):
                 return step
         return None
@@ -322,8 +326,8 @@ class Migration:
                 LogLine(
                     None,
                     "info",
-                    f"Migration {self.migration_id} already moved {self.config.old.url} to "
-                    f"{self.config.new.url}; nothing is done again (--fresh starts a new migration).",
+                    f"Migration {self.migration_id} already moved {self.key[0]} to "
+                    f"{self.key[1]}; nothing is done again (--fresh starts a new migration).",
                 )
             )
         elif self.resumed:
@@ -332,7 +336,7 @@ class Migration:
             self._emit(LogLine(None, "info", f"Resuming migration {self.migration_id} {where}."))
         else:
             self._emit(LogLine(None, "info", f"Starting migration {self.migration_id}."))
-        for step in ORDER:
+        for step in self.steps:
             if step is not StepId.REPORT and ctx.state.is_done(step):
                 self._emit(StepFinished(step, Outcome.ALREADY_DONE, "done in an earlier run"))
         outcomes: list[StepOutcome] = []

@@ -51,6 +51,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "timing.poll_interval": ("CFY_MIGRATE_POLL_INTERVAL", "poll_interval"),
     "timing.pace": ("CFY_MIGRATE_PACE", "pace"),
     "waive": ("CFY_MIGRATE_WAIVE", "waive"),
+    "archive": ("CFY_MIGRATE_ARCHIVE", "archive"),
+    "repair_community_archive": ("CFY_MIGRATE_REPAIR_COMMUNITY_ARCHIVE", "repair_community_archive"),
+    "backup.dir": ("CFY_MIGRATE_BACKUP_DIR", "backup_dir"),
+    "backup.keep": ("CFY_MIGRATE_BACKUP_KEEP", "keep"),
 }
 
 BOOL_KEYS = {
@@ -65,8 +69,9 @@ BOOL_KEYS = {
     "restore.maintenance_mode",
     "restore.restore_certificates",
     "agents.stop_old_agents",
+    "repair_community_archive",
 }
-INT_KEYS = {"agents.concurrency", "agents.timeout"}
+INT_KEYS = {"agents.concurrency", "agents.timeout", "backup.keep"}
 FLOAT_KEYS = {"restore.timeout", "timing.poll_interval", "timing.pace"}
 LIST_KEYS = {"agents.tenants", "waive"}
 

@@ -14,7 +14,9 @@ class StepId(StrEnum):
     PREFLIGHT_OLD = "preflight_old"
     CREATE_SNAPSHOT = "create_snapshot"
     DOWNLOAD = "download"
+    IMPORT_ARCHIVE = "import_archive"
     INSPECT_ARCHIVE = "inspect_archive"
+    PUBLISH_BACKUP = "publish_backup"
     PREFLIGHT_NEW = "preflight_new"
     UPLOAD = "upload"
     RESTORE = "restore"
@@ -39,10 +41,12 @@ class StepId(StrEnum):
 
 
 TITLES: dict[StepId, str] = {
-    StepId.PREFLIGHT_OLD: "Check both managers before touching anything",
+    StepId.PREFLIGHT_OLD: "Check everything before touching anything",
     StepId.CREATE_SNAPSHOT: "Create a snapshot on the old manager",
     StepId.DOWNLOAD: "Download the snapshot",
+    StepId.IMPORT_ARCHIVE: "Take the archive you gave",
     StepId.INSPECT_ARCHIVE: "Inspect the snapshot archive",
+    StepId.PUBLISH_BACKUP: "Keep the backup and its manifest",
     StepId.PREFLIGHT_NEW: "Check the new manager against the snapshot",
     StepId.UPLOAD: "Upload the snapshot to the new manager",
     StepId.RESTORE: "Restore the snapshot on the new manager",
@@ -56,6 +60,33 @@ DESTRUCTIVE = frozenset({StepId.CREATE_SNAPSHOT, StepId.UPLOAD, StepId.RESTORE, 
 
 #: every step, in flow order
 ORDER: tuple[StepId, ...] = tuple(StepId)
+#: what comes after the archive is safe on disk, for every use that restores it
+_RESTORE_STEPS = (
+    StepId.INSPECT_ARCHIVE,
+    StepId.PREFLIGHT_NEW,
+    StepId.UPLOAD,
+    StepId.RESTORE,
+    StepId.REAUTHENTICATE,
+    StepId.VERIFY_INVENTORY,
+    StepId.INSTALL_AGENTS,
+    StepId.REPORT,
+)
+
+
+def plan_steps(mode: str, *, makes_snapshot: bool) -> tuple[StepId, ...]:
+    """The steps of one use of a snapshot, in order: a migration (a new snapshot, or an archive
+    the user gave), a backup (no new manager), a restore (no old manager)."""
+    if mode == "backup":
+        return (
+            StepId.PREFLIGHT_OLD,
+            StepId.CREATE_SNAPSHOT,
+            StepId.DOWNLOAD,
+            StepId.INSPECT_ARCHIVE,
+            StepId.PUBLISH_BACKUP,
+            StepId.REPORT,
+        )
+    source = (StepId.CREATE_SNAPSHOT, StepId.DOWNLOAD) if makes_snapshot else (StepId.IMPORT_ARCHIVE,)
+    return (StepId.PREFLIGHT_OLD, *source, *_RESTORE_STEPS)
 
 
 class Outcome(StrEnum):

@@ -34,16 +34,29 @@ class _DryRunView:
 
 def dry_run_lines(config: MigrationConfig, state: MigrationState, directory: Path) -> list[str]:
     """The REST calls a migration would make, one per line, each stage describing its own."""
-    o, n = config.old.url + "/api/v3.1", config.new.url + "/api/v3.1"
+    o = config.old.url + "/api/v3.1"
     view = _DryRunView(config, state, directory)
-    lines = [
-        f"GET {o}/version, /user, /tenants, /managers, /brokers, /status   (preflight, read-only)",
-        f"GET {o}/executions?_all_tenants=true&_include_system_workflows=true&status=pending&status=started…",
-        f"GET {o}/blueprints, /deployments, /node-instances, /agents?_all_tenants=true   (inventory)",
+    lines: list[str] = []
+    if config.old_online:
+        lines += [
+            f"GET {o}/version, /user, /tenants, /managers, /brokers, /status   (preflight, read-only)",
+            f"GET {o}/executions?_all_tenants=true&_include_system_workflows=true"
+            "&status=pending&status=started…",
+            f"GET {o}/blueprints, /deployments, /node-instances, /agents?_all_tenants=true   (inventory)",
+        ]
+    if config.archive is not None:
+        lines.append(f"(reads {config.archive}: integrity, metadata, certificates, inventory; sends nothing)")
+    if config.new is None:
+        lines += snapshot_stage.describe(view) + download_stage.describe(view)
+        lines.append(f"(moves the archive into {config.backup.directory} with a manifest beside it)")
+        return lines
+    n = config.new.url + "/api/v3.1"
+    lines.append(
         f"GET {n}/version, /user, /tenants, /managers, /brokers, /status, /blueprints, /deployments, "
-        "/plugins, /secrets   (preflight, read-only)",
-    ]
-    for stage in (snapshot_stage, download_stage, upload_stage, restore_stage):
+        "/plugins, /secrets   (preflight, read-only)"
+    )
+    stages = (snapshot_stage, download_stage) if config.makes_snapshot else ()
+    for stage in (*stages, upload_stage, restore_stage):
         lines += stage.describe(view)
     lines.append(f"GET {n}/user   (old manager's admin password first, then the new one's)")
     lines += verify_stage.describe(view)

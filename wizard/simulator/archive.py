@@ -1,8 +1,9 @@
 """Snapshot archives: REAL zip files in the legacy layout (metadata.json, pg_data, admin_account.json,
 networks.json, agents.json ...) or the 7.x new layout (mgmt/, tenants/), and reading them back.
 
-``pg_data`` holds the simulator's own inventory dump (JSON after a SQL-style comment header), which
-is what a legacy restore loads. Padding for large-transfer tests is streamed, never held in memory.
+``pg_data`` is shaped like a real plain-SQL dump (pg_dump.py) with the simulator's own inventory as a
+trailing comment line, which is what a legacy restore loads. Padding for large-transfer tests is
+streamed, never held in memory.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
-PG_HEADER = "--\n-- cfy-sim inventory dump (JSON); PostgreSQL database dump stand-in\n--\n"
+from .pg_dump import read_sim_dump, render_pg_data
+
 PADDING_NAME = "sim-padding.bin"
 _CHUNK = b"\0" * (1 << 20)
 
@@ -67,8 +69,11 @@ def write_legacy(
     networks: dict[str, Any],
     agents: dict[str, Any],
     pad_to: int | None = None,
+    manager_cert: bytes | None = None,
+    installation_status: bool = True,
 ) -> int:
-    """Write a legacy-format snapshot zip atomically; returns its size."""
+    """Write a legacy-format snapshot zip atomically; returns its size. `manager_cert` is the
+    manager's certificate (PEM) as a real archive carries it in ssl/: it names the manager's IPs."""
     tmp = path + ".part"
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(tmp, "wb") as fh, zipfile.ZipFile(fh, "w", allowZip64=True) as zf:
@@ -91,8 +96,15 @@ def write_legacy(
         _write_json(zf, "agents.json", agents)
         _write_json(zf, "networks.json", networks)
         _write_json(zf, "metadata.json", metadata)
-        zf.writestr("pg_data", PG_HEADER + json.dumps(dump), compress_type=zipfile.ZIP_DEFLATED)
+        zf.writestr(
+            "pg_data",
+            render_pg_data(dump, installation_status=installation_status),
+            compress_type=zipfile.ZIP_DEFLATED,
+        )
         zf.writestr("ssl/cloudify_internal_ca_cert.pem", FAKE_CA)
+        if manager_cert:
+            for name in ("cloudify_internal_cert.pem", "cloudify_external_cert.pem", "rabbitmq-cert.pem"):
+                zf.writestr(f"ssl/{name}", manager_cert)
         for bp in dump.get("blueprints", []):
             zf.writestr(
                 f"blueprints/{bp['tenant_name']}/{bp['id']}/blueprint.yaml",
@@ -155,9 +167,8 @@ def read_archive(path: str) -> ArchiveContents:
             contents.admin_account = json.loads(zf.read("admin_account.json"))
         if "pg_data" in names:
             text = zf.read("pg_data").decode("utf-8", errors="replace")
-            body = "\n".join(line for line in text.splitlines() if not line.startswith("--"))
             try:
-                contents.dump = json.loads(body) if body.strip() else None
+                contents.dump = read_sim_dump(text)
             except json.JSONDecodeError:
                 contents.dump = None
         for name in names:

@@ -30,6 +30,9 @@ class SimulatorConfig:
     host: str = "127.0.0.1"
     port: int = 0
     hostname: str | None = None
+    #: the IP the manager reports (/managers, its certificates); default: the address it listens on.
+    #: A replacement for a lost manager that took over its IP reports the old one's.
+    manager_ip: str | None = None
     data_dir: str | None = None
     snapshot_size: int | None = None
     time_scale: float = 0.05
@@ -76,6 +79,8 @@ class SimulatorConfig:
             raise ValueError(f"edition must be 'premium' or 'community', not {self.edition!r}")
         if not is_loopback(self.host):
             raise ValueError(f"host {self.host!r} is outside 127.0.0.0/8; the simulator serves loopback only")
+        if self.manager_ip is not None and not is_loopback(self.manager_ip):
+            raise ValueError(f"manager_ip {self.manager_ip!r} is outside 127.0.0.0/8 (IPs stay there)")
         if self.tenants < 1:
             raise ValueError("tenants must be at least 1 (default_tenant)")
         if self.deployments < 0 or self.installed < 0:

@@ -33,7 +33,7 @@ class Manager:
         self.cfg = cfg
         self.profile = Profile(cfg.profile, cfg.edition)
         self.lock = threading.RLock()
-        self.manager_ip = cfg.host
+        self.manager_ip = cfg.manager_ip or cfg.host
         self.hostname = cfg.hostname or "cfy-manager"
         self.networks = ["default", *cfg.extra_networks]
         self._own_dir = cfg.data_dir is None

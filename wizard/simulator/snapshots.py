@@ -10,6 +10,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from .archive import write_legacy, write_new_format
+from .certs import manager_certificate
 from .clock import Real, Workflow, iso
 from .errors import ApiError, bad_parameters, internal_error, not_found
 from .executions import (
@@ -250,6 +251,8 @@ def _create_workflow(mgr: Manager, exe: Record, tenant: str, snapshot_id: str, l
                     networks={"active_networks": networks},
                     agents=_agents_json(dump, p.version),
                     pad_to=mgr.cfg.snapshot_size,
+                    manager_cert=manager_certificate(mgr.manager_ip, mgr.hostname),
+                    installation_status=p.has_installation_status,
                 )
             else:
                 result["size"] = write_new_format(

@@ -79,7 +79,7 @@ def manager_config(form: ManagerForm, label: str, environ: Mapping[str, str]) ->
         overrides={**_overrides("old", form), **_overrides("new", form)},
         passwords={"old": form.password, "new": form.password} if form.password else None,
     )
-    return config.old if label == "old" else config.new
+    return config.old if label == "old" else config.new_manager
 
 
 def probe(form: ManagerForm, label: str, environ: Mapping[str, str]) -> LoginInfo:

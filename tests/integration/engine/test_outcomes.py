@@ -19,10 +19,20 @@ def test_restore_that_restores_nothing_is_a_failure(make_pair, tmp_path: Path) -
     blocked = Migration(
         engine_config(pair, tmp_path), on_event=lambda e: None, decider=ScriptedDecider()
     ).run()
+    # decided from /version before anything is created: no snapshot on the old manager
+    assert blocked.exit_code == 2 and "pair.snapshot-format" in blocked.summary
+    assert "--repair-community-archive" in blocked.summary
+    assert pair.old.state()["counts"]["snapshots"] == 0
+    assert pair.new.state()["restore_history"] == []
+
+    waive = ["pair.snapshot-format=testing the empty restore"]
+    blocked = Migration(
+        engine_config(pair, tmp_path, waive=waive), on_event=lambda e: None, decider=ScriptedDecider()
+    ).run()
     assert blocked.exit_code == 2 and "archive.format" in blocked.summary
     assert pair.new.state()["restore_history"] == []
 
-    config = engine_config(pair, tmp_path, waive=["archive.format=testing the empty restore"])
+    config = engine_config(pair, tmp_path, waive=[*waive, "archive.format=testing the empty restore"])
     result = Migration(config, on_event=lambda e: None, decider=ScriptedDecider()).run()
     assert result.exit_code == 1
     verify = next(o for o in result.outcomes if o.step is StepId.VERIFY_INVENTORY)

@@ -61,7 +61,7 @@ def agent_parameters(ctx: StageView) -> dict[str, Any]:
         params["stop_old_agent"] = True
     if ctx.config.agents.manager_ip:
         params["manager_ip"] = ctx.config.agents.manager_ip
-        ca = ctx.config.new.endpoint.ca_cert
+        ca = ctx.config.new_manager.endpoint.ca_cert
         if ca is not None:
             with contextlib.suppress(OSError, UnicodeDecodeError):
                 params["manager_certificate"] = ca.read_text(encoding="utf-8")
@@ -309,7 +309,7 @@ def describe(ctx: StageView) -> list[str]:
     """The dry run's lines for this stage."""
     import json
 
-    n = ctx.config.new.url + "/api/v3.1"
+    n = ctx.config.new_manager.url + "/api/v3.1"
     body = {
         "deployment_id": "<each installed deployment>",
         "workflow_id": WORKFLOW,

@@ -28,10 +28,24 @@ def file_sha256(path: os.PathLike[str] | str) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
-def discard(ctx: Context, reason: str, actual_sha256: str = "") -> None:
-    """Forget the archive record (keeping what was discarded and why) and move the file aside."""
+def given_archive_changed(ctx: Context, why: str) -> MigrationError:
+    """An archive the user gave (--archive) cannot be downloaded again: stop, naming the file."""
     a = ctx.state.archive
+    return MigrationError(
+        f"{why} It is not sent to the new manager.",
+        f"Put the original archive back at {a.file} (sha256 {str(a.sha256 or '')[:16]}…, as checked when "
+        "this run took it), or start over with that file and --fresh.",
+    )
+
+
+def discard(ctx: Context, reason: str, actual_sha256: str = "") -> None:
+    """Forget the archive record (keeping what was discarded and why) and move the file aside
+    (only a file this tool downloaded: an archive the user gave is never moved)."""
+    a = ctx.state.archive
+    if a.source == "given":
+        raise given_archive_changed(ctx, f"The archive {a.file} is {reason}.")
     path = ctx.journal.archive_path()
+    drop_repaired(ctx)
     if path.exists():
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         with contextlib.suppress(OSError):
@@ -44,6 +58,8 @@ def discard(ctx: Context, reason: str, actual_sha256: str = "") -> None:
 def rewind_for_new_archive(ctx: Context, why: str) -> Rewind:
     """After `discard`: download again if the old manager still has the snapshot, else make a new
     one. Raises MigrationError when the old manager cannot be asked."""
+    if ctx.state.archive.source == "given":
+        raise given_archive_changed(ctx, why)
     sid = ctx.state.snapshot.id or ""
     try:
         snap = ctx.old.get_snapshot(sid)
@@ -63,6 +79,29 @@ def rewind_for_new_archive(ctx: Context, why: str) -> Rewind:
     return Rewind(
         (StepId.CREATE_SNAPSHOT, *AFTER_DOWNLOAD),
         f"{why} The snapshot {sid} is gone from the old manager too: a new snapshot is created.",
+    )
+
+
+def drop_repaired(ctx: Context) -> None:
+    """Forget and delete the repaired copy (it is made again from a verified original)."""
+    a = ctx.state.archive
+    with contextlib.suppress(OSError):
+        ctx.journal.repaired_path().unlink()
+    a.repaired_sha256 = a.repaired_size = None
+
+
+def _ensure_repaired(ctx: Context, step: StepId) -> None:
+    """The repaired copy is the one made (size and sha256), or it is made again (Rewind)."""
+    a = ctx.state.archive
+    path = ctx.journal.repaired_path()
+    if path.is_file() and path.stat().st_size == a.repaired_size and file_sha256(path) == a.repaired_sha256:
+        return
+    drop_repaired(ctx)
+    ctx.save()
+    raise Rewind(
+        (StepId.INSPECT_ARCHIVE, StepId.PREFLIGHT_NEW, StepId.UPLOAD),
+        f"The repaired copy {path.name} is gone or changed since it was made; it is made again from the "
+        "verified original before the " + step.label.lower() + ".",
     )
 
 
@@ -87,8 +126,12 @@ def ensure_archive(ctx: Context, step: StepId) -> None:
         )
         discard(ctx, "content changed", actual)
         raise rewind_for_new_archive(ctx, why)
+    if a.repaired_sha256:
+        _ensure_repaired(ctx, step)
     ctx.log(
         step,
         "info",
-        f"Archive verified before the {step.label.lower()}: sha256 {actual[:16]}… as downloaded.",
+        f"Archive verified before the {step.label.lower()}: sha256 {actual[:16]}… as "
+        + ("given" if a.source == "given" else "downloaded")
+        + (f"; the repaired copy {str(a.repaired_sha256)[:16]}… as made." if a.repaired_sha256 else "."),
     )

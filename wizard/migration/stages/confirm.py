@@ -13,10 +13,10 @@ from wizard.migration.steps import StepId
 def summary(ctx: Context, *, force: bool) -> RestoreSummary:
     """What the person must know before allowing the restore."""
     managers, a = ctx.state.managers, ctx.state.archive
-    host = str(managers.get("new", {}).get("hostname") or ctx.config.new.endpoint.host)
+    host = str(managers.get("new", {}).get("hostname") or ctx.config.new_manager.endpoint.host)
     return RestoreSummary(
         new_manager_host=host,
-        new_manager_url=ctx.config.new.url,
+        new_manager_url=ctx.config.new_manager.url,
         new_version=str(managers.get("new", {}).get("version") or "?"),
         old_manager_url=ctx.config.old.url,
         old_version=ctx.state.old_version() or "?",

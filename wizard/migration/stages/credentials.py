@@ -23,7 +23,7 @@ STEP = StepId.REAUTHENTICATE
 def candidates_for(config: MigrationConfig, current: Credentials) -> list[Credentials]:
     """Credentials to try on the new manager after a restore: the old admin's first, then the
     new's, then whatever works now."""
-    old, new = config.old.credentials, config.new.credentials
+    old, new = config.old.credentials, config.new_manager.credentials
     out = [
         Credentials(old.username, old.password, new.tenant),
         Credentials(new.username, new.password, new.tenant),
@@ -117,7 +117,7 @@ def run(ctx: Context) -> StepOutcome:
             )
         asked = True
         ctx.secrets.add(answer)
-        new = ctx.config.new.credentials
+        new = ctx.config.new_manager.credentials
         creds = working(
             ctx,
             [Credentials(new.username, answer, new.tenant), Credentials(old_pw.username, answer, new.tenant)],
@@ -125,7 +125,7 @@ def run(ctx: Context) -> StepOutcome:
     ctx.use_new_credentials(creds)
     same_as_old = creds.password == old_pw.password and creds.username == old_pw.username
     which = "asked" if asked else ("old" if same_as_old else "new")
-    changed = which != "new" or creds.password != ctx.config.new.credentials.password
+    changed = which != "new" or creds.password != ctx.config.new_manager.credentials.password
     c.which, c.username, c.changed, c.at = which, creds.username, changed, utc_now()
     ctx.save()
     if changed:
@@ -158,7 +158,7 @@ def resume_login(ctx: Context) -> None:
     )
     if answer:
         ctx.secrets.add(answer)
-        new = ctx.config.new.credentials
+        new = ctx.config.new_manager.credentials
         ctx.use_new_credentials(
             Credentials(ctx.state.credentials.username or new.username, answer, new.tenant)
         )

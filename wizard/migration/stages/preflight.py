@@ -15,11 +15,13 @@ from wizard.cloudify.client import ManagerClient
 from wizard.cloudify.models import ManagerNode, VersionInfo
 from wizard.migration.checks import local_checks, new_checks, old_checks, pair_checks
 from wizard.migration.checks.probe import ManagerProbe, probe_manager
-from wizard.migration.config import MigrationConfig
+from wizard.migration.checks.snapshot_format import snapshot_format
+from wizard.migration.config import MigrationConfig, Mode
 from wizard.migration.context import Context
 from wizard.migration.findings import Finding, Status
 from wizard.migration.gate import gate, require
 from wizard.migration.inventory import Inventory
+from wizard.migration.stages.preflight_modes import collect_backup, collect_restore, lost_ip_rule
 from wizard.migration.state import MigrationState
 from wizard.migration.steps import StepId, StepOutcome
 
@@ -49,16 +51,28 @@ def restored_finding(state: MigrationState) -> Finding:
 def collect(
     config: MigrationConfig,
     old_client: ManagerClient,
-    new_client: ManagerClient,
+    new_client: ManagerClient | None,
     state: MigrationState | None,
 ) -> PreflightResult:
-    """Run every read-only check on both managers and the local host."""
+    """Run every read-only check on both managers and the local host (for a backup: the old
+    manager; for a restore: the archive and the new manager)."""
     restored = state is not None and state.restore.posted
+    if config.mode is Mode.BACKUP:
+        return collect_backup(config, old_client)
+    assert new_client is not None  # every use but a backup has a new manager
+    if config.mode is Mode.RESTORE:
+        result, _facts = collect_restore(config, new_client, check_clean=not restored)
+        if restored and state is not None:
+            result.findings = [
+                restored_finding(state) if f.id == "new.clean" else _while_restoring(f)
+                for f in result.findings
+            ]
+        return result
     old = old_checks(old_client, config.old, config)
-    new = new_checks(new_client, config.new, old.probe, check_clean=not restored)
+    new = new_checks(new_client, config.new_manager, old.probe, check_clean=not restored)
     if restored and state is not None:
         new.findings = [f for f in new.findings if f.id != "new.clean"] + [restored_finding(state)]
-        old_pw, new_pw = config.old.credentials.password, config.new.credentials.password
+        old_pw, new_pw = config.old.credentials.password, config.new_manager.credentials.password
         if new.probe.usable and new_client.credentials.password == old_pw != new_pw:
             new.findings = [_auth_after_restore(f) if f.id == "new.auth" else f for f in new.findings]
         if not state.is_done(StepId.RESTORE):
@@ -66,6 +80,8 @@ def collect(
             new.findings = [_while_restoring(f) for f in new.findings]
     installed = old.inventory.total("installed") if old.inventory else None
     findings = old.findings + new.findings + pair_checks(config, old.probe, new.probe, installed=installed)
+    if old.probe.usable and new.probe.usable and config.makes_snapshot:
+        findings.append(snapshot_format(old.probe, new.probe, repair=config.repair_community_archive))
     if config.agents.tenants and old.probe.usable:
         findings.append(agent_tenants_finding(config.agents.tenants, old.probe.tenants))
     findings += local_checks(config)
@@ -141,12 +157,19 @@ def old_probe_from_state(ctx: Context) -> ManagerProbe:
         probe.version = VersionInfo(str(info["version"]), str(info.get("edition") or ""))
     nets = {str(n): "" for n in info.get("networks") or []}
     if info.get("ip") or nets:
-        probe.nodes = [ManagerNode(str(info.get("hostname") or ""), str(info.get("ip") or ""), networks=nets)]
+        ip = str(info.get("ip") or "")
+        others = [str(x) for x in info.get("ips") or [] if str(x) != ip]
+        probe.nodes = [
+            ManagerNode(str(info.get("hostname") or ""), ip, others[0] if others else "", networks=nets)
+        ]
     return probe
 
 
 def _old_probe(ctx: Context) -> ManagerProbe:
-    """The old manager as it answers now, completed from the journal where it does not."""
+    """The old manager as it answers now, completed from the journal where it does not (a lost
+    manager is never asked: the journal holds what its archive said)."""
+    if not ctx.config.old_online:
+        return old_probe_from_state(ctx)
     probe, _ = probe_manager("old", ctx.old, ctx.config.old.url, ctx.config.old.credentials.tenant)
     journaled = old_probe_from_state(ctx)
     if not probe.nodes:
@@ -161,6 +184,13 @@ def _installed(ctx: Context) -> int | None:
     return Inventory.from_json(old).total("installed") if old else None
 
 
+def _pair(ctx: Context, old: ManagerProbe, new: ManagerProbe, *, installed: int | None) -> list[Finding]:
+    """The pair rules; for a lost old manager the IP rule of a restore from an archive."""
+    if not ctx.config.old_online:
+        return [lost_ip_rule(old, new, installed=installed)] if new.usable else []
+    return pair_checks(ctx.config, old, new, installed=installed)
+
+
 def run_new(ctx: Context) -> StepOutcome:
     """The new manager against the archive (version order, networks) and the pair rules."""
     a = ctx.state.archive
@@ -168,7 +198,7 @@ def run_new(ctx: Context) -> StepOutcome:
     restored = ctx.state.restore.posted
     new = new_checks(
         ctx.new,
-        ctx.config.new,
+        ctx.config.new_manager,
         old_probe,
         archive_networks=a.networks or None,
         snapshot_version=a.snapshot_version or None,
@@ -176,7 +206,7 @@ def run_new(ctx: Context) -> StepOutcome:
     )
     if restored and new.probe.usable:
         new.findings.append(restored_finding(ctx.state))
-    findings = new.findings + pair_checks(ctx.config, old_probe, new.probe, installed=_installed(ctx))
+    findings = new.findings + _pair(ctx, old_probe, new.probe, installed=_installed(ctx))
     findings += [
         Finding.from_json(f) for f in ctx.state.findings.get("archive", []) if f.get("id") == "archive.format"
     ]
@@ -190,7 +220,7 @@ def recheck_new(ctx: Context, step: StepId) -> list[Finding]:
     a = ctx.state.archive
     result = new_checks(
         ctx.new,
-        ctx.config.new,
+        ctx.config.new_manager,
         old_probe_from_state(ctx),
         archive_networks=a.networks or None,
         snapshot_version=a.snapshot_version or None,
@@ -203,13 +233,13 @@ def recheck_agents(ctx: Context, step: StepId) -> None:
     """Right before moving agents: the new manager answers, and the old one does when IPs differ."""
     from wizard.migration.checks.probe import health_finding
 
-    new_probe, findings = probe_manager("new", ctx.new, ctx.config.new.url, ctx.config.new.credentials.tenant)
+    new_probe, findings = probe_manager(
+        "new", ctx.new, ctx.config.new_manager.url, ctx.config.new_manager.credentials.tenant
+    )
     if new_probe.usable:
         findings.append(health_finding(new_probe))
     old_probe = _old_probe(ctx)
     findings.extend(
-        f
-        for f in pair_checks(ctx.config, old_probe, new_probe, installed=_installed(ctx) or 1)
-        if f.id == "pair.ip-rule"
+        f for f in _pair(ctx, old_probe, new_probe, installed=_installed(ctx) or 1) if f.id == "pair.ip-rule"
     )
     require(ctx, step, findings)

@@ -125,7 +125,7 @@ def _post(ctx: Context, sid: str) -> None:
         sid,
         force=force,
         restore_certificates=ctx.config.restore.restore_certificates,
-        tenant=ctx.config.new.credentials.tenant,
+        tenant=ctx.config.new_manager.credentials.tenant,
     )
     failpoint("restore.after-post")
     r.execution_id = execution.id
@@ -234,7 +234,7 @@ def run(ctx: Context) -> StepOutcome:
 
 def describe(ctx: StageView) -> list[str]:
     """The dry run's lines for this stage."""
-    n, sid = ctx.config.new.url + "/api/v3.1", ctx.state.snapshot.id or "<snapshot id>"
+    n, sid = ctx.config.new_manager.url + "/api/v3.1", ctx.state.snapshot.id or "<snapshot id>"
     body = (
         f'{{"force": false, "restore_certificates": {str(ctx.config.restore.restore_certificates).lower()}, '
         '"no_reboot": false, "recreate_deployments_envs": true, "ignore_plugin_failure": false}'

@@ -45,10 +45,10 @@ def on_manager(ctx: Context, sid: str) -> bool:
     """The new manager holds this migration's archive, whole (status and size)."""
     u, a = ctx.state.upload, ctx.state.archive
     snap = _remote(ctx, sid)
-    if snap is None or snap.status != "uploaded" or not u.verified or u.sha256 != a.sha256:
+    if snap is None or snap.status != "uploaded" or not u.verified or u.sha256 != a.upload_sha256:
         return False
     size = remote_size(ctx, sid)
-    return size is None or size == a.size
+    return size is None or size == a.upload_size
 
 
 def run(ctx: Context) -> StepOutcome:
@@ -63,7 +63,7 @@ def run(ctx: Context) -> StepOutcome:
     findings = recheck_new(ctx, STEP)
     clean = next((f for f in findings if f.id == "new.clean"), None)
     confirm(ctx, STEP, force=clean is not None and clean.status is Status.FAIL)  # a FAIL here was waived
-    path = ctx.journal.archive_path()
+    path = ctx.journal.upload_path()
     size = path.stat().st_size
     for attempt in range(1, _TRIES + 1):
         existing = _remote(ctx, sid)
@@ -75,7 +75,7 @@ def run(ctx: Context) -> StepOutcome:
                 "verified as this archive; deleting it and uploading again.",
             )
             ctx.new.delete_snapshot(sid)
-        u.intent_at, u.verified, u.sha256, u.remote_size = utc_now(), False, a.sha256, None
+        u.intent_at, u.verified, u.sha256, u.remote_size = utc_now(), False, a.upload_sha256, None
         ctx.save()
         failpoint("upload.before")
         try:
@@ -132,7 +132,7 @@ def run(ctx: Context) -> StepOutcome:
 
 def describe(ctx: StageView) -> list[str]:
     """The dry run's lines for this stage."""
-    n, sid = ctx.config.new.url + "/api/v3.1", ctx.state.snapshot.id or "<snapshot id>"
+    n, sid = ctx.config.new_manager.url + "/api/v3.1", ctx.state.snapshot.id or "<snapshot id>"
     return [
         "(asks for the confirmation first: without it nothing is sent to the new manager)",
         f"GET {n}/snapshots/{sid}   (a leftover from an interrupted upload is deleted first)",

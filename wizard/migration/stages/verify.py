@@ -42,5 +42,5 @@ def run(ctx: Context) -> StepOutcome:
 
 def describe(ctx: StageView) -> list[str]:
     """The dry run's lines for this stage."""
-    n = ctx.config.new.url + "/api/v3.1"
+    n = ctx.config.new_manager.url + "/api/v3.1"
     return [f"GET {n}/tenants, /blueprints, /deployments, /agents?_all_tenants=true   (inventory, compared)"]

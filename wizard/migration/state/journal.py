@@ -90,11 +90,23 @@ class Journal:
         return self.state.migration_id
 
     def archive_path(self) -> Path:
-        """<migration dir>/<snapshot id>.zip (the one place the archive's name is made)."""
+        """<migration dir>/<snapshot id>.zip, or the file itself when it lives elsewhere (an
+        archive the user gave, a published backup): the one place the archive's name is made."""
+        given = self.state.archive.file
+        if given and Path(given).is_absolute():
+            return Path(given)
         sid = self.state.snapshot.id
         if not sid:
             raise JournalError("No snapshot id in the journal.", "Run again: a snapshot is created first.")
         return self.directory / f"{sid}.zip"
+
+    def repaired_path(self) -> Path:
+        """<migration dir>/<snapshot id>.repaired.zip: the community repair's copy."""
+        return self.directory / f"{self.state.snapshot.id}.repaired.zip"
+
+    def upload_path(self) -> Path:
+        """What goes to the new manager: the repaired copy when there is one, else the archive."""
+        return self.repaired_path() if self.state.archive.repaired_sha256 else self.archive_path()
 
     def part_path(self) -> Path:
         """The partial download beside the archive (<id>.zip.part)."""

@@ -77,6 +77,23 @@ class ArchiveRecord:
     ok: bool = False
     #: earlier downloads found changed or damaged on disk (sha256 and why), newest last
     discarded: list[dict[str, str]] = field(default_factory=list)
+    #: "downloaded" from the old manager, or "given" (--archive: `file` is then its absolute path)
+    source: str = "downloaded"
+    #: the community repair's copy (what is uploaded when set): its size and sha256
+    repaired_size: int | None = None
+    repaired_sha256: str | None = None
+    #: what the archive says of its manager (IPs, admin, inventory): SnapshotFacts.to_json()
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def upload_sha256(self) -> str | None:
+        """The sha256 of what goes to the new manager (the repaired copy when there is one)."""
+        return self.repaired_sha256 or self.sha256
+
+    @property
+    def upload_size(self) -> int | None:
+        """The size of what goes to the new manager."""
+        return self.repaired_size if self.repaired_sha256 else self.size
 
     @property
     def legacy(self) -> bool:
