@@ -20,6 +20,8 @@ from wizard import __version__, interrupts
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "check": ("check", "preflight both managers, read-only; exit 0 ok, 2 blockers, 1 error"),
     "run": ("run", "the whole migration, unattended (needs --yes)"),
+    "backup": ("backup", "snapshot one manager and keep the archive with a manifest (for cron)"),
+    "restore": ("restore", "restore an archive onto a new manager when the old one is lost (needs --yes)"),
     "demo": ("demo", "the wizard against two built-in simulated managers on loopback"),
     "simulate": ("simulate", "serve a simulated Cloudify Manager on loopback"),
     "report": ("report", "print the report of a migration from its journal"),

@@ -98,12 +98,19 @@ def test_dirty_new_manager_is_blocked_before_anything_changes(make_pair: PairFac
     assert managers_fingerprint(pair.old, pair.new) == before
 
 
-def test_restore_that_would_restore_nothing_is_blocked_at_inspect(make_pair: PairFactory) -> None:
+def test_restore_that_would_restore_nothing_is_blocked_before_the_snapshot(make_pair: PairFactory) -> None:
     """7.0.4 takes a community legacy archive for the new format and restores nothing: the
-    archive.format check says so before anything is uploaded."""
+    pair.snapshot-format check says so from /version, before a snapshot is even made; waived,
+    archive.format says it again before anything is uploaded."""
     pair = make_pair(old={"edition": "community"}, new={"edition": "community"})
     before = managers_fingerprint(pair.new)
     result = pair.run("--yes")
+    assert result.returncode == 2, result.explain()
+    assert "pair.snapshot-format" in result.output and "restore NOTHING" in result.output, result.explain()
+    assert "--repair-community-archive" in result.output, result.explain()
+    assert pair.old.state()["counts"]["snapshots"] == 0
+    assert managers_fingerprint(pair.new) == before
+    result = pair.run("--yes", "--waive", "pair.snapshot-format=fault-matrix test")
     assert result.returncode == 2, result.explain()
     assert "archive.format" in result.output and "restore NOTHING" in result.output, result.explain()
     assert managers_fingerprint(pair.new) == before
@@ -112,7 +119,13 @@ def test_restore_that_would_restore_nothing_is_blocked_at_inspect(make_pair: Pai
 def test_restore_that_restores_nothing_is_a_failure(make_pair: PairFactory) -> None:
     """Waived anyway: the restore "succeeds" and restores nothing; the wizard calls it a failure."""
     pair = make_pair(old={"edition": "community"}, new={"edition": "community"})
-    result = pair.run("--yes", "--waive", "archive.format=fault-matrix test")
+    result = pair.run(
+        "--yes",
+        "--waive",
+        "pair.snapshot-format=fault-matrix test",
+        "--waive",
+        "archive.format=fault-matrix test",
+    )
     assert result.returncode == 1, result.explain()
     assert "Traceback" not in result.output
     assert restores(pair.new) == 1 and pair.new.state()["restore_history"][0]["restored"] is False

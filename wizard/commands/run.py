@@ -9,12 +9,21 @@ from __future__ import annotations
 import argparse
 import sys
 
-from wizard.migration.cli_args import add_manager_arguments
+from wizard.migration.cli_args import add_archive_arguments, add_manager_arguments
+
+#: what a run of each command is called in its messages
+NOUN = {"run": "migration", "backup": "backup", "restore": "restore"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register this sub-command's options."""
     add_manager_arguments(parser)
+    add_archive_arguments(parser)
+    add_restore_arguments(parser)
+
+
+def add_restore_arguments(parser: argparse.ArgumentParser) -> None:
+    """What `run` and `restore` share: the confirmation, the restore and the agents' options."""
     parser.add_argument(
         "--yes",
         action="store_true",
@@ -62,6 +71,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the migration; returns the exit code."""
+    return execute(args, "run")
+
+
+def execute(args: argparse.Namespace, command: str) -> int:
+    """Run one use of a snapshot (migrate, back up, restore) headless; returns the exit code."""
     import threading
 
     from wizard.migration.config import load_config
@@ -71,9 +85,9 @@ def run(args: argparse.Namespace) -> int:
     from wizard.migration.runner import Migration
 
     try:
-        config = load_config(args, need_passwords=not args.dry_run)
+        config = load_config(args, need_passwords=not getattr(args, "dry_run", False))
     except MigrationError as exc:
-        print(f"cfy-migrate run: {exc.full_text()}", file=sys.stderr)
+        print(f"cfy-migrate {command}: {exc.full_text()}", file=sys.stderr)
         return 1
     if any(m is not None and m.endpoint.insecure for m in (config.old, config.new)):
         print(
@@ -83,26 +97,25 @@ def run(args: argparse.Namespace) -> int:
         )
     printer = JsonPrinter() if args.json else HumanPrinter()
     cancel = threading.Event()
-    decider = HeadlessDecider(args.yes, args.retry_failed_agents)
+    decider = HeadlessDecider(getattr(args, "yes", False), getattr(args, "retry_failed_agents", False))
     try:
         migration = Migration(config, on_event=printer, decider=decider, cancel=cancel)
     except MigrationError as exc:
-        print(f"cfy-migrate run: {exc.full_text()}", file=sys.stderr)
+        print(f"cfy-migrate {command}: {exc.full_text()}", file=sys.stderr)
         return 1
-    if args.dry_run:
+    if getattr(args, "dry_run", False):
         for line in migration.dry_run():
             print(line)
         migration.close()
         return 0
-    if not args.yes and not args.json:
+    if config.new is not None and not args.yes and not args.json:
         print(
             "Note: without --yes the migration stops before the upload: nothing reaches the new manager.",
             file=sys.stderr,
         )
     if migration.resumed and not args.json:
-        print(
-            f"Resuming migration {migration.migration_id} (use --fresh to start a new one).", file=sys.stderr
-        )
+        noun = NOUN.get(command, "migration")
+        print(f"Resuming {noun} {migration.migration_id} (use --fresh to start a new one).", file=sys.stderr)
 
     def soft_stop() -> None:
         print("\nStopping safely at the next checkpoint (Ctrl-C again to abort now)…", file=sys.stderr)
@@ -116,11 +129,11 @@ def run(args: argparse.Namespace) -> int:
     except MigrationError as exc:
         # the journal itself could not be written (full disk, state directory gone): what was
         # journaled before stays valid, so a later run resumes from there
-        print(f"cfy-migrate run: {exc.full_text()}", file=sys.stderr)
+        print(f"cfy-migrate {command}: {exc.full_text()}", file=sys.stderr)
         return exc.exit_code
     except OSError as exc:
         print(
-            f"cfy-migrate run: {exc.strerror or exc} ({exc.filename or 'state directory'}). "
+            f"cfy-migrate {command}: {exc.strerror or exc} ({exc.filename or 'state directory'}). "
             "Free disk space or fix the state directory's permissions, then run the same command "
             "again to resume.",
             file=sys.stderr,

@@ -10,7 +10,7 @@ from typing import Any
 
 from wizard.migration.state import Journal, MigrationState, StepRecord
 from wizard.migration.state.records import as_json_dict
-from wizard.migration.steps import ORDER, StepId
+from wizard.migration.steps import StepId, plan_steps
 from wizard.migration.storage import atomic_write_text
 
 REPORT_SCHEMA = 1
@@ -58,12 +58,39 @@ def decommission_advice(state: MigrationState) -> dict[str, Any]:
     }
 
 
+def _mode(state: MigrationState) -> str:
+    return str(state.options.get("mode") or "migrate")
+
+
+def _advice(state: MigrationState) -> dict[str, Any]:
+    """The decommissioning advice for this use of a snapshot (a backup and a restore after the
+    loss of the old manager have no old manager to decommission)."""
+    mode = _mode(state)
+    if mode == "backup":
+        return {
+            "allowed": False,
+            "text": "A backup: the manager keeps running. Keep the archive and its manifest private.",
+            "pending": [],
+        }
+    advice = decommission_advice(state)
+    if mode == "restore":
+        advice = {**advice, "text": advice["text"].replace("the old manager may be decommissioned", "done")}
+        advice["text"] = "The old manager was lost; this restore stands in for it. " + advice["text"]
+    return advice
+
+
+def _steps_of(state: MigrationState) -> tuple[StepId, ...]:
+    return plan_steps(
+        _mode(state), makes_snapshot=not state.options.get("archive") and _mode(state) != "restore"
+    )
+
+
 def build_report(journal: Journal, *, report_step_done: bool = False) -> dict[str, Any]:
     """The report as a JSON-ready dict (schema_version 1). `report_step_done`: the report step is
     written as done (it is the report being written), not as running."""
     s = journal.state
     steps = []
-    for step in ORDER:
+    for step in _steps_of(s):
         rec = s.steps.get(step.value) or StepRecord()
         status = "done" if step is StepId.REPORT and report_step_done else rec.status
         steps.append(
@@ -80,6 +107,7 @@ def build_report(journal: Journal, *, report_step_done: bool = False) -> dict[st
     a = s.archive
     return {
         "schema_version": REPORT_SCHEMA,
+        "mode": _mode(s),
         "migration_id": s.migration_id,
         "created_at": s.created_at,
         "updated_at": s.updated_at,
@@ -115,7 +143,7 @@ def build_report(journal: Journal, *, report_step_done: bool = False) -> dict[st
             "skipped": s.agents.skipped,
             "parameters": s.agents.parameters,
         },
-        "decommission": decommission_advice(s),
+        "decommission": _advice(s),
     }
 
 
@@ -127,7 +155,9 @@ def _table(rows: list[list[str]], header: list[str]) -> list[str]:
 
 def render_markdown(report: dict[str, Any]) -> str:
     """report.md: the same facts for a person."""
-    lines = [f"# cfy-migrate report — {report['migration_id']}", ""]
+    titles = {"backup": "backup", "restore": "restore from an archive"}
+    kind = titles.get(str(report.get("mode")), "migration")
+    lines = [f"# cfy-migrate report — {kind} {report['migration_id']}", ""]
     m = report.get("managers") or {}
     lines += _table(
         [
@@ -167,6 +197,18 @@ def render_markdown(report: dict[str, Any]) -> str:
         f"- format: {report['archive'].get('format', '?')}, "
         f"version {report['archive'].get('snapshot_version', '?')}",
     ]
+    arch = report["archive"]
+    if arch.get("source") == "given":
+        lines.append(f"- given with --archive: `{snap.get('file')}` (used where it is, never changed)")
+    if arch.get("repaired_sha256"):
+        lines.append(
+            "- restored from a repaired copy (stage/composer keys added): "
+            f"sha256 `{arch['repaired_sha256']}`, {arch.get('repaired_size')} bytes; the original above is "
+            "untouched"
+        )
+    named = (arch.get("facts") or {}).get("manager_ips") or []
+    if named:
+        lines.append(f"- the archive's certificates name the manager {', '.join(named)}")
     cred = report.get("credentials") or {}
     if cred.get("changed"):
         lines += [

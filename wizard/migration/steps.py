@@ -41,7 +41,7 @@ class StepId(StrEnum):
 
 
 TITLES: dict[StepId, str] = {
-    StepId.PREFLIGHT_OLD: "Check everything before touching anything",
+    StepId.PREFLIGHT_OLD: "Check both managers before touching anything",
     StepId.CREATE_SNAPSHOT: "Create a snapshot on the old manager",
     StepId.DOWNLOAD: "Download the snapshot",
     StepId.IMPORT_ARCHIVE: "Take the archive you gave",

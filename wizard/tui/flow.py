@@ -63,6 +63,8 @@ INFO: dict[Page, PageInfo] = {info.page: info for info in PAGES}
 
 #: the page that shows a step
 PAGE_OF_STEP: dict[StepId, Page] = {step: info.page for info in PAGES for step in info.steps}
+# the steps of a backup and of a restore from an archive that the migration's pages do not run
+PAGE_OF_STEP.update({StepId.IMPORT_ARCHIVE: Page.DOWNLOAD, StepId.PUBLISH_BACKUP: Page.DOWNLOAD})
 
 ORDER: tuple[Page, ...] = tuple(info.page for info in PAGES)
 

@@ -80,8 +80,10 @@ class EngineJobs(App[int]):
             migration.preflight()
             self.post_message(JobFinished(kind, page, True))
             return
+        plan = migration.steps  # this use of the snapshot's steps (a page may show steps of another)
+        steps = tuple(s for s in steps if s in plan)
         if kind == "finish" and all(
-            self.model.step_states.get(s, "pending") in DONE for s in STEP_ORDER if s is not StepId.REPORT
+            self.model.step_states.get(s, "pending") in DONE for s in plan if s is not StepId.REPORT
         ):
             result = migration.run()
             self.post_message(JobFinished(kind, page, result.exit_code in (0, 3), result.summary))
@@ -100,7 +102,7 @@ class EngineJobs(App[int]):
                 self.call_from_thread(self._step_problem, outcome)
                 upcoming = getattr(migration, "next_step", lambda: None)()
                 start = STEP_ORDER.index(upcoming) if upcoming is not None else limit + 1
-                queue = [s for s in STEP_ORDER[start : limit + 1] if s is not StepId.REPORT]
+                queue = [s for s in STEP_ORDER[start : limit + 1] if s is not StepId.REPORT and s in plan]
                 continue
             if not outcome.outcome.ok:
                 self.call_from_thread(self._step_problem, outcome)

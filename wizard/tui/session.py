@@ -32,6 +32,8 @@ class MigrationLike(Protocol):
     """What the wizard uses of a Migration (tests may pass a scripted stand-in)."""
 
     migration_id: str
+    #: the steps of this use of a snapshot, in order
+    steps: tuple[StepId, ...]
 
     def preflight(self) -> list[Finding]: ...
 

@@ -96,6 +96,7 @@ class ManagerProbe:
             "user": self.user.username if self.user else None,
             "role": self.user.role if self.user else None,
             "networks": sorted(self.manager_networks),
+            "broker_ips": sorted({b.host for b in self.brokers if b.host}),
         }
 
 

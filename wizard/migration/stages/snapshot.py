@@ -10,6 +10,7 @@ compared with (the old manager may have changed in between).
 from __future__ import annotations
 
 import contextlib
+import secrets
 from datetime import UTC, datetime
 
 from wizard.cloudify.errors import CloudifyError, ConflictError, NotFoundError
@@ -30,8 +31,10 @@ SNAPSHOT_PREFIX = "cfy-migrate-"
 
 
 def new_snapshot_id() -> str:
-    """cfy-migrate-<UTC timestamp>: starts with a letter, only letters, digits and dashes."""
-    return SNAPSHOT_PREFIX + datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    """cfy-migrate-<UTC timestamp>-<4 hex>: starts with a letter, only letters, digits and dashes.
+    The random tail keeps two runs started in the same second (a backup from cron and one by
+    hand) from taking each other's snapshot for their own."""
+    return f"{SNAPSHOT_PREFIX}{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}-{secrets.token_hex(2)}"
 
 
 def last_line(text: str) -> str:
