@@ -1,16 +1,20 @@
-"""Sub-command `check`: preflight both managers, read-only. Exit 0 no blockers, 2 blockers, 1 error."""
+"""Sub-command `check`: preflight both managers, read-only. Exit 0 no blockers, 2 blockers, 1 error.
+
+With `--archive FILE` and no old manager, it checks a restore after the old manager was lost: the
+archive (integrity, format, version) and the new manager against it, the IP rule included."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from wizard.migration.cli_args import add_manager_arguments
+from wizard.migration.cli_args import add_archive_arguments, add_manager_arguments
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register this sub-command's options."""
     add_manager_arguments(parser)
+    add_archive_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -24,6 +28,8 @@ def run(args: argparse.Namespace) -> int:
     from wizard.migration.findings import blockers, summarize
     from wizard.migration.runner import Migration
 
+    if getattr(args, "archive", None) and not (args.old or args.old_profile):
+        args.mode = "restore"  # an archive and no old manager: the old one is lost
     try:
         config = load_config(args)
     except MigrationError as exc:
@@ -74,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
                 "check again, or waive one with --waive ID if you accept the risk."
             )
         else:
-            print("\nNo blockers: `cfy-migrate run ... --yes` may proceed.")
+            command = "restore" if config.mode.value == "restore" else "run"
+            print(f"\nNo blockers: `cfy-migrate {command} ... --yes` may proceed.")
     migration.close()
     return code

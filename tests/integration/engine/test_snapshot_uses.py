@@ -168,7 +168,12 @@ def test_restore_onto_another_ip_is_blocked_and_changes_nothing(make_pair, tmp_p
     )
     assert cli.returncode == 2, cli.stdout + cli.stderr
     assert OLD_HOST in cli.stdout + cli.stderr and NEW_HOST in cli.stdout + cli.stderr
-    assert pair.new.state()["counts"]["snapshots"] == 0
+    check = run_cli(
+        ["check", "--archive", str(archive), "--new", pair.new.url, "--state-dir", str(tmp_path / "s3")]
+    )
+    assert check.returncode == 2 and "pair.ip-rule" in check.stdout, check.stdout + check.stderr
+    assert "The new manager does not have the lost manager's IP" in check.stdout
+    assert pair.new.state()["counts"]["snapshots"] == 0 and pair.new.state()["restore_history"] == []
 
 
 def test_run_with_an_archive_one_already_has(make_pair, tmp_path: Path) -> None:
