@@ -10,7 +10,7 @@ from typing import Any
 
 from wizard.migration.state import Journal, MigrationState, StepRecord
 from wizard.migration.state.records import as_json_dict
-from wizard.migration.steps import StepId, plan_steps
+from wizard.migration.steps import StepId, plan_steps, step_title
 from wizard.migration.storage import atomic_write_text
 
 REPORT_SCHEMA = 1
@@ -96,7 +96,7 @@ def build_report(journal: Journal, *, report_step_done: bool = False) -> dict[st
         steps.append(
             {
                 "id": step.value,
-                "title": step.label,
+                "title": step_title(step, _mode(s)),
                 "status": status,
                 "started_at": rec.started_at,
                 "finished_at": rec.finished_at,

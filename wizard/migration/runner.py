@@ -38,7 +38,7 @@ from wizard.migration.secrets import Secrets
 from wizard.migration.stages import RUNS, credentials, preflight
 from wizard.migration.stages.rewind import Rewind
 from wizard.migration.state import Journal, MigrationState, find_finished, find_resumable, journal_path
-from wizard.migration.steps import ORDER, Outcome, PlannedStep, StepId, StepOutcome, plan_steps
+from wizard.migration.steps import ORDER, Outcome, PlannedStep, StepId, StepOutcome, plan_steps, step_title
 from wizard.migration.storage import new_migration_id, private_dir
 from wizard.migration.summary import (
     EXIT_AGENTS_FAILED,
@@ -144,6 +144,10 @@ class Migration:
         self._logged_in_after_restore = False
 
     # -- plumbing -------------------------------------------------------------------------------
+    def title(self, step: StepId) -> str:
+        """A step's title in this use of the snapshot."""
+        return step_title(step, self.config.mode.value)
+
     def _emit(self, event: Event) -> None:
         self.runlog.event(event)
         with contextlib.suppress(Exception):  # a broken UI handler must not break the migration
@@ -236,7 +240,7 @@ class Migration:
                 if status in {"failed", "blocked"}
                 else "pending"
             )
-            out.append(PlannedStep(step, step.label, state, rec.detail if rec else ""))
+            out.append(PlannedStep(step, self.title(step), state, rec.detail if rec else ""))
         return out
 
     def dry_run(self) -> list[str]:
@@ -256,7 +260,7 @@ class Migration:
         """Run one step; it reconciles first, so a step already done says so."""
         step = StepId(step_id)
         ctx = self._context()
-        self._emit(StepStarted(step, step.label))
+        self._emit(StepStarted(step, self.title(step)))
         ctx.journal.start_step(step)
         started, ctx.waiting_for_person = time.monotonic(), 0.0
         try:
@@ -332,7 +336,7 @@ class Migration:
             )
         elif self.resumed:
             last, status = ctx.state.last_step()
-            where = f"after {last.label.lower()} ({status})" if last else "from the start"
+            where = f"after {self.title(last).lower()} ({status})" if last else "from the start"
             self._emit(LogLine(None, "info", f"Resuming migration {self.migration_id} {where}."))
         else:
             self._emit(LogLine(None, "info", f"Starting migration {self.migration_id}."))
@@ -371,6 +375,7 @@ class Migration:
         outcomes.append(report)
         directory = ctx.journal.directory
         paths = (str(directory / "report.json"), str(directory / "report.md")) if report.outcome.ok else ()
-        summary = self.secrets.scrub(summary_line(exit_code, outcomes, self.migration_id))
+        noun = {Mode.BACKUP: "Backup", Mode.RESTORE: "Restore"}.get(self.config.mode, "Migration")
+        summary = self.secrets.scrub(summary_line(exit_code, outcomes, self.migration_id, noun, self.title))
         self._emit(MigrationFinished(exit_code, paths, summary))
         return MigrationResult(exit_code, self.migration_id, tuple(outcomes), paths, summary)

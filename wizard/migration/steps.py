@@ -73,6 +73,19 @@ _RESTORE_STEPS = (
 )
 
 
+#: titles that differ by the use of the snapshot (a backup has no new manager, a restore no old one)
+_TITLES_BY_MODE: dict[tuple[str, StepId], str] = {
+    ("backup", StepId.PREFLIGHT_OLD): "Check the manager before touching anything",
+    ("restore", StepId.PREFLIGHT_OLD): "Check the archive and the new manager before touching anything",
+    ("restore", StepId.VERIFY_INVENTORY): "Compare the inventory, archive and new",
+}
+
+
+def step_title(step: StepId, mode: str) -> str:
+    """The step's title in this use of a snapshot (migrate, backup, restore)."""
+    return _TITLES_BY_MODE.get((mode, step), step.label)
+
+
 def plan_steps(mode: str, *, makes_snapshot: bool) -> tuple[StepId, ...]:
     """The steps of one use of a snapshot, in order: a migration (a new snapshot, or an archive
     the user gave), a backup (no new manager), a restore (no old manager)."""

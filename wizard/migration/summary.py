@@ -3,6 +3,7 @@ summary a run ends with (exit code, the step that stopped it, what to do next)."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,27 +65,34 @@ def dry_run_lines(config: MigrationConfig, state: MigrationState, directory: Pat
     return lines
 
 
-def summary_line(exit_code: int, outcomes: list[StepOutcome], migration_id: str) -> str:
-    """The run's last line: what happened and, when it stopped, where and what to do."""
+def summary_line(
+    exit_code: int,
+    outcomes: list[StepOutcome],
+    migration_id: str,
+    noun: str = "Migration",
+    title: Callable[[StepId], str] = lambda step: step.label,
+) -> str:
+    """The run's last line: what happened and, when it stopped, where and what to do. `noun` names
+    the use of the snapshot (Migration, Backup, Restore)."""
     last_bad = next(
         (o for o in reversed(outcomes) if not o.outcome.ok and o.outcome is not Outcome.REWOUND), None
     )
     if exit_code == EXIT_OK:
-        return f"Migration {migration_id} finished: every step done."
+        return f"{noun} {migration_id} finished: every step done."
     if exit_code == EXIT_AGENTS_FAILED:
         agents = next((o for o in outcomes if o.step is StepId.INSTALL_AGENTS), None)
         return (
-            f"Migration {migration_id} finished, but agents failed for some deployments "
+            f"{noun} {migration_id} finished, but agents failed for some deployments "
             f"({agents.detail if agents else '?'}); run again with --retry-failed-agents."
         )
     if last_bad is None:
-        return f"Migration {migration_id} stopped (exit {exit_code})."
+        return f"{noun} {migration_id} stopped (exit {exit_code})."
     verb = {
         Outcome.BLOCKED: "blocked",
         Outcome.DECLINED: "stopped before the new manager",
         Outcome.CANCELLED: "interrupted",
         Outcome.DETACHED: "detached from the running restore",
     }.get(last_bad.outcome, "failed")
-    return f"Migration {migration_id} {verb} at '{last_bad.step.label}': {last_bad.detail}" + (
+    return f"{noun} {migration_id} {verb} at '{title(last_bad.step)}': {last_bad.detail}" + (
         f" — {last_bad.remediation}" if last_bad.remediation else ""
     )

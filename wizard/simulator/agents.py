@@ -95,6 +95,20 @@ def install_new_agents_steps(mgr: Manager, exe: Record, fault: str | None) -> Wo
     target_ip = params.get("manager_ip") or mgr.manager_ip
     validate = params.get("validate", True) is not False
     install = params.get("install", True) is not False
+    with mgr.lock:
+        # cloudify-agent operations.py validate_agent_amqp/_validate_agent: a host whose agent was
+        # never installed (no cloudify_agent runtime property) fails the workflow, as measured
+        agentless = [ni for ni, _ in hosts if "cloudify_agent" not in (ni.get("runtime_properties") or {})]
+    if agentless and (validate or install):
+        yield RUN_TIME / 4
+        with mgr.lock:
+            mark_ended(
+                mgr,
+                exe,
+                failure="cloudify_agent key not available in runtime_properties",
+                exc_type="cloudify.exceptions.NonRecoverableError",
+            )
+        return
     if validate:
         # _add_validate_to_task_graph: per host, an event, the validate_amqp task, an event
         for ni, node in hosts:

@@ -33,6 +33,8 @@ class SimulatorConfig:
     #: the IP the manager reports (/managers, its certificates); default: the address it listens on.
     #: A replacement for a lost manager that took over its IP reports the old one's.
     manager_ip: str | None = None
+    #: seed the shared realstack recipe's inventory (seed_realstack.py) instead of the default one
+    realstack_seed: bool = False
     data_dir: str | None = None
     snapshot_size: int | None = None
     time_scale: float = 0.05

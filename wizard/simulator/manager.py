@@ -23,6 +23,7 @@ from .inventory import Inventory, Record
 from .passwords import hash_password
 from .profiles import Profile
 from .seed import seed_inventory
+from .seed_realstack import seed_realstack
 
 
 class Manager:
@@ -43,17 +44,27 @@ class Manager:
         #: The DB password the snapshot executions' parameters carry in clear (as a real manager's do).
         self.db_password = "cfy-db-" + secrets.token_hex(8)
         self.installed_admin_hash = hash_password(cfg.admin_password, f"admin-{cfg.seed}-{cfg.profile}")
-        self.inv: Inventory = seed_inventory(
-            self.profile,
-            seed=cfg.seed,
-            tenants=cfg.tenants,
-            deployments=cfg.deployments,
-            installed=cfg.installed,
-            clean=cfg.clean,
-            admin_hash=self.installed_admin_hash,
-            manager_ip=self.manager_ip,
-            networks=self.networks,
-            extra_nodes=cfg.extra_nodes,
+        self.inv: Inventory = (
+            seed_realstack(
+                self.profile,
+                admin_hash=self.installed_admin_hash,
+                manager_ip=self.manager_ip,
+                networks=self.networks,
+                clean=cfg.clean,
+            )
+            if cfg.realstack_seed
+            else seed_inventory(
+                self.profile,
+                seed=cfg.seed,
+                tenants=cfg.tenants,
+                deployments=cfg.deployments,
+                installed=cfg.installed,
+                clean=cfg.clean,
+                admin_hash=self.installed_admin_hash,
+                manager_ip=self.manager_ip,
+                networks=self.networks,
+                extra_nodes=cfg.extra_nodes,
+            )
         )
         if cfg.real_shapes:
             from .seed_real import add_real_shapes

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import string
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from .clock import iso
@@ -185,6 +186,18 @@ def seed_inventory(
     return inv
 
 
+@dataclass(frozen=True)
+class DeploymentShape:
+    """A deployment seeded as named instead of by the default pattern (seed_realstack.py): its id,
+    whether it has a Compute host, the host's install_method, and `agentless`: installed, but its
+    agent was never installed (no cloudify_agent runtime property, no agent row)."""
+
+    id: str
+    has_compute: bool = True
+    method: str = "none"
+    agentless: bool = False
+
+
 def _seed_deployment(
     inv: Inventory,
     rng: random.Random,
@@ -198,11 +211,14 @@ def _seed_deployment(
     manager_ip: str,
     networks: list[str],
     extra_nodes: int,
+    shape: DeploymentShape | None = None,
 ) -> None:
-    dep_id = f"dep-{i + 1}"
+    dep_id = shape.id if shape else f"dep-{i + 1}"
     ts = iso(BASE_TS + 7200 + i)
-    has_compute = (i % 7) != 6
+    has_compute = shape.has_compute if shape else (i % 7) != 6
     method = INSTALL_METHODS[rng.randrange(len(INSTALL_METHODS))] if i % 5 else "remote"
+    method = shape.method if shape else method
+    agentless = shape.agentless if shape else False
     network = networks[i % len(networks)]
     ip = agent_host_ip(i)
     env_exec = str(uuid.UUID(int=rng.getrandbits(128)))
@@ -304,7 +320,7 @@ def _seed_deployment(
         runtime: dict[str, Any] = {}
         if is_host and installed:
             runtime = {"ip": ip}
-            if method != "none":
+            if method != "none" and not agentless:
                 runtime["cloudify_agent"] = {
                     "name": ni_id,
                     "install_method": method,
@@ -340,7 +356,7 @@ def _seed_deployment(
                 "is_status_check_ok": True,
             }
         )
-        if is_host and installed and method != "none":
+        if is_host and installed and method != "none" and not agentless:
             inv.agents[(tenant, ni_id)] = {
                 "id": ni_id,
                 "host_id": ni_id,

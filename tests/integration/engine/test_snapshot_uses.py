@@ -25,7 +25,7 @@ from tests.integration.engine.conftest import (
     run_cli,
 )
 from wizard.migration.backups import MANIFEST_SUFFIX
-from wizard.migration.config import BackupOptions, Mode
+from wizard.migration.config import BackupOptions, Mode, RestoreOptions
 from wizard.migration.runner import Migration, MigrationResult
 from wizard.migration.steps import Outcome, StepId
 
@@ -131,7 +131,15 @@ def test_restore_after_losing_the_old_manager_onto_its_ip(make_pair, make_simula
     config = _restore_config(lost, tmp_path / "state", archive)
     migration = Migration(config, on_event=lambda e: None, decider=ScriptedDecider())
     findings = {f.id: f for f in migration.preflight()}
-    assert findings["pair.ip-rule"].status.value == "PASS", findings["pair.ip-rule"]
+    # the same IP, but the agents trust the lost manager's CA: said, with the option that fixes it
+    assert findings["pair.ip-rule"].status.value == "WARN", findings["pair.ip-rule"]
+    assert "--restore-certificates" in (findings["pair.ip-rule"].remediation or "")
+    with_certs = _restore_config(
+        lost, tmp_path / "other", archive, restore=RestoreOptions(restore_certificates=True)
+    )
+    check = Migration(with_certs, on_event=lambda e: None, decider=ScriptedDecider())
+    assert {f.id: f for f in check.preflight()}["pair.ip-rule"].status.value == "PASS"
+    check.close()
     result = migration.run()
     migration.close()
     assert result.exit_code == 0, result.summary

@@ -150,9 +150,10 @@ def run(ctx: Context) -> StepOutcome:
             first.remediation or f"waive with --waive {first.id}",
             tuple(findings),
         )
+    how = "; the new manager gets a repaired copy" if a.repaired_sha256 else ""
     return StepOutcome(
         STEP,
         Outcome.DONE,
-        f"{info.format} format, snapshot version {info.snapshot_version}",
+        f"{info.format} format, snapshot version {info.snapshot_version}{how}",
         findings=tuple(findings),
     )

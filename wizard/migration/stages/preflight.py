@@ -187,7 +187,10 @@ def _installed(ctx: Context) -> int | None:
 def _pair(ctx: Context, old: ManagerProbe, new: ManagerProbe, *, installed: int | None) -> list[Finding]:
     """The pair rules; for a lost old manager the IP rule of a restore from an archive."""
     if not ctx.config.old_online:
-        return [lost_ip_rule(old, new, installed=installed)] if new.usable else []
+        rule = lost_ip_rule(
+            old, new, installed=installed, restore_certificates=ctx.config.restore.restore_certificates
+        )
+        return [rule] if new.usable else []
     return pair_checks(ctx.config, old, new, installed=installed)
 
 

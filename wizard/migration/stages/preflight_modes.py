@@ -49,9 +49,12 @@ def lost_probe(config: MigrationConfig, facts: SnapshotFacts) -> ManagerProbe:
     return probe
 
 
-def lost_ip_rule(old: ManagerProbe, new: ManagerProbe, *, installed: int | None) -> Finding:
+def lost_ip_rule(
+    old: ManagerProbe, new: ManagerProbe, *, installed: int | None, restore_certificates: bool = False
+) -> Finding:
     """pair.ip-rule when the old manager is lost: its agents reconnect only to a manager that
-    answers on its IP (the IP is read from the archive's certificates)."""
+    answers on its IP (the IP is read from the archive's certificates) and that they trust (its
+    certificates, which only a restore with restore_certificates brings back)."""
     data: dict[str, Any] = {"old_ip": old.primary_ip, "new_ip": new.primary_ip, "lost": True}
     if not old.ips:
         return Finding(
@@ -65,12 +68,26 @@ def lost_ip_rule(old: ManagerProbe, new: ManagerProbe, *, installed: int | None)
         )
     same = old.ips & new.ips
     data["same_ip"] = bool(same)
-    if same:
+    if same and (restore_certificates or installed == 0):
         return Finding(
             "pair.ip-rule",
             Status.PASS,
             "The new manager has the lost manager's IP",
-            f"{', '.join(sorted(same))}: the old agents reconnect to it after the restore.",
+            f"{', '.join(sorted(same))}: the old agents reconnect to it after the restore"
+            + (", which gives it the lost manager's certificates." if restore_certificates else "."),
+            data=data,
+        )
+    if same:
+        return Finding(
+            "pair.ip-rule",
+            Status.WARN,
+            "The new manager has the lost manager's IP, but not its certificates",
+            f"{', '.join(sorted(same))}: the old agents will reach it, but they trust the lost manager's CA, "
+            "and the new manager's broker has another one; only a restore with restore_certificates gives "
+            "it the old certificates (Cloudify's upgrade guide: restore with --restore-certificates when "
+            "the IP is kept).",
+            "Add --restore-certificates (the manager takes the old certificates and reboots), or expect "
+            "install_new_agents to be needed for every host.",
             data=data,
         )
     if installed == 0:
@@ -127,9 +144,11 @@ def collect_restore(
     findings = archive_findings + new.findings
     inventory = facts.inventory if facts else None
     if new.probe.usable:
-        findings.append(
-            lost_ip_rule(old, new.probe, installed=inventory.total("installed") if inventory else None)
+        installed = inventory.total("installed") if inventory else None
+        rule = lost_ip_rule(
+            old, new.probe, installed=installed, restore_certificates=config.restore.restore_certificates
         )
+        findings.append(rule)
     findings += local_checks(config, snapshot_size=0)
     managers = {"old": {**old.to_json(), "lost": True}, "new": new.probe.to_json()}
     return PreflightResult(findings, inventory, managers), facts
