@@ -36,7 +36,17 @@ class Outcome:
 
 def check(old: Endpoint, new: Endpoint, state: Path, *, old_url: str | None = None, **over: Any) -> Outcome:
     """`cfy-migrate check --json` in a subprocess; passwords through the environment, never argv."""
-    args = [sys.executable, "-m", "wizard", "check", "--json", "--state-dir", str(state)]
+    # both pairs are 7.1 community: without the repair, pair.snapshot-format blocks (restores nothing)
+    args = [
+        sys.executable,
+        "-m",
+        "wizard",
+        "check",
+        "--json",
+        "--repair-community-archive",
+        "--state-dir",
+        str(state),
+    ]
     args += ["--old", old_url or old.url, "--new", over.get("new_url", new.url)]
     if old.ca:
         args += ["--old-ca-cert", old.ca]
