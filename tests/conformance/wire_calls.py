@@ -159,6 +159,7 @@ def send(base: str, call: Call, password: str, verify: Any = True) -> dict[str, 
         "status": r.status_code,
         "headers": {h: r.headers.get(h) for h in WIRE_HEADERS},
         "content_length": "content-length" in r.headers,
+        "body_size": len(r.content),
     }
     try:
         out["json"] = scrub(r.json())

@@ -90,3 +90,10 @@ def sim_pair(sim_tls: SimTls) -> Iterator[tuple[Endpoint, Endpoint]]:
     finally:
         old.stop()
         new.stop()
+
+
+@pytest.fixture(scope="session")
+def restore_allowed() -> bool:
+    """CFY_MIGRATE_REAL_RESTORE=1: the suite may restore onto the real new manager (read before the
+    per-test fixtures clear every CFY_MIGRATE_* variable)."""
+    return os.environ.get("CFY_MIGRATE_REAL_RESTORE") == "1"

@@ -50,9 +50,9 @@ def migrate(old: Endpoint, new: Endpoint, state: Path) -> tuple[int, dict[str, s
 
 
 def test_a_whole_migration_ends_alike_on_real_and_simulated_managers(
-    real_pair: Pair, sim_tls: object, tmp_path: Path
+    real_pair: Pair, restore_allowed: bool, tmp_path: Path
 ) -> None:
-    if os.environ.get("CFY_MIGRATE_REAL_RESTORE") != "1":
+    if not restore_allowed:
         pytest.skip("set CFY_MIGRATE_REAL_RESTORE=1 to let this test restore onto the real new manager")
     real = migrate(*real_pair, tmp_path / "real")
     common = {"profile": "7.1.0", "edition": "community", "time_scale": 0.05, "restore_outage": 0.5}
