@@ -21,6 +21,7 @@ from wizard.cloudify.models_executions import (
     Execution,
     MaintenanceState,
     Snapshot,
+    error_cause,
 )
 from wizard.cloudify.models_fields import _dict, _obj, _opt_str, _str
 from wizard.cloudify.models_inventory import (
@@ -66,6 +67,7 @@ __all__ = [
     "_obj",
     "_opt_str",
     "_str",
+    "error_cause",
     "parse_manager_version",
 ]
 

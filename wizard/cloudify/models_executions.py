@@ -3,6 +3,7 @@ Split from models.py (one module per family); models.py re-exports every name.""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,18 @@ END_STATES = frozenset({"terminated", "failed", "cancelled"})
 ACTIVE_STATES = frozenset(
     {"pending", "started", "cancelling", "force_cancelling", "kill_cancelling", "queued", "scheduled"}
 )
+
+
+_CAUSE = re.compile(r"^[A-Za-z0-9_][\w.]*:\s")
+
+
+def error_cause(text: str) -> str:
+    """The cause in a manager's error text (see Execution.error_summary), on one line."""
+    lines = [line.rstrip() for line in text.strip().splitlines() if line.strip()]
+    start = next((i for i in range(len(lines) - 1, -1, -1) if _CAUSE.match(lines[i])), None)
+    if start is None:
+        return lines[-1].strip() if lines else ""
+    return " ".join(line.strip() for line in lines[start:])
 
 
 @dataclass(frozen=True)
@@ -45,9 +58,10 @@ class Execution:
 
     @property
     def error_summary(self) -> str:
-        """The last non-empty line of `error` (the exception line of a traceback)."""
-        lines = [line.strip() for line in self.error.strip().splitlines() if line.strip()]
-        return lines[-1] if lines else ""
+        """The cause in `error`: the last exception line of a traceback with the lines that follow
+        it (a manager's message may span two: "404: This feature exists only in the premium
+        edition of Cloudify." then "Please contact sales for additional info.")."""
+        return error_cause(self.error)
 
     @classmethod
     def from_api(cls, data: object) -> Execution:

@@ -25,7 +25,7 @@ from tests.integration.engine.conftest import (
     run_cli,
 )
 from wizard.migration.backups import MANIFEST_SUFFIX
-from wizard.migration.config import BackupOptions, Mode, RestoreOptions
+from wizard.migration.config import BackupOptions, Mode, RestoreOptions, SnapshotOptions
 from wizard.migration.runner import Migration, MigrationResult
 from wizard.migration.steps import Outcome, StepId
 
@@ -237,3 +237,20 @@ def test_a_community_7_pair_is_blocked_before_any_snapshot_and_migrates_with_the
     original = Path(result.report_paths[0]).parent / f"{report['snapshot']['id']}.zip"
     assert _sha(original) == report["snapshot"]["sha256"] != archive["repaired_sha256"]
     assert os.path.exists(str(original).replace(".zip", ".repaired.zip"))
+
+
+def test_a_new_format_snapshot_on_community_says_it_is_premium_only(make_pair, tmp_path: Path) -> None:
+    """The manager's cause line is kept whole: the premium-only 404, not just "contact sales"."""
+    community = {"edition": "community"}
+    pair = make_pair("7.1.0", "7.1.0", old={**DATA, **community}, new=community)
+    config = engine_config(
+        pair,
+        tmp_path / "state",
+        snapshot=SnapshotOptions(legacy=False),
+        waive=["pair.snapshot-format=the new format on purpose"],
+    )
+    result = _run(config)
+    assert result.exit_code == 1, result.summary
+    assert "This feature exists only in the premium edition of Cloudify" in result.summary
+    assert "Please contact sales" in result.summary
+    assert pair.new.state()["counts"]["snapshots"] == 0

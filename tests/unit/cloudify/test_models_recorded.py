@@ -261,3 +261,21 @@ def test_page_without_items_is_protocol_error() -> None:
         parse_page({"metadata": {}}, "config")
     page = parse_page({"items": [{"a": 1}], "metadata": {}}, "config")
     assert (page.total, page.offset) == (1, 0)
+
+
+def test_the_cause_of_a_manager_error_keeps_its_whole_message() -> None:
+    """A real 7.1 community manager's new-format snapshot error spans two lines; a traceback's
+    cause is its last exception line."""
+    from wizard.cloudify.models import error_cause
+
+    premium = "404: This feature exists only in the premium edition of Cloudify.\nPlease contact sales for additional info."
+    assert error_cause(premium) == premium.replace("\n", " ")
+    traceback = (
+        'Traceback (most recent call last):\n  File "operations.py", line 587, in validate_agent_amqp\n'
+        "    raise NonRecoverableError(\ncloudify.exceptions.NonRecoverableError: cloudify_agent key not "
+        "available in runtime_properties\n"
+    )
+    assert error_cause(traceback) == (
+        "cloudify.exceptions.NonRecoverableError: cloudify_agent key not available in runtime_properties"
+    )
+    assert error_cause("  \n") == "" and error_cause("plain words") == "plain words"

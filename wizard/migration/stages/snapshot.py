@@ -14,7 +14,7 @@ import secrets
 from datetime import UTC, datetime
 
 from wizard.cloudify.errors import CloudifyError, ConflictError, NotFoundError
-from wizard.cloudify.models import Snapshot, parse_manager_version
+from wizard.cloudify.models import Snapshot, error_cause, parse_manager_version
 from wizard.migration.checks import old_checks
 from wizard.migration.context import Context, StageView
 from wizard.migration.errors import MigrationError
@@ -38,9 +38,8 @@ def new_snapshot_id() -> str:
 
 
 def last_line(text: str) -> str:
-    """The last non-empty line of a manager's error text (its cause, usually), redacted."""
-    lines = [line for line in text.strip().splitlines() if line.strip()]
-    return redact(lines[-1].strip()) if lines else "no reason given"
+    """The cause in a manager's error text (models.error_cause), redacted."""
+    return redact(error_cause(text)) or "no reason given"
 
 
 def _old_is_seven(ctx: Context) -> bool:
