@@ -268,7 +268,10 @@ def test_the_cause_of_a_manager_error_keeps_its_whole_message() -> None:
     cause is its last exception line."""
     from wizard.cloudify.models import error_cause
 
-    premium = "404: This feature exists only in the premium edition of Cloudify.\nPlease contact sales for additional info."
+    premium = (
+        "404: This feature exists only in the premium edition of Cloudify.\n"
+        "Please contact sales for additional info."
+    )
     assert error_cause(premium) == premium.replace("\n", " ")
     traceback = (
         'Traceback (most recent call last):\n  File "operations.py", line 587, in validate_agent_amqp\n'
