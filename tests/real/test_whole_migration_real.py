@@ -11,7 +11,6 @@ a clean new one (`bash down.sh 2 --wipe; bash up.sh 2`). A community old manager
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.integration.engine.conftest import run_outcomes
 from tests.real.conftest import Endpoint
 from wizard.simulator import SimulatorConfig, start_simulator
 
@@ -35,17 +35,7 @@ def migrate(old: Endpoint, new: Endpoint, state: Path) -> tuple[int, dict[str, s
     env = {**os.environ, "CFY_MIGRATE_OLD_PASSWORD": old.password, "CFY_MIGRATE_NEW_PASSWORD": new.password}
     proc = subprocess.run(args, env=env, capture_output=True, text=True, timeout=1800)
     assert "Traceback" not in proc.stderr, proc.stderr
-    steps: dict[str, str] = {}
-    agents: dict[str, str] = {}
-    for line in proc.stdout.splitlines():
-        try:
-            event = json.loads(line)
-        except ValueError:
-            continue
-        if event.get("event") == "StepFinished":
-            steps[event["step"]] = event["outcome"]
-        elif event.get("event") == "AgentUpdate" and event["status"] in ("succeeded", "failed", "skipped"):
-            agents[f"{event['tenant']}/{event['deployment']}"] = event["status"]
+    _code, steps, agents = run_outcomes(proc.stdout)
     return proc.returncode, steps, agents
 
 

@@ -52,6 +52,28 @@ def tenant_record(name: str) -> Record:
     }
 
 
+def blueprint_record(tenant: str, bp_id: str, era: str, ts: str) -> Record:
+    """An uploaded blueprint row (`era`: the types.yaml it imports, which decides its workflows)."""
+    return {
+        "id": bp_id,
+        "created_at": ts,
+        "updated_at": ts,
+        "visibility": "tenant",
+        "main_file_name": "blueprint.yaml",
+        "plan": {"description": None, "_types_era": era},
+        "requirements": {"parent_capabilities": [], "secrets": []},
+        "description": None,
+        "is_hidden": False,
+        "state": "uploaded",
+        "error": None,
+        "error_traceback": None,
+        "tenant_name": tenant,
+        "created_by": "admin",
+        "labels": [],
+        "_types_era": era,
+    }
+
+
 def _suffix(rng: random.Random) -> str:
     return "".join(rng.choice(string.ascii_lowercase + string.digits) for _ in range(6))
 
@@ -147,25 +169,9 @@ def seed_inventory(
         key = (tenant, bp_id)
         if key not in inv.blueprints:
             era = eras[(bp_index + len(inv.blueprints)) % len(eras)]
-            ts = iso(BASE_TS + 3600 + len(inv.blueprints))
-            inv.blueprints[key] = {
-                "id": bp_id,
-                "created_at": ts,
-                "updated_at": ts,
-                "visibility": "tenant",
-                "main_file_name": "blueprint.yaml",
-                "plan": {"description": None, "_types_era": era},
-                "requirements": {"parent_capabilities": [], "secrets": []},
-                "description": None,
-                "is_hidden": False,
-                "state": "uploaded",
-                "error": None,
-                "error_traceback": None,
-                "tenant_name": tenant,
-                "created_by": "admin",
-                "labels": [],
-                "_types_era": era,
-            }
+            inv.blueprints[key] = blueprint_record(
+                tenant, bp_id, era, iso(BASE_TS + 3600 + len(inv.blueprints))
+            )
         blueprint_of[i] = (tenant, bp_id, inv.blueprints[key]["_types_era"])
     for i in range(deployments):
         tenant, bp_id, era = blueprint_of[i]

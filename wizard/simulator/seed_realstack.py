@@ -22,7 +22,7 @@ import random
 from .clock import iso
 from .inventory import Inventory
 from .profiles import Profile
-from .seed import BASE_TS, DeploymentShape, _seed_deployment, tenant_record, user_record
+from .seed import BASE_TS, DeploymentShape, _seed_deployment, blueprint_record, tenant_record, user_record
 
 #: (tenant, deployment, blueprint, installed)
 REALSTACK: tuple[tuple[str, str, str, bool], ...] = (
@@ -63,24 +63,7 @@ def seed_realstack(
         inv.tenants.setdefault(tenant, tenant_record(tenant))
         if (tenant, bp_id) not in inv.blueprints:
             ts = iso(BASE_TS + 3600 + len(inv.blueprints))
-            inv.blueprints[(tenant, bp_id)] = {
-                "id": bp_id,
-                "created_at": ts,
-                "updated_at": ts,
-                "visibility": "tenant",
-                "main_file_name": "blueprint.yaml",
-                "plan": {"description": None, "_types_era": era},
-                "requirements": {"parent_capabilities": [], "secrets": []},
-                "description": None,
-                "is_hidden": False,
-                "state": "uploaded",
-                "error": None,
-                "error_traceback": None,
-                "tenant_name": tenant,
-                "created_by": "admin",
-                "labels": [],
-                "_types_era": era,
-            }
+            inv.blueprints[(tenant, bp_id)] = blueprint_record(tenant, bp_id, era, ts)
         shape = _shape(dep_id, bp_id)
         _seed_deployment(
             inv,

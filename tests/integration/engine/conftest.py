@@ -3,6 +3,7 @@ that points the engine at them, a scripted decider, and a subprocess runner for 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -168,3 +169,22 @@ def installed_of(state: dict[str, Any]) -> set[tuple[str, str]]:
         for d in v["deployments"]
         if d["installation_status"] == "active"
     }
+
+
+def run_outcomes(stdout: str) -> tuple[int | None, dict[str, str], dict[str, str]]:
+    """(exit code, step -> last outcome, tenant/deployment -> agent result) from `run --json`."""
+    steps: dict[str, str] = {}
+    agents: dict[str, str] = {}
+    code = None
+    for line in stdout.splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if event.get("event") == "StepFinished":
+            steps[event["step"]] = event["outcome"]
+        elif event.get("event") == "AgentUpdate" and event["status"] in ("succeeded", "failed", "skipped"):
+            agents[f"{event['tenant']}/{event['deployment']}"] = event["status"]
+        elif event.get("event") == "MigrationFinished":
+            code = event["exit_code"]
+    return code, steps, agents

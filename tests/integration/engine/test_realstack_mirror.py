@@ -8,28 +8,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.integration.engine.conftest import cli_env, run_cli
+from tests.integration.engine.conftest import cli_env, run_cli, run_outcomes
 
 RECORDED = Path(__file__).resolve().parents[2] / "fixtures" / "real-responses" / "r71" / "e2e_outcomes.json"
-
-
-def _outcomes(lines: str) -> tuple[int | None, dict[str, str], dict[str, str]]:
-    """(exit code, step -> last outcome, tenant/deployment -> agent result) from `run --json`."""
-    steps: dict[str, str] = {}
-    agents: dict[str, str] = {}
-    code = None
-    for line in lines.splitlines():
-        try:
-            event = json.loads(line)
-        except ValueError:
-            continue
-        if event.get("event") == "StepFinished":
-            steps[event["step"]] = event["outcome"]
-        elif event.get("event") == "AgentUpdate" and event["status"] in ("succeeded", "failed", "skipped"):
-            agents[f"{event['tenant']}/{event['deployment']}"] = event["status"]
-        elif event.get("event") == "MigrationFinished":
-            code = event["exit_code"]
-    return code, steps, agents
 
 
 def test_the_realstack_migration_ends_as_it_did_on_real_managers(make_pair, tmp_path: Path) -> None:
@@ -41,7 +22,7 @@ def test_the_realstack_migration_ends_as_it_did_on_real_managers(make_pair, tmp_
     killed = run_cli([*args, "--fresh"], env=cli_env(CFY_MIGRATE_FAILPOINT="snapshot.after-put"))
     assert killed.returncode == -9
     resumed = run_cli(args, timeout=180)
-    code, steps, agents = _outcomes(resumed.stdout)
+    code, steps, agents = run_outcomes(resumed.stdout)
     assert code == resumed.returncode == recorded["exit_code"], resumed.stdout[-2000:] + resumed.stderr
     assert steps == recorded["steps"]
     assert agents == recorded["agents"]
