@@ -19,6 +19,7 @@ from wizard.cloudify.models_executions import (
     END_STATES,
     Event,
     Execution,
+    ExecutionSchedule,
     MaintenanceState,
     Snapshot,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "Deployment",
     "Event",
     "Execution",
+    "ExecutionSchedule",
     "MaintenanceState",
     "ManagerNode",
     "ManagerStatus",

@@ -48,6 +48,7 @@ from wizard.migration.summary import (
     dry_run_lines,
     summary_line,
 )
+from wizard.migration.verdict import advice_line
 
 EXIT_ERROR = 1
 
@@ -367,6 +368,9 @@ class Migration:
         outcomes.append(report)
         directory = ctx.journal.directory
         paths = (str(directory / "report.json"), str(directory / "report.md")) if report.outcome.ok else ()
-        summary = self.secrets.scrub(summary_line(exit_code, outcomes, self.migration_id))
+        summary = summary_line(exit_code, outcomes, self.migration_id)
+        if exit_code in (EXIT_OK, EXIT_AGENTS_FAILED) and ctx.state.agents.planned_at:
+            summary += " " + advice_line(ctx.state)
+        summary = self.secrets.scrub(summary)
         self._emit(MigrationFinished(exit_code, paths, summary))
         return MigrationResult(exit_code, self.migration_id, tuple(outcomes), paths, summary)

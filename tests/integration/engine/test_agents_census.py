@@ -37,13 +37,16 @@ def test_an_installed_deployment_without_compute_has_nothing_to_move(make_pair, 
     result = _run(pair, tmp_path, events)
     assert result.exit_code == 0, result.summary
     state = _state(tmp_path)
-    nothing = [r for r in state.agents.deployments.values() if r.status == "nothing-to-move"]
-    assert nothing, {k: r.status for k, r in state.agents.deployments.items()}
-    assert all("no Compute host" in r.reason for r in nothing)
+    # the census knows before any start: no Compute host, nothing to move, no POST for it
+    nothing = [s for s in state.agents.skipped if "no Compute host" in s["reason"]]
+    assert nothing, state.agents.skipped
+    runs = pair.new.state()["executions"]
+    posted = {e["deployment_id"] for e in runs if e["workflow_id"] == "install_new_agents"}
+    assert not posted & {s["deployment"] for s in nothing}
     skipped = {
         (e.tenant, e.deployment) for e in events if isinstance(e, AgentUpdate) and e.status == "skipped"
     }
-    assert {(r.tenant, r.deployment) for r in nothing} <= skipped
+    assert {(s["tenant"], s["deployment"]) for s in nothing} <= skipped
     agents = next(o for o in result.outcomes if o.step is StepId.INSTALL_AGENTS)
     assert "nothing to move" in agents.detail
     report = (tmp_path / "migrations" / state.migration_id / "report.md").read_text()
