@@ -48,7 +48,7 @@ from wizard.migration.summary import (
     dry_run_lines,
     summary_line,
 )
-from wizard.migration.verdict import advice_line
+from wizard.migration.verdict import advice_line, decommission_advice
 
 EXIT_ERROR = 1
 
@@ -372,5 +372,6 @@ class Migration:
         if exit_code in (EXIT_OK, EXIT_AGENTS_FAILED) and ctx.state.agents.planned_at:
             summary += " " + advice_line(ctx.state)
         summary = self.secrets.scrub(summary)
-        self._emit(MigrationFinished(exit_code, paths, summary))
+        needed = not decommission_advice(ctx.state)["allowed"]
+        self._emit(MigrationFinished(exit_code, paths, summary, old_manager_needed=needed))
         return MigrationResult(exit_code, self.migration_id, tuple(outcomes), paths, summary)

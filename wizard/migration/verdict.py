@@ -30,6 +30,8 @@ SETTLED = frozenset({"succeeded", "nothing-to-move"})
 #: the finding ids that acknowledge what would otherwise keep the old manager needed
 ACK_CENSUS = "old.agents-census"
 ACK_CHANGES = "old.changed"
+#: WARN findings a person may waive (acknowledge): they decide the advice, not the next step
+ACKNOWLEDGEABLE = frozenset({ACK_CENSUS, ACK_CHANGES})
 _NAMES = 10
 
 

@@ -353,14 +353,23 @@ def describe(ctx: StageView) -> list[str]:
     import json
 
     n = ctx.config.new.url + "/api/v3.1"
+    o = ctx.config.old.url + "/api/v3.1"
+    params = agent_parameters(ctx)
+    if "manager_ip" in params:
+        params["manager_certificate"] = (
+            "<the new manager's CA: GET /managers ca_cert_content, or --new-ca-cert>"
+        )
     body = {
-        "deployment_id": "<each installed deployment>",
+        "deployment_id": "<each deployment the census says must move>",
         "workflow_id": WORKFLOW,
-        "parameters": agent_parameters(ctx),
+        "parameters": params,
         "allow_custom_parameters": True,
     }
     return [
-        f"POST {n}/executions {json.dumps(body)}   (Tenant: the deployment's tenant; at most "
-        f"{ctx.config.agents.concurrency} at once)",
+        f"GET {n}/deployments, /node-instances, /agents?_all_tenants=true   (the census: page by page)",
+        f"GET {o}/executions?_include_system_workflows=true&_sort=-created_at, /deployments, /blueprints, "
+        "/execution-schedules?_all_tenants=true   (what changed on the old manager since the snapshot)",
+        f"POST {n}/executions {json.dumps(body)}   (Tenant: the deployment's tenant; one deployment per "
+        f"blueprint first, then waves; at most {ctx.config.agents.concurrency} at once)",
         f"GET {n}/executions?workflow_id={WORKFLOW}&_all_tenants=true   (page by page, each poll)",
     ]

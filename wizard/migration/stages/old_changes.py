@@ -10,6 +10,7 @@ from wizard.cloudify.errors import CloudifyError, RequestCancelledError
 from wizard.migration.context import Context
 from wizard.migration.findings import Finding, Status
 from wizard.migration.ledger import changed_finding, read_ledger, schedules_finding
+from wizard.migration.steps import StepId
 from wizard.migration.storage import utc_now
 from wizard.migration.verdict import ACK_CENSUS, ACK_CHANGES, cannot_move
 
@@ -45,10 +46,14 @@ def read_old_changes(ctx: Context) -> list[Finding]:
     rec.schedules_supported = ledger.schedules_supported
     ctx.save()
     acknowledge(ctx)
-    return [
+    found = [
         changed_finding(ledger.changes, since),
         schedules_finding(ledger.schedules, ledger.schedules_supported),
     ]
+    for f in found:
+        if f.status is Status.WARN:  # shown where the agents move (the wizard's page 7, the console)
+            ctx.log(StepId.INSTALL_AGENTS, "warning", f"{f.id}: {f.title}. {f.detail} {f.remediation}")
+    return found
 
 
 def acknowledge(ctx: Context) -> None:
