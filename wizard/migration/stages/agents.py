@@ -121,6 +121,8 @@ def run(ctx: Context) -> StepOutcome:
             r.status, r.execution_id, r.reason, r.intent_at = "pending", None, "", None
             _emit(ctx, r)
         ctx.save()
+    for manual in a.manual:  # last: a deployment whose other agents moved still keeps some behind
+        ctx.emit(AgentUpdate(manual["tenant"], manual["deployment"], "manual", None, manual["reason"]))
     return _outcome(ctx, stopped)
 
 
