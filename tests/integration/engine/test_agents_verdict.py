@@ -189,3 +189,21 @@ def test_headless_stop_names_how_to_go_on(make_pair, tmp_path: Path) -> None:
     assert done.returncode == 3, out
     assert "--agent-max-failure-rate" in out and "--retry-failed-agents" in out, out
     assert _per_deployment(pair) == {"dep-1": 1, "dep-4": 1}
+
+
+def test_a_journal_from_before_the_ledger_reads_it_when_the_report_is_written(
+    make_pair, tmp_path: Path
+) -> None:
+    pair = make_pair("6.4.2", "7.0.4")
+    first = _run(pair, tmp_path)
+    assert first.exit_code == 0 and _report(tmp_path, first)["decommission"]["allowed"] is True
+    path = tmp_path / "migrations" / first.migration_id / "journal.json"
+    data = json.loads(path.read_text())
+    del data["ledger"]  # as an older cfy-migrate wrote it
+    path.write_text(json.dumps(data))
+    config = replace(engine_config(pair, tmp_path), migration_id=first.migration_id)
+    again = Migration(config, on_event=lambda e: None, decider=ScriptedDecider())
+    second = again.run()
+    again.close()
+    report = _report(tmp_path, second)
+    assert report["ledger"]["read_at"] and report["decommission"]["allowed"] is True, report["decommission"]

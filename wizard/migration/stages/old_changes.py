@@ -78,9 +78,14 @@ def acknowledge(ctx: Context) -> None:
 
 def refresh_old_changes(ctx: Context) -> None:
     """Read the ledger again when the report is written (changes made while the agents moved
-    count too). Only after the agents step read it once; a failed re-read keeps the last one."""
+    count too), once the agents step read it (or finished without it: an older journal); a
+    failed re-read keeps the last one."""
     rec = ctx.state.ledger
-    if not rec.read_at or not ctx.state.snapshot.created_at:
+    if not ctx.state.snapshot.created_at:
+        return
+    if not rec.read_at:  # a migration whose agents moved before the ledger existed: read it now
+        if ctx.state.is_done(StepId.INSTALL_AGENTS):
+            read_old_changes(ctx)
         return
     try:
         ledger = read_ledger(
