@@ -182,7 +182,8 @@ def schedules_finding(schedules: list[dict[str, Any]], supported: bool) -> Findi
     return Finding(
         "old.schedules",
         Status.WARN,
-        f"{plural(len(enabled), 'execution schedule')} on the old manager fire on both managers",
+        f"{plural(len(enabled), 'execution schedule')} on the old manager "
+        f"{'fires' if len(enabled) == 1 else 'fire'} on both managers",
         f"{shown}{more}. The restore copied them: until the old manager is switched off, each runs twice.",
         "Disable them on the old manager now (`cfy deployments schedule disable SCHEDULE -d DEPLOYMENT` "
         "there), or switch it off as soon as the report allows.",

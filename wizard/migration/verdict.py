@@ -119,8 +119,9 @@ def decommission_advice(state: MigrationState) -> dict[str, Any]:
     enabled = [s for s in ledger.schedules if s.get("enabled", True)]
     if enabled:
         notes.append(
-            f"{plural(len(enabled), 'execution schedule')} of the old manager fire on both managers until "
-            "it is switched off: disable them there now."
+            f"{plural(len(enabled), 'execution schedule')} of the old manager "
+            f"{'fires' if len(enabled) == 1 else 'fire'} on both managers until it is switched off: "
+            "disable them there now."
         )
     if not blockers:
         text = (

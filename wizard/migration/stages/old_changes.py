@@ -51,8 +51,8 @@ def read_old_changes(ctx: Context) -> list[Finding]:
         schedules_finding(ledger.schedules, ledger.schedules_supported),
     ]
     for f in found:
-        if f.status is Status.WARN:  # shown where the agents move (the wizard's page 7, the console)
-            ctx.log(StepId.INSTALL_AGENTS, "warning", f"{f.id}: {f.title}. {f.detail} {f.remediation}")
+        if f.status is Status.WARN:  # on the wizard's agents page too (it shows no findings table)
+            ctx.log(StepId.INSTALL_AGENTS, "warning", f"{f.id}: {f.title}: {f.detail}")
     return found
 
 
