@@ -31,6 +31,7 @@ from wizard.migration.decider import FailedAgent, WaveStop
 from wizard.migration.errors import MigrationError
 from wizard.migration.events import AgentUpdate
 from wizard.migration.failpoints import failpoint
+from wizard.migration.gate import record
 from wizard.migration.redact import redact
 from wizard.migration.stages.agents_plan import agent_parameters, plan
 from wizard.migration.stages.old_changes import read_old_changes
@@ -92,8 +93,8 @@ def run(ctx: Context) -> StepOutcome:
         ctx.emit(AgentUpdate(skip["tenant"], skip["deployment"], "skipped", None, skip["reason"]))
     for manual in a.manual:
         ctx.emit(AgentUpdate(manual["tenant"], manual["deployment"], "manual", None, manual["reason"]))
-    if not deployments:
-        recheck_agents(ctx, STEP, read_old_changes(ctx))
+    if not deployments:  # nothing to start: no re-check to block on, but the ledger still counts
+        record(ctx, f"before:{STEP.value}", read_old_changes(ctx))
         return StepOutcome(STEP, Outcome.DONE, f"no deployment to move; {_skip_detail(ctx)}")
     recheck_agents(ctx, STEP, read_old_changes(ctx))
     if a.baseline_ids is None:
