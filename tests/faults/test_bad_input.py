@@ -125,6 +125,13 @@ CASES: dict[str, tuple[Setup, dict[str, Any], set[int], tuple[str, ...]]] = {
     "agent-tenants-typo": (
         _args("--agent-tenants", "tenant-l"), {}, {2}, ("not a tenant of the old manager",),
     ),
+    "agent-tenants-typo-names-the-known-ones": (
+        _args("--agent-tenants", "tenant-l"), {}, {2}, ("tenants it has: default_tenant, tenant-1",),
+    ),
+    "agent-concurrency-zero": (_args("--agent-concurrency", "0"), {}, {1}, ("--agent-concurrency 0",)),
+    "agent-max-failure-rate-out-of-range": (
+        _args("--agent-max-failure-rate", "5"), {}, {1}, ("not between 0 and 1",),
+    ),
     "shared-state-dir": (
         lambda _p, t: (["--state-dir", str(_open_dir(t))], {}), {}, {1}, ("other users", "private"),
     ),

@@ -131,6 +131,32 @@ class Snapshot:
 
 
 @dataclass(frozen=True)
+class ExecutionSchedule:
+    """GET /execution-schedules item (5.2+): a workflow the manager starts by itself on a rule."""
+
+    id: str
+    deployment_id: str = ""
+    workflow_id: str = ""
+    tenant_name: str = ""
+    enabled: bool = True
+    next_occurrence: str = ""
+    created_at: str = ""
+
+    @classmethod
+    def from_api(cls, data: object) -> ExecutionSchedule:
+        d = _obj(data, "execution schedule")
+        return cls(
+            _str(d, "id"),
+            _str(d, "deployment_id"),
+            _str(d, "workflow_id"),
+            _str(d, "tenant_name"),
+            d.get("enabled") is not False,
+            _str(d, "next_occurrence"),
+            _str(d, "created_at"),
+        )
+
+
+@dataclass(frozen=True)
 class MaintenanceState:
     """GET /maintenance: deactivated, activating or activated."""
 

@@ -109,6 +109,8 @@ class ManagerNode:
     version: str = ""
     edition: str = ""
     networks: dict[str, str] = field(default_factory=dict)
+    #: the manager's internal CA (what its agents verify it with), 5.0.5+
+    ca_cert_content: str = ""
 
     @classmethod
     def from_api(cls, data: object) -> ManagerNode:
@@ -121,6 +123,7 @@ class ManagerNode:
             _str(d, "version"),
             _str(d, "edition"),
             networks,
+            _str(d, "ca_cert_content"),
         )
 
     @classmethod

@@ -47,6 +47,13 @@ def add_restore_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--agent-tenants", metavar="T1,T2", help="only move agents of these tenants")
     parser.add_argument("--agent-manager-ip", metavar="IP", help="manager_ip for install_new_agents")
     parser.add_argument(
+        "--agent-max-failure-rate",
+        type=float,
+        metavar="R",
+        help="share of a wave of agents (the canaries first: one deployment per blueprint) that may "
+        "fail before the step stops (default 0.5; 1 = never stop)",
+    )
+    parser.add_argument(
         "--maintenance-mode",
         action="store_true",
         default=None,

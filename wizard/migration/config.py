@@ -90,6 +90,8 @@ class AgentOptions:
     tenants: tuple[str, ...] = ()
     manager_ip: str | None = None
     overall_timeout: float = 6 * 3600.0
+    #: a wave whose share of failed deployments passes this stops the step (1: never stops)
+    max_failure_rate: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -349,7 +351,9 @@ def load_config(
         raise ConfigError(str(exc), "Name a check id as `cfy-migrate check` shows it.") from None
     concurrency = int(s.get("agents.concurrency", 10))
     if not 1 <= concurrency <= 200:
-        raise ConfigError(f"Agent concurrency {concurrency} is out of range.", "Use a number from 1 to 200.")
+        raise ConfigError(
+            f"--agent-concurrency {concurrency} is out of range.", "Use a number from 1 to 200 (default 10)."
+        )
     for key, flag in (
         ("agents.timeout", "--agent-timeout"),
         ("restore.timeout", "CFY_MIGRATE_RESTORE_TIMEOUT / restore.timeout"),
@@ -357,6 +361,13 @@ def load_config(
     ):
         if key in s and not float(s[key]) > 0:
             raise ConfigError(f"{flag} must be a positive number of seconds, not {s[key]}.", f"Fix {flag}.")
+    max_failure_rate = float(s.get("agents.max_failure_rate", AgentOptions.max_failure_rate))
+    if not 0 <= max_failure_rate <= 1:
+        raise ConfigError(
+            f"--agent-max-failure-rate {max_failure_rate} is not between 0 and 1.",
+            "Give the share of a wave that may fail before the agents step stops and asks, e.g. 0.5 "
+            "(1: never stop).",
+        )
     manager_ip = str(s["agents.manager_ip"]).strip() if s.get("agents.manager_ip") else None
     if manager_ip is not None:
         import ipaddress
@@ -408,6 +419,7 @@ def load_config(
             timeout=int(s.get("agents.timeout", 300)),
             tenants=tenants,
             manager_ip=manager_ip,
+            max_failure_rate=max_failure_rate,
         ),
         timing=Timing(
             poll_interval=float(s.get("timing.poll_interval", Timing.poll_interval)),

@@ -165,9 +165,10 @@ class HumanPrinter:
                     lines.append(f"          -> {f.remediation}")
             return "\n".join(lines)
         if isinstance(event, AgentUpdate):
-            if event.status in ("succeeded", "failed", "skipped"):
+            if event.status in ("succeeded", "failed", "skipped", "manual"):
                 reason = f" ({event.reason})" if event.reason else ""
-                return f"    agents {event.tenant}/{event.deployment}: {event.status}{reason}"
+                status = "CANNOT MOVE automatically" if event.status == "manual" else event.status
+                return f"    agents {event.tenant}/{event.deployment}: {status}{reason}"
             return None
         if isinstance(event, StepFinished):
             if event.outcome is Outcome.ALREADY_DONE and event.detail == "done in an earlier run":

@@ -1,4 +1,5 @@
-"""Decisions only a person may take: confirm the restore, give a password, retry failed agents.
+"""Decisions only a person may take: confirm the restore, give a password, retry failed agents,
+go on after a wave of agents failed too often.
 
 The engine asks a `Decider`; the TUI implements it with dialogs, `run` with `HeadlessDecider`.
 Every call comes from the engine's thread and may block until the person answers.
@@ -44,6 +45,17 @@ class FailedAgent:
     error: str
 
 
+@dataclass(frozen=True)
+class WaveStop:
+    """A wave of install_new_agents failed more often than agents.max_failure_rate allows: what
+    happened (`description`), which failed, and how many deployments have not been started."""
+
+    description: str
+    failed: tuple[FailedAgent, ...]
+    remaining: int
+    threshold: float
+
+
 class Decider(Protocol):
     """The person (or policy) that takes the irreversible decisions."""
 
@@ -57,6 +69,10 @@ class Decider(Protocol):
 
     def retry_failed_agents(self, failed: list[FailedAgent]) -> bool:
         """True to start install_new_agents again for these deployments."""
+        ...
+
+    def continue_agents(self, stop: WaveStop) -> bool:
+        """True to go on with the next waves although this one failed too often."""
         ...
 
 
@@ -93,4 +109,10 @@ class HeadlessDecider:
         if self.retry_failed:
             self.retry_failed = False  # one retry round; a second failure is reported
             return True
+        return False
+
+    def continue_agents(self, stop: WaveStop) -> bool:
+        """Never unattended: the run stops (exit 3) and says how to go on; the threshold itself
+        (--agent-max-failure-rate) is the unattended way to accept more failures."""
+        self.refusals.append(f"install_new_agents stopped after {stop.description}")
         return False

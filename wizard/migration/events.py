@@ -118,11 +118,13 @@ class ReportWritten(Event):
 
 @dataclass(frozen=True)
 class MigrationFinished(Event):
-    """The whole run ended (0 ok, 1 error, 2 blocked, 3 agents failed, 130 cancelled)."""
+    """The whole run ended (0 ok, 1 error, 2 blocked, 3 agents failed, 130 cancelled);
+    `old_manager_needed`: the report's advice is not to decommission the old manager yet."""
 
     exit_code: int
     report_paths: tuple[str, ...]
     summary: str
+    old_manager_needed: bool = False
 
 
 def _plain(value: Any) -> Any:

@@ -34,7 +34,10 @@ CHECK_IDS = frozenset(
     {
         *(
             f"old.{c}"
-            for c in ("reachable", "auth", "admin", "version", "health", "active-executions", "inventory")
+            for c in (
+                "reachable", "auth", "admin", "version", "health", "active-executions", "inventory",
+                "agents-census", "changed", "schedules",
+            )
         ),
         *(
             f"new.{c}"

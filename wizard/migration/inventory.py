@@ -15,7 +15,7 @@ from typing import Any
 
 from wizard.cloudify.client import ManagerClient
 from wizard.cloudify.errors import BadParametersError, NotFoundError
-from wizard.cloudify.models import Deployment, NodeInstance
+from wizard.cloudify.models import Agent, Blueprint, Deployment, NodeInstance
 from wizard.migration.findings import Finding, Status
 from wizard.migration.units import plural
 
@@ -98,6 +98,21 @@ def split_by_node_instances(
     return InstalledSplit(tuple(installed), tuple(skipped))
 
 
+def split_from(deployments: Iterable[Deployment], instances: Iterable[NodeInstance]) -> InstalledSplit:
+    """The split from listings already read: installation_status where every deployment has it
+    (6.0+), else computed from the node instances (before 6.0)."""
+    deps = sorted(deployments, key=lambda d: (d.tenant_name, d.id))
+    if deps and all(d.installation_status is not None for d in deps):
+        installed = [d for d in deps if d.installation_status == "active"]
+        skipped = [
+            Skipped(d.tenant_name, d.id, f"not installed ({d.installation_status})")
+            for d in deps
+            if d.installation_status != "active"
+        ]
+        return InstalledSplit(tuple(installed), tuple(skipped))
+    return split_by_node_instances(deps, instances)
+
+
 def split_installed(client: ManagerClient, tenants: Iterable[str] = ()) -> InstalledSplit:
     """Which deployments are installed on this manager (6.0+: installation_status == active;
     before: computed from node instances). `tenants` limits the tenants (empty: all)."""
@@ -108,38 +123,40 @@ def split_installed(client: ManagerClient, tenants: Iterable[str] = ()) -> Insta
         deployments = list(client.deployments(all_tenants=True, with_installation_status=False))
     if wanted:
         deployments = [d for d in deployments if d.tenant_name in wanted]
-    deployments.sort(key=lambda d: (d.tenant_name, d.id))
     if deployments and all(d.installation_status is not None for d in deployments):
-        installed = [d for d in deployments if d.installation_status == "active"]
-        skipped = [
-            Skipped(d.tenant_name, d.id, f"not installed ({d.installation_status})")
-            for d in deployments
-            if d.installation_status != "active"
-        ]
-        return InstalledSplit(tuple(installed), tuple(skipped))
-    instances = list(client.node_instances(all_tenants=True))
-    return split_by_node_instances(deployments, instances)
+        return split_from(deployments, ())
+    return split_from(deployments, client.node_instances(all_tenants=True))
 
 
-def count_inventory(client: ManagerClient) -> Inventory:
-    """Count tenants, blueprints, deployments, installed deployments and agents per tenant."""
+def inventory_from(
+    tenants: Iterable[str], blueprints: Iterable[Blueprint], split: InstalledSplit, agents: Iterable[Agent]
+) -> Inventory:
+    """Count per tenant from listings already read (see count_inventory)."""
     inv = Inventory()
-    for tenant in client.tenants():
-        inv.tenants.setdefault(tenant.name, dict.fromkeys(KINDS, 0))
-    for bp in client.blueprints(all_tenants=True):
+    for tenant in tenants:
+        inv.tenants.setdefault(tenant, dict.fromkeys(KINDS, 0))
+    for bp in blueprints:
         inv.add(bp.tenant_name, "blueprints")
-    split = split_installed(client)
     for dep in split.installed:
         inv.add(dep.tenant_name, "deployments")
         inv.add(dep.tenant_name, "installed")
     for skip in split.skipped:
         inv.add(skip.tenant, "deployments")
-    try:
-        for agent in client.agents(all_tenants=True):
-            inv.add(agent.tenant_name, "agents")
-    except NotFoundError:  # 4.x: no /agents
-        pass
+    for agent in agents:
+        inv.add(agent.tenant_name, "agents")
     return inv
+
+
+def count_inventory(client: ManagerClient) -> Inventory:
+    """Count tenants, blueprints, deployments, installed deployments and agents per tenant."""
+    tenants = [t.name for t in client.tenants()]
+    blueprints = list(client.blueprints(all_tenants=True))
+    split = split_installed(client)
+    try:
+        agents = list(client.agents(all_tenants=True))
+    except NotFoundError:  # 4.x: no /agents
+        agents = []
+    return inventory_from(tenants, blueprints, split, agents)
 
 
 def compare_inventories(old: Inventory, new: Inventory) -> list[Finding]:

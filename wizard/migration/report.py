@@ -8,10 +8,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from wizard.migration.report_sections import census_lines, decommission_lines, ledger_lines, md_table
 from wizard.migration.state import Journal, MigrationState, StepRecord
 from wizard.migration.state.records import as_json_dict
 from wizard.migration.steps import StepId, plan_steps, step_title
 from wizard.migration.storage import atomic_write_text
+from wizard.migration.verdict import decommission_advice
 
 REPORT_SCHEMA = 1
 
@@ -28,55 +30,32 @@ def _seconds(record: StepRecord) -> float | None:
     return (end - start).total_seconds()
 
 
-def decommission_advice(state: MigrationState) -> dict[str, Any]:
-    """May the old manager be decommissioned? Only once every installed deployment's agents moved."""
-    pending = [
-        f"{r.tenant}/{r.deployment} ({r.status})"
-        for r in state.agents.deployments.values()
-        if r.status not in ("succeeded", "nothing-to-move")
-    ]
-    agents_done = state.step_status(StepId.INSTALL_AGENTS) in {"done", "already-done"}
-    verified = state.step_status(StepId.VERIFY_INVENTORY) in {"done", "already-done"}
-    if agents_done and verified and not pending:
-        return {
-            "allowed": True,
-            "text": "Every installed deployment's agents now talk to the new manager and the inventory "
-            "matches: the old manager may be decommissioned (keep the snapshot archive).",
-            "pending": [],
-        }
-    reasons = []
-    if not verified:
-        reasons.append("the inventory has not been verified on the new manager")
-    if not agents_done:
-        reasons.append("install_new_agents has not completed")
-    if pending:
-        reasons.append(f"{len(pending)} deployments' agents have not moved")
-    return {
-        "allowed": False,
-        "text": "Do NOT decommission the old manager yet: " + "; ".join(reasons) + ".",
-        "pending": pending,
-    }
-
-
 def _mode(state: MigrationState) -> str:
     return str(state.options.get("mode") or "migrate")
 
 
 def _advice(state: MigrationState) -> dict[str, Any]:
-    """The decommissioning advice for this use of a snapshot (a backup and a restore after the
-    loss of the old manager have no old manager to decommission)."""
+    """The decommissioning advice for this use of a snapshot: a backup has nothing to
+    decommission; after a restore from an archive the old manager is already gone, so only what
+    is left to do on the new manager counts (its verdict, without the old manager's ledger)."""
     mode = _mode(state)
     if mode == "backup":
         return {
             "allowed": False,
             "text": "A backup: the manager keeps running. Keep the archive and its manifest private.",
             "pending": [],
+            "blockers": [],
         }
     advice = decommission_advice(state)
-    if mode == "restore":
-        advice = {**advice, "text": advice["text"].replace("the old manager may be decommissioned", "done")}
-        advice["text"] = "The old manager was lost; this restore stands in for it. " + advice["text"]
-    return advice
+    if mode != "restore":
+        return advice
+    left = [b for b in advice.get("blockers", []) if "old manager's changes" not in b["what"]]
+    if not left:
+        text = "The old manager was lost; this restore stands in for it: the inventory matches and every "
+        text += "installed deployment's agents talk to the new manager."
+    else:
+        text = "Not done yet: " + "; ".join(b["what"] for b in left) + "."
+    return {**advice, "allowed": not left, "blockers": left, "text": text}
 
 
 def _steps_of(state: MigrationState) -> tuple[StepId, ...]:
@@ -141,16 +120,28 @@ def build_report(journal: Journal, *, report_step_done: bool = False) -> dict[st
                 for r in sorted(s.agents.deployments.values(), key=lambda r: (r.tenant, r.deployment))
             ],
             "skipped": s.agents.skipped,
-            "parameters": s.agents.parameters,
+            "manual": s.agents.manual,
+            "parameters": {k: v for k, v in s.agents.parameters.items() if k != "manager_certificate"},
+            "manager_certificate": _certificate_note(s.agents.parameters),
+            "waves_accepted": s.agents.waves_accepted,
         },
+        "census": as_json_dict(s.census),
+        "ledger": as_json_dict(s.ledger),
         "decommission": _advice(s),
     }
 
 
-def _table(rows: list[list[str]], header: list[str]) -> list[str]:
-    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    out += ["| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in row) + " |" for row in rows]
-    return out
+def _certificate_note(params: dict[str, Any]) -> str:
+    """What was sent as manager_certificate (never the PEM itself: it is long, not secret)."""
+    cert = params.get("manager_certificate")
+    if "manager_ip" not in params:
+        return ""
+    if not cert:
+        return "not sent: the new manager's CA is unknown (agents must already trust it)"
+    return f"the new manager's CA ({len(str(cert))} bytes), sent with manager_ip so agents can verify it"
+
+
+_table = md_table
 
 
 def render_markdown(report: dict[str, Any]) -> str:
@@ -174,10 +165,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         ],
         ["manager", "URL", "version", "edition", "host", "IP"],
     )
-    advice = report["decommission"]
-    lines += ["", "## Decommissioning the old manager", "", advice["text"]]
-    for p in advice.get("pending", [])[:50]:
-        lines.append(f"- pending: {p}")
+    lines += decommission_lines(report["decommission"])
     lines += ["", "## Steps", ""]
     lines += _table(
         [
@@ -231,6 +219,8 @@ def render_markdown(report: dict[str, Any]) -> str:
             ]
         )
     lines += _table(rows, ["tenant", "blueprints", "deployments", "installed", "agents"])
+    lines += census_lines(report.get("census") or {})
+    lines += ledger_lines(report.get("ledger") or {})
     lines += ["", "## Agents", ""]
     ag = report["agents"]
     lines += _table(
@@ -244,9 +234,12 @@ def render_markdown(report: dict[str, Any]) -> str:
             ]
             for r in ag["deployments"]
         ]
-        + [[s["tenant"], s["deployment"], "skipped", "", s["reason"]] for s in ag["skipped"]],
+        + [[s["tenant"], s["deployment"], "skipped", "", s["reason"]] for s in ag["skipped"]]
+        + [[m["tenant"], m["deployment"], "cannot move", "", m["reason"]] for m in ag.get("manual", [])],
         ["tenant", "deployment", "status", "execution", "reason"],
     )
+    if ag.get("manager_certificate"):
+        lines += ["", f"manager_certificate: {ag['manager_certificate']}."]
     lines += ["", "## Findings", ""]
     rows = []
     for phase, items in sorted((report.get("findings") or {}).items()):

@@ -48,6 +48,7 @@ from wizard.migration.summary import (
     dry_run_lines,
     summary_line,
 )
+from wizard.migration.verdict import advice_line, decommission_advice
 
 EXIT_ERROR = 1
 
@@ -376,6 +377,10 @@ class Migration:
         directory = ctx.journal.directory
         paths = (str(directory / "report.json"), str(directory / "report.md")) if report.outcome.ok else ()
         noun = {Mode.BACKUP: "Backup", Mode.RESTORE: "Restore"}.get(self.config.mode, "Migration")
-        summary = self.secrets.scrub(summary_line(exit_code, outcomes, self.migration_id, noun, self.title))
-        self._emit(MigrationFinished(exit_code, paths, summary))
+        summary = summary_line(exit_code, outcomes, self.migration_id, noun, self.title)
+        if exit_code in (EXIT_OK, EXIT_AGENTS_FAILED) and ctx.state.agents.planned_at:
+            summary += " " + advice_line(ctx.state)
+        summary = self.secrets.scrub(summary)
+        needed = self.config.mode is Mode.MIGRATE and not decommission_advice(ctx.state)["allowed"]
+        self._emit(MigrationFinished(exit_code, paths, summary, old_manager_needed=needed))
         return MigrationResult(exit_code, self.migration_id, tuple(outcomes), paths, summary)

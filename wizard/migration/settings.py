@@ -48,6 +48,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "agents.timeout": ("CFY_MIGRATE_AGENT_TIMEOUT", "agent_timeout"),
     "agents.tenants": ("CFY_MIGRATE_AGENT_TENANTS", "agent_tenants"),
     "agents.manager_ip": ("CFY_MIGRATE_AGENT_MANAGER_IP", "agent_manager_ip"),
+    "agents.max_failure_rate": ("CFY_MIGRATE_AGENT_MAX_FAILURE_RATE", "agent_max_failure_rate"),
     "timing.poll_interval": ("CFY_MIGRATE_POLL_INTERVAL", "poll_interval"),
     "timing.pace": ("CFY_MIGRATE_PACE", "pace"),
     "waive": ("CFY_MIGRATE_WAIVE", "waive"),
@@ -72,7 +73,7 @@ BOOL_KEYS = {
     "repair_community_archive",
 }
 INT_KEYS = {"agents.concurrency", "agents.timeout", "backup.keep"}
-FLOAT_KEYS = {"restore.timeout", "timing.poll_interval", "timing.pace"}
+FLOAT_KEYS = {"restore.timeout", "timing.poll_interval", "timing.pace", "agents.max_failure_rate"}
 LIST_KEYS = {"agents.tenants", "waive"}
 
 

@@ -133,7 +133,8 @@ def _tenants_for(mgr: Manager, req: Request) -> set[str]:
 
 # -- /_sim control routes ---------------------------------------------------------------------------
 def handle_sim(mgr: Manager, method: str, path: str, handler: SimHandler) -> Response:
-    """``/_sim/state``, ``/_sim/faults``, ``/_sim/requests/reset`` (no auth, never faulted)."""
+    """``/_sim/state``, ``/_sim/faults``, ``/_sim/actions``, ``/_sim/requests/reset`` (no auth, never
+    faulted)."""
     try:
         if path == "/_sim/state" and method in ("GET", "HEAD"):
             return Response.json(build_state(mgr))
@@ -151,6 +152,14 @@ def handle_sim(mgr: Manager, method: str, path: str, handler: SimHandler) -> Res
                 except ValueError as exc:
                     return Response.json({"error": str(exc)}, 400)
                 return Response.json({"faults": mgr.faults.describe()})
+        if path == "/_sim/actions" and method == "POST":
+            from .api_changes import apply_action
+
+            try:
+                spec = json.loads(handler.read_body().decode("utf-8", errors="replace") or "{}")
+            except ValueError as exc:
+                return Response.json({"error": str(exc)}, 400)
+            return Response.json(apply_action(mgr, spec if isinstance(spec, dict) else {}))
         if path == "/_sim/requests/reset" and method == "POST":
             mgr.reset_counters()
             return Response.json({"requests": {"total": 0, "by_route": {}}})
@@ -169,6 +178,7 @@ from . import (  # noqa: E402,F401
     api_snapshots,
     api_archive,
     api_identity,
+    api_changes,
 )
 
 # isort: on

@@ -71,6 +71,14 @@ class SimulatorConfig:
     #: Seed the shapes a real 7.1 seed has that older seeds lacked (node instances with host_id null,
     #: upload_blueprint executions, deployments without a Compute node, hosts with install_method none).
     real_shapes: bool = False
+    #: Installed deployments whose host's agent has install_method ``provided`` (see agent_shapes.py).
+    provided_agents: int = 0
+    #: Installed deployments with a software node not started (inactive) but the host started.
+    partly_installed: int = 0
+    #: Installed deployments with a second Compute host that never started (the CLI skips them).
+    split_hosts: int = 0
+    #: Execution schedules (5.2+) on installed deployments.
+    schedules: int = 0
     _validated: bool = field(default=False, repr=False, compare=False)
 
     def validate(self) -> None:
@@ -89,6 +97,8 @@ class SimulatorConfig:
             raise ValueError("deployments and installed must not be negative")
         if self.installed > self.deployments:
             raise ValueError("installed cannot exceed deployments")
+        if min(self.provided_agents, self.partly_installed, self.split_hosts, self.schedules) < 0:
+            raise ValueError("provided_agents, partly_installed, split_hosts, schedules: not negative")
         if self.time_scale <= 0:
             raise ValueError("time_scale must be positive")
         if self.outage_mode not in ("refuse", "502", "nginx"):

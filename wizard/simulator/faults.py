@@ -19,6 +19,9 @@ SPEC syntax (``--faults SPEC``, ``POST /_sim/faults`` with a JSON string/``{"spe
       make the REST outage of a legacy restore last S base seconds (scaled like --restore-outage).
   fail_upload:after=BYTES[,times=K][,path=SUBSTR]
       read BYTES bytes of a snapshot upload, then drop the connection.
+  after_snapshot:action=install|deploy|upload,deployment=NAME[,tenant=T]
+      once, right after the next snapshot is created, change the manager as a person would
+      (start install on NAME, create deployment NAME, upload blueprint NAME; api_changes.py).
 
 The JSON form may also be a list of rule objects: ``[{"kind": "delay", "seconds": 0.5}, ...]``
 or ``{"rules": [...]}``. Setting faults replaces all earlier ones; DELETE /_sim/faults clears them.
@@ -37,6 +40,7 @@ KINDS = {
     "fail_execution": {"workflow", "deployment", "message", "times"},
     "restore_outage": {"seconds"},
     "fail_upload": {"after", "times", "path"},
+    "after_snapshot": {"action", "deployment", "tenant"},
 }
 _INTS = {"after", "times", "status", "nth", "count"}
 _FLOATS = {"seconds"}
@@ -102,6 +106,7 @@ def _check(rule: dict[str, Any]) -> dict[str, Any]:
         "fail_execution": "workflow",
         "restore_outage": "seconds",
         "fail_upload": "after",
+        "after_snapshot": "action",
     }[kind]
     if required not in rule:
         raise ValueError(f"fault {kind!r} needs {required}=")
@@ -196,6 +201,14 @@ class FaultSet:
                 if self._take(rule):
                     return str(rule.get("message", "Simulated failure"))
         return None
+
+    def after_snapshot(self) -> list[dict[str, Any]]:
+        """The after_snapshot rules not fired yet (each fires once)."""
+        with self._lock:
+            due = [r for r in self._rules if r["kind"] == "after_snapshot" and not r["_fired"]]
+            for rule in due:
+                rule["_fired"] = 1
+            return [{k: v for k, v in r.items() if not k.startswith("_")} for r in due]
 
     def restore_outage(self) -> float | None:
         """The restore outage length override (base seconds), or None."""

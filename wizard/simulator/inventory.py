@@ -15,7 +15,9 @@ Record = dict[str, Any]
 Key = tuple[str, str]
 
 #: Tenant-scoped tables: attribute name -> (record id field).
-TENANT_TABLES = ("blueprints", "deployments", "node_instances", "agents", "secrets", "plugins")
+TENANT_TABLES = (
+    "blueprints", "deployments", "node_instances", "agents", "secrets", "plugins", "execution_schedules",
+)  # fmt: skip
 
 
 class Inventory:
@@ -31,6 +33,7 @@ class Inventory:
         self.agents: dict[Key, Record] = {}
         self.secrets: dict[Key, Record] = {}
         self.plugins: dict[Key, Record] = {}
+        self.execution_schedules: dict[Key, Record] = {}
         self.executions: dict[str, Record] = {}
         self.events: list[Record] = []
         self.events_by_exec: dict[str, list[Record]] = defaultdict(list)
@@ -114,6 +117,12 @@ class Inventory:
 
     def dump(self) -> dict[str, Any]:
         """Every table as lists of records (shared, not copied: serialise before releasing the lock)."""
+        data = self._dump()
+        if self.execution_schedules:  # only when there are some: older archives stay byte for byte
+            data["execution_schedules"] = list(self.execution_schedules.values())
+        return data
+
+    def _dump(self) -> dict[str, Any]:
         return dict(
             {
                 "tenants": list(self.tenants.values()),

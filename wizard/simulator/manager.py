@@ -70,6 +70,10 @@ class Manager:
             from .seed_real import add_real_shapes
 
             add_real_shapes(self.inv, cfg.hostname or "cfy-manager")
+        if not cfg.clean:
+            from .agent_shapes import apply_agent_shapes
+
+            apply_agent_shapes(self.inv, cfg, self.profile, self.manager_ip)
         #: (tenant, id) -> snapshot record; not part of the inventory (a restore truncates it).
         self.snapshots: dict[tuple[str, str], Record] = {}
         #: Executions that are not restorable history: live ones share the inventory table.

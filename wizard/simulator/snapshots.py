@@ -284,6 +284,10 @@ def _create_workflow(mgr: Manager, exe: Record, tenant: str, snapshot_id: str, l
             for level, message in archive if legacy else archive[-2:]:
                 log(mgr, exe, message, level)
             mark_ended(mgr, exe)
+    if not error:
+        from .api_changes import after_snapshot
+
+        after_snapshot(mgr)
 
 
 def _fail_premium_only(mgr: Manager, exe: Record, tenant: str, snapshot_id: str, tmp: str) -> None:

@@ -105,6 +105,10 @@ def build_state(mgr: Manager) -> dict[str, Any]:
                 "snapshots": len(mgr.snapshots),
             },
             "agents": agents,
+            "execution_schedules": [
+                {"id": r["id"], "tenant": t, "deployment": r["deployment_id"], "enabled": r["enabled"]}
+                for (t, _), r in inv.execution_schedules.items()
+            ],
             "executions": executions,
             "snapshots": snapshots,
             "admin_password": mgr.admin_password_source,

@@ -31,6 +31,7 @@ from wizard.migration.events import (
 from wizard.migration.state import MigrationInfo, list_migrations
 from wizard.migration.steps import ORDER as STEP_ORDER
 from wizard.migration.steps import StepId
+from wizard.migration.verdict import ACKNOWLEDGEABLE
 from wizard.tui.decider import TuiDecider
 from wizard.tui.dialogs.confirm import ConfirmDialog
 from wizard.tui.dialogs.error import ErrorDialog
@@ -324,7 +325,7 @@ class MigrateApp(EngineJobs):
         if not isinstance(widget, FindingsPage):
             return
         finding = widget.table.selected
-        if finding is None or not finding.blocking:
+        if finding is None or not (finding.blocking or finding.id in ACKNOWLEDGEABLE):
             self.notify("Select a FAIL or ERROR finding to waive.", severity="warning")
             return
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 
-from wizard.migration.decider import FailedAgent, RestoreSummary
+from wizard.migration.decider import FailedAgent, RestoreSummary, WaveStop
 from wizard.tui.dialogs.confirm import ConfirmDialog
 from wizard.tui.dialogs.password import PasswordDialog
 from wizard.tui.dialogs.typed_confirm import TypedConfirmDialog
@@ -112,3 +112,13 @@ class TuiDecider:
             body.append(f"  … and {len(failed) - 12} more\n")
         body.append("\nRetry them now? (The old manager must still be running.)")
         return self._ask(ConfirmDialog("Retry failed agents?", body, yes="Retry", no="Not now"), False)
+
+    def continue_agents(self, stop: WaveStop) -> bool:
+        """A wave failed too often: go on with the remaining deployments, or stop here?"""
+        body = Text()
+        body.append(f"install_new_agents stopped after {stop.description}.\n\n")
+        for agent in stop.failed[:8]:
+            body.append(f"  • {agent.tenant}/{agent.deployment}", "bold")
+            body.append(f" — {agent.error}\n", "red")
+        body.append("\nGo on with the remaining deployments anyway? (Stop to fix the cause first.)")
+        return self._ask(ConfirmDialog("Too many agents failed", body, yes="Go on", no="Stop"), False)

@@ -16,7 +16,7 @@ import pytest
 
 from wizard.cloudify.endpoint import Credentials, Endpoint
 from wizard.migration.config import AgentOptions, ManagerConfig, MigrationConfig, Timing
-from wizard.migration.decider import FailedAgent, RestoreSummary
+from wizard.migration.decider import FailedAgent, RestoreSummary, WaveStop
 from wizard.migration.events import Event
 from wizard.migration.findings import Waiver
 from wizard.simulator import RunningSimulator
@@ -98,6 +98,8 @@ class ScriptedDecider:
     summaries: list[RestoreSummary] = field(default_factory=list)
     asked_passwords: list[str] = field(default_factory=list)
     retried: list[list[FailedAgent]] = field(default_factory=list)
+    go_on: bool = False
+    stops: list[WaveStop] = field(default_factory=list)
 
     def confirm_restore(self, summary: RestoreSummary) -> bool:
         self.summaries.append(summary)
@@ -111,6 +113,10 @@ class ScriptedDecider:
         self.retried.append(failed)
         answer, self.retry = self.retry, False
         return answer
+
+    def continue_agents(self, stop: WaveStop) -> bool:
+        self.stops.append(stop)
+        return self.go_on
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.integration.engine.conftest import ScriptedDecider, engine_config
+from tests.integration.engine.conftest import OLD_PW, ScriptedDecider, engine_config
 from wizard.migration.config import AgentOptions
-from wizard.migration.events import AgentUpdate, Event
+from wizard.migration.events import AgentUpdate, Event, LogLine
 from wizard.migration.runner import Migration
 from wizard.migration.state import Journal
 from wizard.migration.steps import StepId
@@ -37,13 +37,16 @@ def test_an_installed_deployment_without_compute_has_nothing_to_move(make_pair, 
     result = _run(pair, tmp_path, events)
     assert result.exit_code == 0, result.summary
     state = _state(tmp_path)
-    nothing = [r for r in state.agents.deployments.values() if r.status == "nothing-to-move"]
-    assert nothing, {k: r.status for k, r in state.agents.deployments.items()}
-    assert all("no Compute host" in r.reason for r in nothing)
+    # the census knows before any start: no Compute host, nothing to move, no POST for it
+    nothing = [s for s in state.agents.skipped if "no Compute host" in s["reason"]]
+    assert nothing, state.agents.skipped
+    runs = pair.new.state()["executions"]
+    posted = {e["deployment_id"] for e in runs if e["workflow_id"] == "install_new_agents"}
+    assert not posted & {s["deployment"] for s in nothing}
     skipped = {
         (e.tenant, e.deployment) for e in events if isinstance(e, AgentUpdate) and e.status == "skipped"
     }
-    assert {(r.tenant, r.deployment) for r in nothing} <= skipped
+    assert {(s["tenant"], s["deployment"]) for s in nothing} <= skipped
     agents = next(o for o in result.outcomes if o.step is StepId.INSTALL_AGENTS)
     assert "nothing to move" in agents.detail
     report = (tmp_path / "migrations" / state.migration_id / "report.md").read_text()
@@ -78,3 +81,24 @@ def test_manager_ip_goes_with_the_new_managers_certificate(make_pair, tmp_path: 
     params = agent_parameters(view)
     assert params["manager_ip"] == "127.0.0.12"
     assert params["manager_certificate"].startswith("-----BEGIN CERTIFICATE-----")
+
+
+def test_manager_ip_goes_with_the_new_managers_internal_ca_and_says_why(make_pair, tmp_path: Path) -> None:
+    import json
+
+    import requests
+
+    pair = make_pair("6.4.2", "7.0.4")
+    events: list[Event] = []
+    result = _run(pair, tmp_path, events, agents=AgentOptions(concurrency=3, manager_ip="127.0.0.12"))
+    assert result.exit_code == 0, result.summary
+    managers = requests.get(f"{pair.new.url}/api/v3.1/managers", auth=("admin", OLD_PW), timeout=5).json()
+    ca = managers["items"][0]["ca_cert_content"]
+    runs = [e for e in pair.new.state()["executions"] if e["workflow_id"] == "install_new_agents"]
+    assert runs and all(e["parameters"]["manager_ip"] == "127.0.0.12" for e in runs)
+    assert all(e["parameters"]["manager_certificate"] == ca for e in runs)
+    said = " ".join(e.message for e in events if isinstance(e, LogLine))
+    assert "goes with manager_certificate = the new manager's internal CA (GET /managers)" in said
+    report = json.loads((tmp_path / "migrations" / result.migration_id / "report.json").read_text())
+    assert "manager_certificate" not in report["agents"]["parameters"]  # not the PEM in the report
+    assert "sent with manager_ip so agents can verify it" in report["agents"]["manager_certificate"]

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from wizard.cloudify.client import ManagerClient
+from wizard.migration.census import Census
 from wizard.migration.checks import rules
 from wizard.migration.checks.local import check_disk, check_state_dir, check_terminal
 from wizard.migration.checks.probe import ManagerProbe, health_finding, probe_manager, skipped
@@ -18,7 +19,14 @@ from wizard.migration.config import ManagerConfig, MigrationConfig
 from wizard.migration.findings import Finding
 from wizard.migration.inventory import Inventory
 
-OLD_IDS = ["old.admin", "old.version", "old.health", "old.active-executions", "old.inventory"]
+OLD_IDS = [
+    "old.admin",
+    "old.version",
+    "old.health",
+    "old.active-executions",
+    "old.inventory",
+    "old.agents-census",
+]
 NEW_IDS = [
     "new.bootstrap-admin",
     "new.version-order",
@@ -36,6 +44,7 @@ class OldResult:
     probe: ManagerProbe
     findings: list[Finding] = field(default_factory=list)
     inventory: Inventory | None = None
+    census: Census | None = None
 
 
 @dataclass
@@ -59,7 +68,7 @@ def old_checks(
     probe, findings = probe_manager("old", client, manager.url, manager.credentials.tenant)
     result = OldResult(probe, findings)
     if not probe.usable:
-        ids = OLD_IDS if with_inventory else OLD_IDS[:-1]
+        ids = OLD_IDS if with_inventory else OLD_IDS[:-2]
         findings.extend(skipped(ids, "The old manager is not reachable or refused the login."))
         return result
     findings.append(rules.old_admin(probe))
@@ -71,8 +80,8 @@ def old_checks(
         )
     )
     if with_inventory:
-        finding, result.inventory = rules.old_inventory(client)
-        findings.append(finding)
+        found, result.inventory, result.census = rules.old_inventory(client, config.agents.tenants)
+        findings.extend(found)
     return result
 
 

@@ -16,9 +16,10 @@ from packaging.version import Version
 from wizard.cloudify.client import ManagerClient
 from wizard.cloudify.errors import CloudifyError, RequestCancelledError, TransportError
 from wizard.cloudify.models import ACTIVE_STATES
+from wizard.migration.census import Census, census_finding, survey
 from wizard.migration.checks.probe import ManagerProbe
 from wizard.migration.findings import Finding, Status
-from wizard.migration.inventory import Inventory, count_inventory
+from wizard.migration.inventory import Inventory
 
 MIN_VERSION = Version("4.0.0")
 
@@ -128,15 +129,18 @@ def old_active_executions(client: ManagerClient, *, queue: bool, ignore_snapshot
     )
 
 
-def old_inventory(client: ManagerClient) -> tuple[Finding, Inventory | None]:
-    """old.inventory: what will be migrated, counted per tenant (kept for the later comparison)."""
+def old_inventory(
+    client: ManagerClient, agent_tenants: Iterable[str] = ()
+) -> tuple[list[Finding], Inventory | None, Census | None]:
+    """old.inventory: what will be migrated, counted per tenant (kept for the later comparison);
+    old.agents-census: whose agents will move, have nothing to move, or cannot move by themselves
+    (one pass of listings for both)."""
     try:
-        inv = count_inventory(client)
+        inv, census = survey(client, agent_tenants)
     except CloudifyError as exc:
-        return error_finding("old.inventory", "the old manager's inventory", exc), None
-    return Finding(
-        "old.inventory", Status.PASS, "Inventory to migrate", inv.summary(), data=inv.to_json()
-    ), inv
+        return [error_finding("old.inventory", "the old manager's inventory", exc)], None, None
+    found = Finding("old.inventory", Status.PASS, "Inventory to migrate", inv.summary(), data=inv.to_json())
+    return [found, census_finding(census)], inv, census
 
 
 # -- new manager ------------------------------------------------------------------------------

@@ -1,15 +1,18 @@
-"""install_new_agents for every installed deployment on the NEW manager.
+"""install_new_agents on the NEW manager for every deployment the census says must move.
 
-Bounded concurrency; each wave's intents journaled (in one write) before its POSTs (a resume
-lists a deployment's install_new_agents executions before posting again); tracking by LISTING
-the running executions by id across all tenants — the requests per polling cycle are bounded by
-the concurrency (50 ids a request), not by deployments; skipped deployments listed with the
-reason; failed ones retried only when the decider says so.
+The plan (agents_plan.py): the new manager's census, the official CLI's rule, canaries first.
+Waves (waves.py): one deployment per blueprint, then the rest; a wave failing more often than
+agents.max_failure_rate stops and asks. Within a wave, bounded concurrency; each batch's intents
+journaled (in one write) before its POSTs (a resume lists a deployment's install_new_agents
+executions before posting again); tracking by LISTING the running executions by id across all
+tenants — the requests per polling cycle are bounded by the concurrency (50 ids a request), not by
+deployments. Right before the first start, the old manager's change ledger is read (old.changed,
+old.schedules). Skipped and "cannot move" deployments are listed with the reason; failed ones are
+retried only when the decider says so.
 """
 
 from __future__ import annotations
 
-import contextlib
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any
@@ -24,16 +27,19 @@ from wizard.cloudify.errors import (
     UnavailableWorkflowError,
 )
 from wizard.migration.context import Context, StageView
-from wizard.migration.decider import FailedAgent
+from wizard.migration.decider import FailedAgent, WaveStop
 from wizard.migration.errors import MigrationError
 from wizard.migration.events import AgentUpdate
 from wizard.migration.failpoints import failpoint
-from wizard.migration.inventory import split_installed
+from wizard.migration.gate import record
 from wizard.migration.redact import redact
+from wizard.migration.stages.agents_plan import agent_parameters, plan
+from wizard.migration.stages.old_changes import read_old_changes
 from wizard.migration.stages.preflight import recheck_agents
 from wizard.migration.state import AgentRecord
 from wizard.migration.steps import Outcome, StepId, StepOutcome
 from wizard.migration.storage import utc_now
+from wizard.migration.waves import wave_label, wave_result
 
 WORKFLOW = "install_new_agents"
 STEP = StepId.INSTALL_AGENTS
@@ -48,28 +54,15 @@ NOTHING_TO_MOVE = "nothing to move: no Compute host (the workflow is not declare
 #: the states in which a deployment's agents are settled (moved, or nothing there to move)
 SETTLED = frozenset({"succeeded", "nothing-to-move"})
 #: the states a round waits for
-FINAL = frozenset({"succeeded", "failed", "nothing-to-move"})
+FINAL = frozenset({"succeeded", "failed", "nothing-to-move", "cannot-move"})
+#: AgentRecord status -> the events' vocabulary
+EVENT_STATUS = {"nothing-to-move": "skipped", "cannot-move": "manual", "starting": "pending"}
 
-
-def agent_parameters(ctx: StageView) -> dict[str, Any]:
-    """Parameters like `cfy agents install`: the timeout always, stop_old_agent only if chosen,
-    manager_ip only if given — and then with manager_certificate, the new manager's CA (the
-    official CLI sends the two together: agents told to reach another address must be able to
-    verify it)."""
-    params: dict[str, Any] = {"install_agent_timeout": ctx.config.agents.timeout}
-    if ctx.config.agents.stop_old_agents:
-        params["stop_old_agent"] = True
-    if ctx.config.agents.manager_ip:
-        params["manager_ip"] = ctx.config.agents.manager_ip
-        ca = ctx.config.new_manager.endpoint.ca_cert
-        if ca is not None:
-            with contextlib.suppress(OSError, UnicodeDecodeError):
-                params["manager_certificate"] = ca.read_text(encoding="utf-8")
-    return params
+__all__ = ["NOTHING_TO_MOVE", "SETTLED", "STEP", "WORKFLOW", "agent_parameters", "describe", "run"]
 
 
 def _emit(ctx: Context, rec: AgentRecord) -> None:
-    status = "skipped" if rec.status == "nothing-to-move" else rec.status  # the events' vocabulary
+    status = EVENT_STATUS.get(rec.status, rec.status)
     ctx.emit(AgentUpdate(rec.tenant, rec.deployment, status, rec.execution_id, ctx.secrets.scrub(rec.reason)))
 
 
@@ -90,30 +83,20 @@ def _adopt(ctx: Context, rec: AgentRecord, baseline: set[str]) -> bool:
     return False
 
 
-def _plan(ctx: Context) -> None:
-    a = ctx.state.agents
-    if a.planned_at:
-        return
-    split = split_installed(ctx.new, ctx.config.agents.tenants)
-    for dep in split.installed:
-        rec = AgentRecord(tenant=dep.tenant_name, deployment=dep.id)
-        a.deployments.setdefault(rec.key, rec)
-    a.skipped = [{"tenant": s.tenant, "deployment": s.deployment, "reason": s.reason} for s in split.skipped]
-    a.parameters = agent_parameters(ctx)
-    a.planned_at = utc_now()
-    ctx.save()
-
-
 def run(ctx: Context) -> StepOutcome:
-    """Run install_new_agents for every installed deployment (see the module docstring)."""
-    _plan(ctx)
+    """Run install_new_agents wave by wave for every deployment that must move (see the module
+    docstring)."""
+    plan(ctx)
     a = ctx.state.agents
     deployments = a.deployments
     for skip in a.skipped:
         ctx.emit(AgentUpdate(skip["tenant"], skip["deployment"], "skipped", None, skip["reason"]))
-    if not deployments:
-        return StepOutcome(STEP, Outcome.DONE, f"no installed deployments; {len(a.skipped)} skipped")
-    recheck_agents(ctx, STEP)
+    for manual in a.manual:
+        ctx.emit(AgentUpdate(manual["tenant"], manual["deployment"], "manual", None, manual["reason"]))
+    if not deployments:  # nothing to start: no re-check to block on, but the ledger still counts
+        record(ctx, f"before:{STEP.value}", read_old_changes(ctx))
+        return StepOutcome(STEP, Outcome.DONE, f"no deployment to move; {_skip_detail(ctx)}")
+    recheck_agents(ctx, STEP, read_old_changes(ctx))
     if a.baseline_ids is None:
         a.baseline_ids = [
             ex.id
@@ -125,7 +108,7 @@ def run(ctx: Context) -> StepOutcome:
     baseline = set(a.baseline_ids)
     retry_rounds = 0
     while True:
-        _run_round(ctx, baseline)
+        stopped = _run_waves(ctx, baseline)
         failed = [r for r in deployments.values() if r.status == "failed"]
         if not failed:
             break
@@ -139,12 +122,31 @@ def run(ctx: Context) -> StepOutcome:
             r.status, r.execution_id, r.reason, r.intent_at = "pending", None, "", None
             _emit(ctx, r)
         ctx.save()
+    for manual in a.manual:  # last: a deployment whose other agents moved still keeps some behind
+        ctx.emit(AgentUpdate(manual["tenant"], manual["deployment"], "manual", None, manual["reason"]))
+    return _outcome(ctx, stopped)
+
+
+def _skip_detail(ctx: Context) -> str:
+    a = ctx.state.agents
+    nothing = sum(1 for r in a.deployments.values() if r.status == "nothing-to-move") + len(a.skipped)
+    manual = len(a.manual) + sum(1 for r in a.deployments.values() if r.status == "cannot-move")
+    return f"{nothing} with nothing to move, {manual} cannot move automatically"
+
+
+def _outcome(ctx: Context, stopped: WaveStop | None) -> StepOutcome:
+    deployments = ctx.state.agents.deployments
     done = sum(1 for r in deployments.values() if r.status == "succeeded")
     failed_n = sum(1 for r in deployments.values() if r.status == "failed")
-    nothing = sum(1 for r in deployments.values() if r.status == "nothing-to-move")
-    detail = f"{done} succeeded, {failed_n} failed, {len(a.skipped) + nothing} skipped"
-    if nothing:
-        detail += f" ({nothing} with nothing to move)"
+    detail = f"{done} succeeded, {failed_n} failed, {_skip_detail(ctx)}"
+    if stopped is not None:
+        return StepOutcome(
+            STEP,
+            Outcome.FAILED,
+            f"stopped after {stopped.description}; {detail}",
+            "Read the failed executions' events on the new manager and fix the cause, then run again with "
+            "--retry-failed-agents; or accept the failures and go on with --agent-max-failure-rate 1.",
+        )
     if failed_n:
         return StepOutcome(
             STEP,
@@ -156,13 +158,47 @@ def run(ctx: Context) -> StepOutcome:
     return StepOutcome(STEP, Outcome.DONE, detail)
 
 
-def _run_round(ctx: Context, baseline: set[str]) -> None:
-    """Start and track until every deployment has succeeded or failed."""
+def _run_waves(ctx: Context, baseline: set[str]) -> WaveStop | None:
+    """Each wave in turn; after a wave not yet accepted, its failure rate is checked: above the
+    threshold a person decides (headless: stop). Returns the stop, or None when every wave ran."""
+    a = ctx.state.agents
+    threshold = ctx.config.agents.max_failure_rate
+    for wave in sorted({r.wave for r in a.deployments.values()}):
+        members = [r for r in a.deployments.values() if r.wave == wave]
+        _run_round(ctx, baseline, members)
+        if wave in a.waves_accepted:
+            continue
+        result = wave_result(a.deployments.values(), wave, threshold)
+        if result.too_many:
+            failed = tuple(
+                FailedAgent(r.tenant, r.deployment, r.execution_id, r.reason)
+                for r in members
+                if r.status == "failed"
+            )
+            stop = WaveStop(result.describe(), failed, result.remaining, threshold)
+            ctx.log(STEP, "warning", f"install_new_agents: {stop.description}.")
+            go_on = ctx.ask_person(partial(ctx.decider.continue_agents, stop))
+            ctx.journal.record_decision(f"continue after {wave_label(wave)}", "yes" if go_on else "no")
+            if not go_on:
+                return stop
+        elif result.ran:
+            ctx.log(
+                STEP,
+                "info",
+                f"{wave_label(wave).capitalize()}: {result.ran - result.failed} of {result.ran} succeeded.",
+            )
+        a.waves_accepted.append(wave)
+        ctx.save()
+    return None
+
+
+def _run_round(ctx: Context, baseline: set[str], members: list[AgentRecord]) -> None:
+    """Start and track the members of one wave until each has succeeded or failed."""
     deployments = ctx.state.agents.deployments
     params = ctx.state.agents.parameters or agent_parameters(ctx)
     limit = ctx.config.agents.concurrency
     # resume: intents without an execution id
-    for rec in deployments.values():
+    for rec in members:
         if rec.status == "starting" and not rec.execution_id and not _adopt(ctx, rec, baseline):
             rec.status = "pending"
         if rec.status in ("running", *FINAL):
@@ -174,14 +210,16 @@ def _run_round(ctx: Context, baseline: set[str]) -> None:
         """One polling cycle: read what ended, fill the slots it freed at once; how many remain."""
         _poll(ctx, baseline)
         running = [r for r in deployments.values() if r.status in ("running", "starting")]
-        pending = [r for r in deployments.values() if r.status == "pending"]
-        _start_wave(ctx, pending[: max(0, limit - len(running))], params)
-        return sum(1 for r in deployments.values() if r.status in ("running", "starting", "pending"))
+        pending = [r for r in members if r.status == "pending"]
+        _start_batch(ctx, pending[: max(0, limit - len(running))], params)
+        return sum(1 for r in members if r.status in ("running", "starting", "pending"))
 
     def progress(_left: int, _elapsed: float) -> None:
         finished = sum(1 for r in deployments.values() if r.status in FINAL)
         ctx.progress(STEP, finished, total, "deployments", f"{finished} of {total} deployments done")
 
+    if all(r.status in FINAL for r in members):
+        return
     waited = ctx.wait(
         cycle, lambda left: left == 0, timeout=ctx.config.agents.overall_timeout, progress=progress
     )
@@ -193,12 +231,12 @@ def _run_round(ctx: Context, baseline: set[str]) -> None:
         )
 
 
-def _start_wave(ctx: Context, wave: list[AgentRecord], params: dict[str, Any]) -> None:
-    """Start install_new_agents for a wave of deployments with two journal writes, not two each.
+def _start_batch(ctx: Context, wave: list[AgentRecord], params: dict[str, Any]) -> None:
+    """Start install_new_agents for a batch of deployments with two journal writes, not two each.
 
     Every intent is journaled (one write) before the first POST, so a run killed anywhere in the
-    wave finds each of them `starting` and lists that deployment's executions before posting
-    again; the execution ids are journaled together after the wave (a second write). At 1,000
+    batch finds each of them `starting` and lists that deployment's executions before posting
+    again; the execution ids are journaled together after the batch (a second write). At 1,000
     deployments a write per POST made the journal, not the manager, the bottleneck.
     """
     if not wave:
@@ -230,9 +268,17 @@ def _post_one(ctx: Context, rec: AgentRecord, params: dict[str, Any]) -> bool:
     except ExistingRunningExecutionError as exc:
         rec.status, rec.reason = "pending", f"waiting: {exc.message}"
         return False
-    except UnavailableWorkflowError:
-        # 6.4+ declares install_new_agents only where a Compute node exists: no agent to move
-        rec.status, rec.reason = "nothing-to-move", NOTHING_TO_MOVE
+    except UnavailableWorkflowError as exc:
+        if rec.agents:
+            # live agents, but the workflow is not available for this deployment: they stay
+            rec.status = "cannot-move"
+            rec.reason = (
+                f"install_new_agents is not available for it ({exc.message}): its "
+                f"{rec.agents} live agents stay on the old manager"
+            )
+        else:
+            # 6.4+ declares install_new_agents only where a Compute node exists: no agent to move
+            rec.status, rec.reason = "nothing-to-move", NOTHING_TO_MOVE
         _emit(ctx, rec)
         return False
     except BadParametersError as exc:
@@ -310,14 +356,23 @@ def describe(ctx: StageView) -> list[str]:
     import json
 
     n = ctx.config.new_manager.url + "/api/v3.1"
+    o = ctx.config.old.url + "/api/v3.1"
+    params = agent_parameters(ctx)
+    if "manager_ip" in params:
+        params["manager_certificate"] = (
+            "<the new manager's CA: GET /managers ca_cert_content, or --new-ca-cert>"
+        )
     body = {
-        "deployment_id": "<each installed deployment>",
+        "deployment_id": "<each deployment the census says must move>",
         "workflow_id": WORKFLOW,
-        "parameters": agent_parameters(ctx),
+        "parameters": params,
         "allow_custom_parameters": True,
     }
     return [
-        f"POST {n}/executions {json.dumps(body)}   (Tenant: the deployment's tenant; at most "
-        f"{ctx.config.agents.concurrency} at once)",
+        f"GET {n}/deployments, /node-instances, /agents?_all_tenants=true   (the census: page by page)",
+        f"GET {o}/executions?_include_system_workflows=true&_sort=-created_at, /deployments, /blueprints, "
+        "/execution-schedules?_all_tenants=true   (what changed on the old manager since the snapshot)",
+        f"POST {n}/executions {json.dumps(body)}   (Tenant: the deployment's tenant; one deployment per "
+        f"blueprint first, then waves; at most {ctx.config.agents.concurrency} at once)",
         f"GET {n}/executions?workflow_id={WORKFLOW}&_all_tenants=true   (page by page, each poll)",
     ]

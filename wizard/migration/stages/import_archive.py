@@ -10,8 +10,10 @@ names the file and the sha256 it must have.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
+from wizard.migration.backups import manifest_path, read_manifest
 from wizard.migration.context import Context, StageView
 from wizard.migration.errors import MigrationError
 from wizard.migration.stages.archive_check import file_sha256, given_archive_changed
@@ -21,6 +23,17 @@ from wizard.migration.storage import utc_now
 from wizard.migration.units import human_bytes
 
 STEP = StepId.IMPORT_ARCHIVE
+
+
+def made_at(path: Path) -> tuple[str, str]:
+    """When the archive was made, and how that is known: its backup manifest says so, else the
+    file's modification time (a download ends after the snapshot: what changed on the old manager
+    since is listed from then on)."""
+    data = read_manifest(manifest_path(path))
+    if data and data.get("created_at"):
+        return str(data["created_at"]), f"its manifest, {manifest_path(path).name}"
+    mtime = datetime.fromtimestamp(path.stat().st_mtime, UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return mtime, "the file's modification time: no manifest beside it"
 
 
 def run(ctx: Context) -> StepOutcome:
@@ -40,6 +53,8 @@ def run(ctx: Context) -> StepOutcome:
     ctx.log(STEP, "info", f"Reading {path} ({human_bytes(size)}) for its sha256…")
     sha = file_sha256(path)
     s.id = s.id or new_snapshot_id()
+    s.created_at, when = made_at(path)
+    ctx.log(STEP, "info", f"The archive was made {s.created_at} ({when}).")
     a.file, a.size, a.sha256, a.downloaded_at, a.source = str(path), size, sha, utc_now(), "given"
     a.inspected_sha256 = None
     ctx.save()

@@ -8,11 +8,13 @@ manager's (the checks log in with whichever works).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from wizard.cloudify.client import ManagerClient
 from wizard.cloudify.models import ManagerNode, VersionInfo
+from wizard.migration.census import Census
 from wizard.migration.checks import local_checks, new_checks, old_checks, pair_checks
 from wizard.migration.checks.probe import ManagerProbe, probe_manager
 from wizard.migration.checks.snapshot_format import snapshot_format
@@ -22,8 +24,10 @@ from wizard.migration.findings import Finding, Status
 from wizard.migration.gate import gate, require
 from wizard.migration.inventory import Inventory
 from wizard.migration.stages.preflight_modes import collect_backup, collect_restore, lost_ip_rule
-from wizard.migration.state import MigrationState
+from wizard.migration.state import CensusRecord, MigrationState
+from wizard.migration.state.records import record_from
 from wizard.migration.steps import StepId, StepOutcome
+from wizard.migration.storage import utc_now
 
 NEW_CHECKED_LATER = ("new.clean", "new.plugins-secrets")
 
@@ -34,6 +38,7 @@ class PreflightResult:
 
     findings: list[Finding] = field(default_factory=list)
     inventory: Inventory | None = None
+    census: Census | None = None
     managers: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -96,7 +101,7 @@ def collect(
             )
         )
     managers = {"old": old.probe.to_json(), "new": new.probe.to_json()}
-    return PreflightResult(findings, old.inventory, managers)
+    return PreflightResult(findings, old.inventory, old.census, managers)
 
 
 def agent_tenants_finding(wanted: tuple[str, ...], known: list[str]) -> Finding:
@@ -146,7 +151,14 @@ def run_old(ctx: Context, result: PreflightResult) -> StepOutcome:
     ctx.state.managers.update(result.managers)
     if result.inventory is not None and not ctx.state.is_done(StepId.CREATE_SNAPSHOT):
         ctx.state.inventory.old = result.inventory.to_json()
+    if result.census is not None and not ctx.state.is_done(StepId.CREATE_SNAPSHOT):
+        record_census(ctx, result.census)
     return gate(ctx, StepId.PREFLIGHT_OLD, "preflight", result.findings)
+
+
+def record_census(ctx: Context, census: Census) -> None:
+    """Journal the old manager's census (the report's table and the decommissioning advice)."""
+    ctx.state.census = record_from(CensusRecord, {**census.to_json(), "taken_at": utc_now()})
 
 
 def old_probe_from_state(ctx: Context) -> ManagerProbe:
@@ -232,8 +244,9 @@ def recheck_new(ctx: Context, step: StepId) -> list[Finding]:
     return result.findings
 
 
-def recheck_agents(ctx: Context, step: StepId) -> None:
-    """Right before moving agents: the new manager answers, and the old one does when IPs differ."""
+def recheck_agents(ctx: Context, step: StepId, extra: Sequence[Finding] = ()) -> None:
+    """Right before moving agents: the new manager answers, and the old one does when IPs differ;
+    `extra` findings (what changed on the old manager since the snapshot) are shown with them."""
     from wizard.migration.checks.probe import health_finding
 
     new_probe, findings = probe_manager(
@@ -245,4 +258,5 @@ def recheck_agents(ctx: Context, step: StepId) -> None:
     findings.extend(
         f for f in _pair(ctx, old_probe, new_probe, installed=_installed(ctx) or 1) if f.id == "pair.ip-rule"
     )
+    findings.extend(extra)
     require(ctx, step, findings)

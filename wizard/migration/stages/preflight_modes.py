@@ -36,7 +36,7 @@ def collect_backup(config: MigrationConfig, old_client: ManagerClient) -> Prefli
     if old.probe.usable:
         findings.append(snapshot_format(old.probe, None, repair=config.repair_community_archive))
     findings += local_checks(config)
-    return PreflightResult(findings, old.inventory, {"old": old.probe.to_json()})
+    return PreflightResult(findings, old.inventory, old.census, managers={"old": old.probe.to_json()})
 
 
 def lost_probe(config: MigrationConfig, facts: SnapshotFacts) -> ManagerProbe:
@@ -151,7 +151,7 @@ def collect_restore(
         findings.append(rule)
     findings += local_checks(config, snapshot_size=0)
     managers = {"old": {**old.to_json(), "lost": True}, "new": new.probe.to_json()}
-    return PreflightResult(findings, inventory, managers), facts
+    return PreflightResult(findings, inventory, managers=managers), facts
 
 
 __all__ = ["collect_backup", "collect_restore", "lost_ip_rule", "lost_probe"]

@@ -23,6 +23,7 @@ from wizard.migration.failpoints import failpoint
 from wizard.migration.gate import require
 from wizard.migration.inventory import Inventory
 from wizard.migration.redact import redact
+from wizard.migration.stages.preflight import record_census
 from wizard.migration.steps import Outcome, StepId, StepOutcome
 from wizard.migration.storage import utc_now
 
@@ -85,6 +86,8 @@ def _baseline(ctx: Context, sid: str) -> None:
         )
     ctx.state.inventory.old = result.inventory.to_json()
     ctx.state.inventory.old_at = utc_now()
+    if result.census is not None:
+        record_census(ctx, result.census)
     ctx.save()
 
 

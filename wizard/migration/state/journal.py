@@ -180,6 +180,16 @@ class Journal:
             self.state.waivers = list(current.values())
             self.save()
 
+    def acknowledge(self, ident: str, reason: str, covers: int) -> None:
+        """Journal a waiver that acknowledges what keeps the old manager needed (a WARN finding,
+        which the gate does not journal): it covers `covers` items, so a later, longer list is
+        not acknowledged by it."""
+        with self._lock:
+            kept = [w for w in self.state.waivers if w.get("id") != ident]
+            kept.append({"id": ident, "reason": reason, "covers": str(covers), "at": utc_now()})
+            self.state.waivers = kept
+            self.save()
+
     def mark_finished(self, exit_code: int) -> None:
         """The run reached its end (successfully or with agent failures)."""
         with self._lock:

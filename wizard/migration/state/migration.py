@@ -11,8 +11,10 @@ from wizard.migration.state.records import (
     DONE_STATES,
     AgentsRecord,
     ArchiveRecord,
+    CensusRecord,
     CredentialsRecord,
     InventoryRecord,
+    LedgerRecord,
     RestoreRecord,
     SnapshotRecord,
     StepRecord,
@@ -47,6 +49,8 @@ class MigrationState:
     credentials: CredentialsRecord = field(default_factory=CredentialsRecord)
     inventory: InventoryRecord = field(default_factory=InventoryRecord)
     agents: AgentsRecord = field(default_factory=AgentsRecord)
+    census: CensusRecord = field(default_factory=CensusRecord)
+    ledger: LedgerRecord = field(default_factory=LedgerRecord)
     findings: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     waivers: list[dict[str, str]] = field(default_factory=list)
     decisions: list[dict[str, str]] = field(default_factory=list)
@@ -88,6 +92,8 @@ class MigrationState:
             credentials=record_from(CredentialsRecord, data.get("credentials")),
             inventory=record_from(InventoryRecord, data.get("inventory")),
             agents=AgentsRecord.from_json(data.get("agents")),
+            census=record_from(CensusRecord, data.get("census")),
+            ledger=record_from(LedgerRecord, data.get("ledger")),
             findings={k: list(v) for k, v in (data.get("findings") or {}).items() if isinstance(v, list)},
             waivers=list(data.get("waivers") or []),
             decisions=list(data.get("decisions") or []),

@@ -164,6 +164,41 @@ class InventoryRecord:
 
 
 @dataclass
+class CensusRecord:
+    """The agents census of the old manager (preflight, then the snapshot's baseline): counts per
+    tenant, every deployment that cannot move automatically, some with nothing to move (see
+    wizard/migration/census.py for the rule)."""
+
+    taken_at: str | None = None
+    agents_known: bool = True
+    tenants_filter: list[str] = field(default_factory=list)
+    tenants: dict[str, dict[str, int]] = field(default_factory=dict)
+    manual: list[dict[str, Any]] = field(default_factory=list)
+    manual_total: int = 0
+    nothing: list[dict[str, Any]] = field(default_factory=list)
+    nothing_total: int = 0
+
+
+@dataclass
+class LedgerRecord:
+    """What changed on the old manager after the snapshot (read right before the agents step and
+    again when the report is written), and its execution schedules (they fire on both managers
+    once the snapshot is restored). `read_at` None: never read; `error`: the last read failed."""
+
+    since: str | None = None
+    read_at: str | None = None
+    error: str = ""
+    changes: list[dict[str, str]] = field(default_factory=list)
+    schedules: list[dict[str, Any]] = field(default_factory=list)
+    schedules_supported: bool = True
+
+    @property
+    def known(self) -> bool:
+        """Read at least once, and the last read worked."""
+        return self.read_at is not None and not self.error
+
+
+@dataclass
 class AgentRecord:
     """One deployment's install_new_agents: status, execution, and the intent before the POST."""
 
@@ -176,6 +211,12 @@ class AgentRecord:
     intent_at: str | None = None
     finished_at: str | None = None
     previous_execution_ids: list[str | None] = field(default_factory=list)
+    #: the census's live agents on this deployment (decides what an unavailable workflow means)
+    agents: int = 0
+    #: the blueprint (one deployment per blueprint goes first, as a canary)
+    blueprint: str = ""
+    #: the wave it belongs to: 0 the canaries, then 1, 2, ... (journaled with the plan)
+    wave: int = 0
 
     @property
     def key(self) -> str:
@@ -192,6 +233,10 @@ class AgentsRecord:
     parameters: dict[str, Any] = field(default_factory=dict)
     planned_at: str | None = None
     baseline_ids: list[str] | None = None
+    #: deployments whose agents cannot move automatically (the new manager's census)
+    manual: list[dict[str, Any]] = field(default_factory=list)
+    #: the waves whose failure rate was accepted (by the threshold or by a person)
+    waves_accepted: list[int] = field(default_factory=list)
 
     @classmethod
     def from_json(cls, data: object) -> AgentsRecord:

@@ -50,6 +50,8 @@ class AgentsPage(StepPage):
                 f"{status.upper()} {counts.get(status, 0)}  ",
                 STATUS_STYLE[status] if counts.get(status) else "dim",
             )
+        if counts.get("manual"):  # cannot move automatically: the old manager stays needed
+            text.append(f"CANNOT MOVE {counts['manual']}  ", STATUS_STYLE["manual"])
         self.query_one("#agent-counts", Static).update(text)
 
     def on_engine_event(self, event: Event, model: RunModel) -> None:

@@ -5,9 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import Button
 
+from wizard.migration.events import Event, FindingsReady
+from wizard.migration.verdict import ACKNOWLEDGEABLE
 from wizard.tui.flow import Page
 from wizard.tui.model import RunModel
 from wizard.tui.screens.findings_page import FindingsPage
+from wizard.tui.widgets.census_table import CensusTable
 
 NEW_MANAGER_PHASES = ("before:preflight_new", "before:upload", "before:restore", "archive", "snapshot")
 
@@ -25,6 +28,18 @@ class PreflightPage(FindingsPage):
         """Everything but the new-manager-against-snapshot phases."""
         return phase not in NEW_MANAGER_PHASES and not phase.startswith("before:") and phase != "agents"
 
+    def compose_body(self) -> ComposeResult:
+        """The findings, then the agents census."""
+        yield from super().compose_body()
+        yield CensusTable()
+
+    def on_engine_event(self, event: Event, model: RunModel) -> None:
+        """The findings, and the census drawn from `old.agents-census`."""
+        super().on_engine_event(event, model)
+        if isinstance(event, FindingsReady) and self.wants(event.phase):
+            census = next((f for f in self.page_findings(model) if f.id == "old.agents-census"), None)
+            self.query_one(CensusTable).show(census)
+
     def compose_buttons(self) -> ComposeResult:
         """Re-run, waive, next."""
         yield Button("Re-run checks", id="rerun")
@@ -37,7 +52,7 @@ class PreflightPage(FindingsPage):
         blocked = bool(self.blockers(model))
         selected = self.table.selected
         self.set_button("rerun", disabled=busy)
-        self.set_button(
-            "waive", disabled=busy or selected is None or not selected.blocking or selected.id in self.waived
-        )
+        waivable = selected is not None and selected.id not in self.waived
+        waivable = waivable and selected is not None and (selected.blocking or selected.id in ACKNOWLEDGEABLE)
+        self.set_button("waive", disabled=busy or not waivable)
         self.set_button("primary", disabled=busy or blocked or not findings)

@@ -61,7 +61,7 @@ class SummaryPage(StepPage):
         paths = "\n".join(self.options.show(p) for p in event.report_paths)
         self.query_one("#report-paths", Static).update(f"Report written to:\n{paths}" if paths else "")
         self.query_one("#next-steps", Markdown).update(
-            NEXT_STEPS_OK if event.exit_code == 0 else NEXT_STEPS_NOT_YET
+            NEXT_STEPS_OK if event.exit_code == 0 and not event.old_manager_needed else NEXT_STEPS_NOT_YET
         )
 
     def show_report(self, markdown: str) -> None:

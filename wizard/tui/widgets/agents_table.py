@@ -16,6 +16,7 @@ STATUS_STYLE = {
     "succeeded": "bold green",
     "failed": "bold red",
     "skipped": "cyan",
+    "manual": "bold magenta",
 }
 
 

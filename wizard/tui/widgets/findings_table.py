@@ -22,8 +22,8 @@ ORDER: dict[Status, int] = {Status.FAIL: 0, Status.ERROR: 1, Status.WARN: 2, Sta
 
 
 def status_text(finding: Finding, waived: bool) -> Text:
-    """The status cell: a coloured badge; a waived blocker reads WAIVED."""
-    if waived and finding.blocking:
+    """The status cell: a coloured badge; a waived blocker (or an acknowledged warning) reads WAIVED."""
+    if waived:
         return Text(" WAIVED ", style="bold black on yellow")
     return Text(f" {finding.status.value} ", style=STATUS_STYLE[finding.status])
 
