@@ -24,6 +24,7 @@ from wizard.cloudify.errors import (
     HTTPError,
     NotFoundError,
 )
+from wizard.cloudify.facts import BYPASS_HEADER, FactsCalls
 from wizard.cloudify.listing import PAGE_SIZE, _bool, _seg, list_params, parse_page
 from wizard.cloudify.models import (
     Agent,
@@ -55,7 +56,7 @@ from wizard.cloudify.transport import (
 INSTALLATION_STATUS_SINCE = Version("6.0.0")
 
 
-class ManagerClient(SnapshotCalls):
+class ManagerClient(SnapshotCalls, FactsCalls):
     """REST client for one manager (see the module docstring for the rules it follows).
 
     The constructor (Transport's) takes the endpoint, the credentials and the knobs:
@@ -79,6 +80,8 @@ class ManagerClient(SnapshotCalls):
         other._bucket = self._bucket  # one pace per manager, whoever logs in
         other.server_version = self.server_version
         other._installation_status_supported = self._installation_status_supported
+        if BYPASS_HEADER in self._session.headers:
+            other.bypass_maintenance()
         return other
 
     # -- identity and health ------------------------------------------------------------------

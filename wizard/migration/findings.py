@@ -34,15 +34,23 @@ CHECK_IDS = frozenset(
     {
         *(
             f"old.{c}"
-            for c in ("reachable", "auth", "admin", "version", "health", "active-executions", "inventory")
+            for c in (
+                "reachable", "auth", "admin", "version", "health", "active-executions", "inventory",
+                "licence", "ldap", "freeze",
+            )
         ),
         *(
             f"new.{c}"
             for c in (
                 "reachable", "auth", "bootstrap-admin", "version-order", "health", "clean",
-                "plugins-secrets", "networks",
+                "plugins-secrets", "networks", "licence", "ldap",
             )
         ),
+        "cluster.old",
+        "cluster.new",
+        "pair.edition",
+        "pair.plugins",
+        "pair.certificates",
         "pair.same-manager",
         "pair.ip-rule",
         "pair.agent-tenants",

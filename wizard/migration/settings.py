@@ -40,8 +40,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "snapshot.include_events": ("CFY_MIGRATE_INCLUDE_EVENTS", "include_events"),
     "snapshot.queue": ("CFY_MIGRATE_SNAPSHOT_QUEUE", "queue"),
     "snapshot.legacy": ("CFY_MIGRATE_SNAPSHOT_LEGACY", "legacy"),
+    "snapshot.freeze_old": ("CFY_MIGRATE_FREEZE_OLD", "freeze_old"),
     "restore.maintenance_mode": ("CFY_MIGRATE_MAINTENANCE_MODE", "maintenance_mode"),
     "restore.restore_certificates": ("CFY_MIGRATE_RESTORE_CERTIFICATES", "restore_certificates"),
+    "restore.no_reboot": ("CFY_MIGRATE_NO_REBOOT", "no_reboot"),
     "restore.timeout": ("CFY_MIGRATE_RESTORE_TIMEOUT", "restore_timeout"),
     "agents.stop_old_agents": ("CFY_MIGRATE_STOP_OLD_AGENTS", "stop_old_agents"),
     "agents.concurrency": ("CFY_MIGRATE_AGENT_CONCURRENCY", "agent_concurrency"),
@@ -62,8 +64,10 @@ BOOL_KEYS = {
     "snapshot.include_events",
     "snapshot.queue",
     "snapshot.legacy",
+    "snapshot.freeze_old",
     "restore.maintenance_mode",
     "restore.restore_certificates",
+    "restore.no_reboot",
     "agents.stop_old_agents",
 }
 INT_KEYS = {"agents.concurrency", "agents.timeout"}

@@ -9,6 +9,7 @@ from pathlib import Path
 from wizard.migration.config import MigrationConfig
 from wizard.migration.stages import agents as agents_stage
 from wizard.migration.stages import download as download_stage
+from wizard.migration.stages import freeze as freeze_stage
 from wizard.migration.stages import restore as restore_stage
 from wizard.migration.stages import snapshot as snapshot_stage
 from wizard.migration.stages import upload as upload_stage
@@ -43,7 +44,7 @@ def dry_run_lines(config: MigrationConfig, state: MigrationState, directory: Pat
         f"GET {n}/version, /user, /tenants, /managers, /brokers, /status, /blueprints, /deployments, "
         "/plugins, /secrets   (preflight, read-only)",
     ]
-    for stage in (snapshot_stage, download_stage, upload_stage, restore_stage):
+    for stage in (snapshot_stage, freeze_stage, download_stage, upload_stage, restore_stage):
         lines += stage.describe(view)
     lines.append(f"GET {n}/user   (old manager's admin password first, then the new one's)")
     lines += verify_stage.describe(view)

@@ -54,6 +54,7 @@ class Manager:
             manager_ip=self.manager_ip,
             networks=self.networks,
             extra_nodes=cfg.extra_nodes,
+            plugin_python=cfg.plugin_python,
         )
         if cfg.real_shapes:
             from .seed_real import add_real_shapes

@@ -203,9 +203,13 @@ def _restore_workflow(
         yield from _new_format_restore(mgr, exe, contents, history)
         return
     with mgr.lock:
-        if p.at_least(7, 0):
-            log(mgr, exe, "Using `legacy` snapshot format", "debug")
-        failure = _validate(mgr, contents, user, force, exe)
+        if mgr.cfg.runtime == "k8s" and p.at_least(7, 0):
+            # mgmtworker/cloudify_system_workflows/snapshots/snapshot_restore.py::restore
+            failure = "legacy snapshots cannot be restored on a distributed manager"
+        else:
+            if p.at_least(7, 0):
+                log(mgr, exe, "Using `legacy` snapshot format", "debug")
+            failure = _validate(mgr, contents, user, force, exe)
         if failure is None and contents.dump is None:
             failure = "[Errno 2] No such file or directory: '/tmp/snapshot-restore/pg_data'"
         if failure is not None:

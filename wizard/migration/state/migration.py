@@ -12,6 +12,7 @@ from wizard.migration.state.records import (
     AgentsRecord,
     ArchiveRecord,
     CredentialsRecord,
+    FreezeRecord,
     InventoryRecord,
     RestoreRecord,
     SnapshotRecord,
@@ -47,6 +48,7 @@ class MigrationState:
     credentials: CredentialsRecord = field(default_factory=CredentialsRecord)
     inventory: InventoryRecord = field(default_factory=InventoryRecord)
     agents: AgentsRecord = field(default_factory=AgentsRecord)
+    freeze: FreezeRecord = field(default_factory=FreezeRecord)
     findings: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     waivers: list[dict[str, str]] = field(default_factory=list)
     decisions: list[dict[str, str]] = field(default_factory=list)
@@ -88,6 +90,7 @@ class MigrationState:
             credentials=record_from(CredentialsRecord, data.get("credentials")),
             inventory=record_from(InventoryRecord, data.get("inventory")),
             agents=AgentsRecord.from_json(data.get("agents")),
+            freeze=record_from(FreezeRecord, data.get("freeze")),
             findings={k: list(v) for k, v in (data.get("findings") or {}).items() if isinstance(v, list)},
             waivers=list(data.get("waivers") or []),
             decisions=list(data.get("decisions") or []),
