@@ -202,6 +202,7 @@ def _restore_workflow(
     if not legacy:
         yield from _new_format_restore(mgr, exe, contents, history)
         return
+    failure: str | None
     with mgr.lock:
         if mgr.cfg.runtime == "k8s" and p.at_least(7, 0):
             # mgmtworker/cloudify_system_workflows/snapshots/snapshot_restore.py::restore
