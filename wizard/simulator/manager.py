@@ -73,6 +73,8 @@ class Manager:
             "remaining_executions": None,
             "requested_by": "",
         }
+        #: every activate/deactivate, in order (tests: was the manager frozen while X happened?)
+        self.maintenance_log: list[Record] = []
         self.requests_total = 0
         self.requests_by_route: Counter[str] = Counter()
         self.faults = FaultSet()

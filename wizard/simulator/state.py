@@ -111,6 +111,7 @@ def build_state(mgr: Manager) -> dict[str, Any]:
             "snapshot_restoring": mgr.snapshot_restoring,
             "restore_history": [dict(h) for h in mgr.restore_history],
             "maintenance": mgr.maintenance["status"],
+            "maintenance_log": [dict(m) for m in mgr.maintenance_log],
             "outage_active": mgr.outage_active,
             "faults": mgr.faults.describe(),
             "requests": {"total": mgr.requests_total, "by_route": dict(mgr.requests_by_route)},

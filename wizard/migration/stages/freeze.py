@@ -22,6 +22,7 @@ import weakref
 
 from wizard.cloudify.errors import CloudifyError, RequestCancelledError
 from wizard.migration.context import Context, StageView
+from wizard.migration.failpoints import failpoint
 from wizard.migration.steps import StepId
 from wizard.migration.storage import utc_now
 
@@ -124,7 +125,9 @@ def _ensure(ctx: Context) -> None:
         "",
     )
     ctx.save()
+    failpoint("freeze.before-activate")
     ctx.old.activate_maintenance()
+    failpoint("freeze.after-activate")
     f.activated_at = utc_now()
     ctx.save()
     ctx.log(
