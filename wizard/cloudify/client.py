@@ -17,7 +17,7 @@ from typing import Any
 from packaging.version import Version
 
 from wizard.cloudify import http
-from wizard.cloudify.endpoint import Credentials
+from wizard.cloudify.endpoint import Credentials, Endpoint
 from wizard.cloudify.errors import (
     BadParametersError,
     CloudifyError,
@@ -66,8 +66,14 @@ class ManagerClient(SnapshotCalls, FactsCalls):
     # -- life cycle ---------------------------------------------------------------------------
     def with_credentials(self, credentials: Credentials) -> ManagerClient:
         """A client for the same endpoint with other credentials (e.g. after a legacy restore)."""
+        return self.with_endpoint(self.endpoint, credentials)
+
+    def with_endpoint(self, endpoint: Endpoint, credentials: Credentials | None = None) -> ManagerClient:
+        """A client for the same manager reached or verified otherwise (e.g. another CA bundle
+        after a certificate restore), sharing this one's pace."""
+        credentials = credentials or self.credentials
         other = ManagerClient(
-            self.endpoint,
+            endpoint,
             credentials,
             timeout=self.timeout,
             retries=self.retries,

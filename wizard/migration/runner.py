@@ -35,7 +35,7 @@ from wizard.migration.findings import Finding
 from wizard.migration.lock import RunLock
 from wizard.migration.runlog import RunLog
 from wizard.migration.secrets import Secrets
-from wizard.migration.stages import RUNS, credentials, freeze, preflight
+from wizard.migration.stages import RUNS, certificates, credentials, freeze, preflight
 from wizard.migration.stages.rewind import Rewind
 from wizard.migration.state import Journal, MigrationState, find_finished, find_resumable, journal_path
 from wizard.migration.steps import ORDER, Outcome, PlannedStep, StepId, StepOutcome
@@ -128,7 +128,7 @@ class Migration:
         # put there by its administrators as the docs ask)
         self.old_client.bypass_maintenance()
         self.new_client = make_client(
-            config.new,
+            certificates.new_manager_config(config.new, self._journal.state if self._journal else None),
             on_request=lambda r: self.runlog.request("new", r),
             cancel=self.cancel,
             pace=config.timing.pace,

@@ -34,6 +34,8 @@ class ArchiveContents:
     admin_account: dict[str, Any] | None = None
     dump: dict[str, Any] | None = None
     new_format: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: the archive's ssl/ files (name -> PEM text): what a certificate restore puts in place
+    ssl: dict[str, str] = field(default_factory=dict)
 
 
 def _write_json(zf: zipfile.ZipFile, name: str, data: Any, prefix: str = "") -> None:
@@ -67,8 +69,11 @@ def write_legacy(
     networks: dict[str, Any],
     agents: dict[str, Any],
     pad_to: int | None = None,
+    ssl_files: dict[str, str] | None = None,
 ) -> int:
-    """Write a legacy-format snapshot zip atomically; returns its size."""
+    """Write a legacy-format snapshot zip atomically; returns its size. `ssl_files` (name -> PEM
+    text) is the manager's /etc/cloudify/ssl (snapshot_create copies the whole directory);
+    without it only a stand-in CA."""
     tmp = path + ".part"
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(tmp, "wb") as fh, zipfile.ZipFile(fh, "w", allowZip64=True) as zf:
@@ -92,7 +97,8 @@ def write_legacy(
         _write_json(zf, "networks.json", networks)
         _write_json(zf, "metadata.json", metadata)
         zf.writestr("pg_data", PG_HEADER + json.dumps(dump), compress_type=zipfile.ZIP_DEFLATED)
-        zf.writestr("ssl/cloudify_internal_ca_cert.pem", FAKE_CA)
+        for name, text in (ssl_files or {"cloudify_internal_ca_cert.pem": FAKE_CA}).items():
+            zf.writestr(f"ssl/{name}", text)
         for bp in dump.get("blueprints", []):
             zf.writestr(
                 f"blueprints/{bp['tenant_name']}/{bp['id']}/blueprint.yaml",
@@ -161,6 +167,8 @@ def read_archive(path: str) -> ArchiveContents:
             except json.JSONDecodeError:
                 contents.dump = None
         for name in names:
+            if name.startswith("ssl/") and name.endswith(".pem"):
+                contents.ssl[name[4:]] = zf.read(name).decode("ascii", errors="replace")
             if name.endswith(".json") and (name.startswith("mgmt/") or name.startswith("tenants/")):
                 data = json.loads(zf.read(name))
                 if isinstance(data, dict) and "type" in data:

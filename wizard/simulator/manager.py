@@ -73,6 +73,10 @@ class Manager:
             "remaining_executions": None,
             "requested_by": "",
         }
+        #: restore_certificates: the archive's certificate and key (files) served after the next boot
+        self.pending_tls: tuple[str, str] | None = None
+        self.certificates_restored = False
+        self.reboots = 0
         #: every activate/deactivate, in order (tests: was the manager frozen while X happened?)
         self.maintenance_log: list[Record] = []
         self.requests_total = 0

@@ -20,6 +20,7 @@ from .executions import PENDING_DELAY, assert_no_running, log, mark_ended, mark_
 from .inventory import Inventory, Record
 from .listing import parse_bool
 from .profiles import version_text, version_tuple
+from .restore_certs import after_post_restore
 from .snapshots import get_snapshot, snapshot_config
 
 if TYPE_CHECKING:
@@ -235,7 +236,13 @@ def _restore_workflow(
         else:
             log(mgr, exe, f"Successfully restored snapshot `{history['snapshot_id']}`")
             _finish(mgr, exe, history, None)
-    mgr.scheduler.call_later(mgr.cfg.post_restore_delay, lambda: _post_restore(mgr, history, admin_hash))
+
+    def post_restore_commands() -> None:
+        _post_restore(mgr, history, admin_hash)
+        if fault is None:
+            after_post_restore(mgr, exe, contents)
+
+    mgr.scheduler.call_later(mgr.cfg.post_restore_delay, post_restore_commands)
 
 
 def _swap_and_outage(mgr: Manager, exe: Record, contents: ArchiveContents, history: Record) -> Workflow:

@@ -113,6 +113,8 @@ def build_state(mgr: Manager) -> dict[str, Any]:
             "maintenance": mgr.maintenance["status"],
             "maintenance_log": [dict(m) for m in mgr.maintenance_log],
             "outage_active": mgr.outage_active,
+            "certificates_restored": mgr.certificates_restored,
+            "reboots": mgr.reboots,
             "faults": mgr.faults.describe(),
             "requests": {"total": mgr.requests_total, "by_route": dict(mgr.requests_by_route)},
             "errors": list(mgr.errors),
