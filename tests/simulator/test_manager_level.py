@@ -72,11 +72,11 @@ def test_config_items_have_the_recorded_shape_and_hide_admin_only_values(make_si
     assert hidden["ldap_password"] == "********"
 
 
-def test_no_ldap_by_default(make_simulator: Any) -> None:
-    sim = make_simulator(profile="4.6")
-    api = Api(sim)
-    assert api.get("/ldap").json() == "disabled"
-    assert api.get("/config").status_code == 404  # 4.6 has no /config
+def test_no_ldap_by_default_and_46_config_has_no_rows(make_simulator: Any) -> None:
+    assert Api(make_simulator(profile="6.4.2")).get("/ldap").json() == "disabled"
+    old = Api(make_simulator(profile="4.6", ldap_server="ldap://127.0.0.98"))
+    assert old.get("/ldap").json() == "enabled"
+    assert "items" not in old.get("/config").json()  # 4.6: authorization settings only
 
 
 def test_unlicensed_premium_refuses_all_but_the_allowed_endpoints(make_simulator: Any) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wizard.cloudify.errors import NotFoundError
+from wizard.cloudify.errors import BadParametersError, NotFoundError
 from wizard.cloudify.listing import ListCalls
 from wizard.cloudify.models_topology import ClusterStatus, DBNode, LdapSettings, LicenceInfo, PluginInfo
 
@@ -68,20 +68,26 @@ class FactsCalls(ListCalls):
 
     def ldap_settings(self) -> LdapSettings | None:
         """The LDAP settings: the `ldap_*` rows of GET /config?scope=rest (5.0.5+), else GET /ldap
-        ("enabled"/"disabled", 4.x); None where neither exists. The bind credentials are never kept."""
+        ("enabled"/"disabled"; 4.x's /config has no rows); None where neither exists. The bind
+        credentials are never kept."""
         try:
-            return LdapSettings.from_config(self._json("GET", "/config", params=[("scope", "rest")]))
+            body = self._json("GET", "/config", params=[("scope", "rest")])
+            if isinstance(body, dict) and isinstance(body.get("items"), list):
+                return LdapSettings.from_config(body)
+            # 4.x: /config holds the authorization settings only
         except NotFoundError:
             pass
         try:
-            body: Any = self._json("GET", "/ldap")
+            status: Any = self._json("GET", "/ldap")
         except NotFoundError:
             return None
-        return LdapSettings(str(body).strip().lower() == "enabled")
+        return LdapSettings(str(status).strip().lower() == "enabled")
 
     def plugins(self, *, all_tenants: bool = True) -> list[PluginInfo]:
-        """Every uploaded plugin (wagon) with its Python versions and platform."""
-        return [
-            PluginInfo.from_api(item)
-            for item in self.iter_items("plugins", include=list(PLUGIN_FIELDS), all_tenants=all_tenants)
-        ]
+        """Every uploaded plugin (wagon) with its Python versions and platform (the whole rows
+        where a version refuses one of the projected fields)."""
+        try:
+            items = list(self.iter_items("plugins", include=list(PLUGIN_FIELDS), all_tenants=all_tenants))
+        except BadParametersError:
+            items = list(self.iter_items("plugins", all_tenants=all_tenants))
+        return [PluginInfo.from_api(item) for item in items]

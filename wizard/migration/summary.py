@@ -41,6 +41,9 @@ def dry_run_lines(config: MigrationConfig, state: MigrationState, directory: Pat
         f"GET {o}/version, /user, /tenants, /managers, /brokers, /status   (preflight, read-only)",
         f"GET {o}/executions?_all_tenants=true&_include_system_workflows=true&status=pending&status=started…",
         f"GET {o}/blueprints, /deployments, /node-instances, /agents?_all_tenants=true   (inventory)",
+        f"GET {o}/license, /db-nodes, /cluster-status, /config?scope=rest, /plugins?_all_tenants=true, "
+        "/maintenance   (manager-level checks)",
+        f"GET {n}/license, /db-nodes, /cluster-status, /config?scope=rest   (manager-level checks)",
         f"GET {n}/version, /user, /tenants, /managers, /brokers, /status, /blueprints, /deployments, "
         "/plugins, /secrets   (preflight, read-only)",
     ]

@@ -1,6 +1,7 @@
-"""GET /config (5.0.5+: the `config` table, filtered by ?scope=) and GET /ldap ("enabled" or
-"disabled", 4.x+). The `ldap_*` rows carry the config's ``ldap_server``; a legacy restore keeps this
-manager's rows (they are not in the snapshot), so LDAP stays as it was configured here.
+"""GET /config (5.0.5+: the `config` table, filtered by ?scope=; 4.x: the authorization settings
+only) and GET /ldap ("enabled" or "disabled", 4.x+). The `ldap_*` rows carry the config's
+``ldap_server``; a legacy restore keeps this manager's rows (they are not in the snapshot), so LDAP
+stays as it was configured here.
 
 Shapes: rest-service/manager_rest/rest/resources_v3_1/manager_config.py (items, metadata {},
 "authorization" when no scope or scope=authorization; admin_only values hidden from non-admins),
@@ -51,9 +52,11 @@ def _value(mgr: Manager, name: str, default: Any) -> Any:
     return configured.get(name, default)
 
 
-@route("GET", "/config", exists=lambda m: m.profile.at_least(5, 0, 5))
+@route("GET", "/config")
 def get_config(mgr: Manager, req: Request) -> Response:
-    """GET /config[?scope=S]."""
+    """GET /config[?scope=S]; 4.x serves the authorization settings only (no rows)."""
+    if not mgr.profile.at_least(5, 0, 5):
+        return Response.json({"authorization": {"roles": [], "permissions": {}}})
     scope = query_one(req.query, "scope")
     admin = _user(req).get("role") == "sys_admin"
     items = []

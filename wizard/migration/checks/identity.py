@@ -5,8 +5,8 @@
   (rest-service/manager_rest/constants.py::ALLOWED_LICENSE_ENDPOINTS): a clear FAIL here instead of
   an ERROR "try again" from the first check that hits the wall.
 - The `ldap_*` settings live in the `config` table, which a legacy restore keeps from the NEW
-  manager (mgmtworker/cloudify_system_workflows/snapshots/postgres.py: the config tables are
-  dumped and put back): LDAP users cannot log in unless the new manager has the same LDAP.
+  manager (mgmtworker/cloudify_system_workflows/snapshots/postgres.py::_CONFIG_TABLES are left
+  out of the dump and put back): LDAP users cannot log in unless the new manager has the same LDAP.
 - A community manager skips the Stage (console) and Composer data of a premium snapshot without a
   word (snapshot_restore.py::_restore_stage and _restore_composer return when premium is off).
 """

@@ -20,6 +20,8 @@ from wizard.migration.checks.probe import ManagerProbe
 from wizard.migration.checks.rules import error_finding
 from wizard.migration.findings import Finding, Status
 
+#: plugins named one by one in the finding's text (the report's data lists every one)
+SHOWN = 20
 PyVersion = tuple[int, int | None]  # (major, minor); minor None: any minor of that major
 _WHEEL_TAG = re.compile(r"-(?:py|cp)(\d)(\d*)[-.]")
 
@@ -126,8 +128,9 @@ def pair_plugins(old: ManagerFacts | None, new: ManagerProbe) -> Finding:
             "pair.plugins",
             Status.WARN,
             f"{len(broken)} of {len(rows)} plugins have no wagon for the new manager's Python {runs}",
-            "; ".join(broken) + ". Deployments that use them fail at their first heal, scale or "
-            "uninstall after the migration.",
+            "; ".join(broken[:SHOWN])
+            + (f"; and {len(broken) - SHOWN} more (all in the report)" if len(broken) > SHOWN else "")
+            + ". Deployments that use them fail at their first heal, scale or uninstall after the migration.",
             "After the migration upload these plugins built for Python 3 (`cfy plugins upload <wagon> -y "
             "plugin.yaml`, e.g. from the Cloudify plugins bundle) and move the deployments to them "
             "(`cfy plugins update <blueprint>`), before anyone heals, scales or uninstalls.",
