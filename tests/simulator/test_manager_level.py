@@ -145,3 +145,18 @@ def test_maintenance_changes_are_logged(make_simulator: Any) -> None:
     api.post("/maintenance/activate")
     api.post("/maintenance/deactivate")
     assert [m["action"] for m in sim.state()["maintenance_log"]] == ["activate", "deactivate"]
+
+
+def test_config_rejects_impossible_clusters_and_licences() -> None:
+    import pytest
+
+    from wizard.simulator import SimulatorConfig
+
+    for bad in (
+        {"managers": 0},
+        {"managers": 2, "stopped_managers": 2},
+        {"license": "stolen"},
+        {"runtime": "vm"},
+    ):
+        with pytest.raises(ValueError):
+            SimulatorConfig(**bad).validate()  # type: ignore[arg-type]
