@@ -13,7 +13,7 @@ from changing after the snapshot?) and pair.certificates (what --restore-certifi
 from __future__ import annotations
 
 from wizard.cloudify.client import ManagerClient
-from wizard.cloudify.errors import CloudifyError
+from wizard.cloudify.errors import CloudifyError, RequestCancelledError
 from wizard.migration.checks.probe import ManagerProbe
 from wizard.migration.config import MigrationConfig
 from wizard.migration.findings import Finding, Status
@@ -30,6 +30,8 @@ def old_freeze(client: ManagerClient, config: MigrationConfig, *, frozen_at: str
         )
     try:
         state = client.maintenance().status
+    except RequestCancelledError:
+        raise
     except CloudifyError:
         state = ""
     if state in ("activated", "activating"):

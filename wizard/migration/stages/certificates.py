@@ -26,7 +26,13 @@ from pathlib import Path
 
 from wizard.cloudify.client import ManagerClient
 from wizard.cloudify.endpoint import Endpoint
-from wizard.cloudify.errors import CloudifyError, ServerError, TLSError, TransportError
+from wizard.cloudify.errors import (
+    CloudifyError,
+    RequestCancelledError,
+    ServerError,
+    TLSError,
+    TransportError,
+)
 from wizard.migration.config import ManagerConfig, MigrationConfig
 from wizard.migration.context import Context
 from wizard.migration.errors import MigrationError
@@ -150,6 +156,8 @@ def _answer(client: ManagerClient) -> str:
     bundle does not trust)."""
     try:
         client.version()
+    except RequestCancelledError:
+        raise
     except TLSError:
         return "tls"
     except (TransportError, ServerError):
@@ -168,6 +176,8 @@ def wait_settled(ctx: Context) -> None:
     def ask() -> str:
         try:
             return "running" if ctx.new.snapshot_restore_running() else "settled"
+        except RequestCancelledError:
+            raise
         except TransportError:
             return "down"
         except CloudifyError:
