@@ -17,13 +17,14 @@ from typing import Any
 from packaging.version import Version
 
 from wizard.cloudify import http
-from wizard.cloudify.endpoint import Credentials
+from wizard.cloudify.endpoint import Credentials, Endpoint
 from wizard.cloudify.errors import (
     BadParametersError,
     CloudifyError,
     HTTPError,
     NotFoundError,
 )
+from wizard.cloudify.facts import BYPASS_HEADER, FactsCalls
 from wizard.cloudify.listing import PAGE_SIZE, _bool, _seg, list_params, parse_page
 from wizard.cloudify.models import (
     Agent,
@@ -55,7 +56,7 @@ from wizard.cloudify.transport import (
 INSTALLATION_STATUS_SINCE = Version("6.0.0")
 
 
-class ManagerClient(SnapshotCalls):
+class ManagerClient(SnapshotCalls, FactsCalls):
     """REST client for one manager (see the module docstring for the rules it follows).
 
     The constructor (Transport's) takes the endpoint, the credentials and the knobs:
@@ -65,8 +66,14 @@ class ManagerClient(SnapshotCalls):
     # -- life cycle ---------------------------------------------------------------------------
     def with_credentials(self, credentials: Credentials) -> ManagerClient:
         """A client for the same endpoint with other credentials (e.g. after a legacy restore)."""
+        return self.with_endpoint(self.endpoint, credentials)
+
+    def with_endpoint(self, endpoint: Endpoint, credentials: Credentials | None = None) -> ManagerClient:
+        """A client for the same manager reached or verified otherwise (e.g. another CA bundle
+        after a certificate restore), sharing this one's pace."""
+        credentials = credentials or self.credentials
         other = ManagerClient(
-            self.endpoint,
+            endpoint,
             credentials,
             timeout=self.timeout,
             retries=self.retries,
@@ -79,6 +86,8 @@ class ManagerClient(SnapshotCalls):
         other._bucket = self._bucket  # one pace per manager, whoever logs in
         other.server_version = self.server_version
         other._installation_status_supported = self._installation_status_supported
+        if BYPASS_HEADER in self._session.headers:
+            other.bypass_maintenance()
         return other
 
     # -- identity and health ------------------------------------------------------------------

@@ -154,6 +154,15 @@ class MaintenanceModeError(HTTPError):
     hint = "the manager is in maintenance mode; deactivate it with `cfy maintenance-mode deactivate`"
 
 
+class LicenceError(HTTPError):
+    """missing_cloudify_license / expired_cloudify_license: a premium manager without a valid
+    licence refuses almost every endpoint (rest-service/manager_rest/constants.py::
+    ALLOWED_LICENSE_ENDPOINTS lists the few it still serves). The HTTP status is not in the open
+    sources (the premium handler is closed); the error_code is what identifies it."""
+
+    hint = "upload a valid licence to that manager (`cfy license upload <file>`), then run again"
+
+
 class ServerError(HTTPError):
     """5xx that is not maintenance mode (internal error, bad gateway, service unavailable)."""
 
@@ -188,6 +197,8 @@ ERROR_CODES: dict[str, type[HTTPError]] = {
     "maintenance_mode_active": MaintenanceModeError,
     "entering_maintenance_mode": MaintenanceModeError,
     "internal_server_error": ServerError,
+    "missing_cloudify_license": LicenceError,
+    "expired_cloudify_license": LicenceError,
 }
 
 STATUS_CLASSES: dict[int, type[HTTPError]] = {

@@ -143,12 +143,13 @@ class Broker:
     name: str
     host: str
     networks: dict[str, str] = field(default_factory=dict)
+    is_external: bool = False
 
     @classmethod
     def from_api(cls, data: object) -> Broker:
         d = _obj(data, "broker")
         networks = {str(k): str(v) for k, v in _dict(d, "networks").items()}
-        return cls(_str(d, "name"), _str(d, "host"), networks)
+        return cls(_str(d, "name"), _str(d, "host"), networks, d.get("is_external") is True)
 
 
 @dataclass(frozen=True)

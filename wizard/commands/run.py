@@ -63,7 +63,22 @@ def add_restore_arguments(parser: argparse.ArgumentParser) -> None:
         "--restore-certificates",
         action="store_true",
         default=None,
-        help="restore the old certificates (only when the new manager has the same IP)",
+        help="restore the old certificates (only when the new manager has the same IP); the new "
+        "manager reboots, cfy-migrate waits and then verifies it with the old manager's CA",
+    )
+    parser.add_argument(
+        "--no-reboot",
+        action="store_true",
+        default=None,
+        help="with --restore-certificates: do not reboot the new manager (its certificates change at "
+        "its next reboot)",
+    )
+    parser.add_argument(
+        "--freeze-old",
+        action="store_true",
+        default=None,
+        help="put the old manager in maintenance mode right after the snapshot (users refused, agents "
+        "unaffected) and take it out at the end, or when a run stops before the restore",
     )
     parser.add_argument(
         "--retry-failed-agents",

@@ -33,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind (127.0.0.0/8 only)")
     parser.add_argument("--port", type=int, default=0, help="TCP port (0 = any free port)")
     parser.add_argument(
-        "--profile", default="6.4.2", help="manager version: 4.6, 5.2.7, 6.4.2, 7.0.4 or 7.1.0"
+        "--profile", default="6.4.2", help="manager version: 4.6, 5.0.5, 5.2.7, 6.4.2, 7.0.4 or 7.1.0"
     )
     parser.add_argument(
         "--edition",
@@ -123,6 +123,44 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--hostname", default=None, help='manager hostname (default "cfy-manager-<port>")')
     parser.add_argument("--tls-cert", default=None, metavar="PEM", help="serve https with this certificate")
     parser.add_argument("--tls-key", default=None, metavar="PEM", help="the private key of --tls-cert")
+    mgr = parser.add_argument_group("manager-level cases (clusters, licence, LDAP, plugins, certificates)")
+    mgr.add_argument("--managers", type=int, default=1, help="managers in the cluster (1: all-in-one)")
+    mgr.add_argument("--brokers", type=int, default=1, help="RabbitMQ brokers in the cluster")
+    mgr.add_argument("--db-nodes", type=int, default=1, help="PostgreSQL DB nodes in the cluster")
+    mgr.add_argument(
+        "--stopped-managers", type=int, default=0, metavar="N", help="of the other managers, N are stopped"
+    )
+    mgr.add_argument(
+        "--runtime",
+        default="legacy",
+        choices=("legacy", "k8s"),
+        help="k8s: a distributed (Kubernetes) manager",
+    )
+    mgr.add_argument(
+        "--license",
+        default="valid",
+        choices=("valid", "missing", "expired-trial", "expired"),
+        help="a premium manager's licence",
+    )
+    mgr.add_argument(
+        "--ldap-server", default=None, metavar="URL", help="authenticate users with this LDAP server"
+    )
+    mgr.add_argument(
+        "--plugin-python",
+        default=None,
+        metavar="TAG",
+        help="Python tag of the seeded plugin wagons (e.g. py27)",
+    )
+    mgr.add_argument(
+        "--reboot-time",
+        type=float,
+        default=20.0,
+        metavar="S",
+        help="reboot after a restore with restore_certificates (base seconds)",
+    )
+    mgr.add_argument(
+        "--tls-ca", default=None, metavar="PEM", help="the CA of --tls-cert (a snapshot carries it in ssl/)"
+    )
     parser.add_argument(
         "--extra-network",
         action="append",
@@ -175,6 +213,16 @@ def run(args: argparse.Namespace) -> int:
             tls_cert=args.tls_cert,
             tls_key=args.tls_key,
             nginx_gzip=not args.no_gzip,
+            managers=args.managers,
+            brokers=args.brokers,
+            db_nodes=args.db_nodes,
+            stopped_managers=args.stopped_managers,
+            runtime=args.runtime,
+            license=args.license,
+            ldap_server=args.ldap_server,
+            plugin_python=args.plugin_python,
+            reboot_time=args.reboot_time,
+            tls_ca=args.tls_ca,
         )
         knobs = {
             "rate_limit": args.rate_limit,

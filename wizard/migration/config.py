@@ -67,6 +67,8 @@ class SnapshotOptions:
     include_events: bool = True
     queue: bool = False
     legacy: bool = True
+    #: maintenance mode on the old manager right after the snapshot, lifted at the end (stages/freeze.py)
+    freeze_old: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,9 @@ class RestoreOptions:
 
     maintenance_mode: bool = False
     restore_certificates: bool = False
+    #: with restore_certificates: no `shutdown -r now` after the restore (the certificates take
+    #: effect at the next reboot)
+    no_reboot: bool = False
     timeout: float = 4 * 3600.0
 
 
@@ -380,6 +385,12 @@ def load_config(
                 "Give the new manager's IP as the agents should reach it, e.g. --agent-manager-ip 10.0.0.6.",
             ) from None
     tenants = tuple(s.get("agents.tenants", ()))
+    no_reboot = bool(s.get("restore.no_reboot", False))
+    if no_reboot and not s.get("restore.restore_certificates"):
+        raise ConfigError(
+            "--no-reboot only applies to --restore-certificates (the manager reboots only then).",
+            "Drop --no-reboot, or add --restore-certificates.",
+        )
     defaults = SnapshotOptions()
     state_dir = Path(str(s["state_dir"])).expanduser() if s.get("state_dir") else default_state_dir()
     keep = s.get("backup.keep")
@@ -407,10 +418,12 @@ def load_config(
             include_events=bool(s.get("snapshot.include_events", defaults.include_events)),
             queue=bool(s.get("snapshot.queue", defaults.queue)),
             legacy=bool(s.get("snapshot.legacy", defaults.legacy)),
+            freeze_old=bool(s.get("snapshot.freeze_old", defaults.freeze_old)),
         ),
         restore=RestoreOptions(
             maintenance_mode=bool(s.get("restore.maintenance_mode", False)),
             restore_certificates=bool(s.get("restore.restore_certificates", False)),
+            no_reboot=no_reboot,
             timeout=float(s.get("restore.timeout", RestoreOptions.timeout)),
         ),
         agents=AgentOptions(

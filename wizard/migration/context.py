@@ -107,6 +107,12 @@ class Context:
             raise MigrationError("A backup has no new manager.", "Use `cfy-migrate run` to migrate.")
         return self._new
 
+    @new.setter
+    def new(self, client: ManagerClient) -> None:
+        """Reach the new manager through another client (another CA bundle after a certificate
+        restore, other credentials after a legacy one)."""
+        self._new = client
+
     @property
     def new_credentials(self) -> Credentials:
         """The credentials that work on the new manager now (they change after a legacy restore)."""

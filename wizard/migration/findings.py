@@ -36,16 +36,21 @@ CHECK_IDS = frozenset(
             f"old.{c}"
             for c in (
                 "reachable", "auth", "admin", "version", "health", "active-executions", "inventory",
-                "agents-census", "changed", "schedules",
+                "agents-census", "changed", "schedules", "licence", "ldap", "freeze",
             )
         ),
         *(
             f"new.{c}"
             for c in (
                 "reachable", "auth", "bootstrap-admin", "version-order", "health", "clean",
-                "plugins-secrets", "networks",
+                "plugins-secrets", "networks", "licence", "ldap",
             )
         ),
+        "cluster.old",
+        "cluster.new",
+        "pair.edition",
+        "pair.plugins",
+        "pair.certificates",
         "pair.same-manager",
         "pair.ip-rule",
         "pair.agent-tenants",

@@ -113,6 +113,7 @@ def build_report(journal: Journal, *, report_step_done: bool = False) -> dict[st
         "upload": as_json_dict(s.upload),
         "restore": {k: v for k, v in as_json_dict(s.restore).items() if k != "baseline_ids"},
         "credentials": as_json_dict(s.credentials),
+        "freeze": as_json_dict(s.freeze),
         "inventory": {"old": s.inventory.old, "new": s.inventory.new, "old_at": s.inventory.old_at},
         "agents": {
             "deployments": [
@@ -142,6 +143,31 @@ def _certificate_note(params: dict[str, Any]) -> str:
 
 
 _table = md_table
+
+
+def _freeze_lines(freeze: dict[str, Any]) -> list[str]:
+    """What --freeze-old did to the old manager (nothing when it was not used)."""
+    if freeze.get("found_active"):
+        return ["", "**Old manager**: it was already in maintenance mode; cfy-migrate left it so."]
+    if not freeze.get("intent_at"):
+        return []
+    if freeze.get("release_error"):
+        return [
+            "",
+            f"**Old manager still in maintenance mode**: lifting it failed ({freeze['release_error']}); "
+            "run `cfy maintenance-mode deactivate` against it.",
+        ]
+    if freeze.get("released_at"):
+        return [
+            "",
+            f"**Old manager**: frozen (maintenance mode) from {freeze.get('activated_at') or '?'} to "
+            f"{freeze['released_at']} ({freeze.get('released_why') or ''}).",
+        ]
+    return [
+        "",
+        f"**Old manager frozen**: in maintenance mode since {freeze.get('activated_at') or '?'}; it is "
+        "lifted when the migration finishes (or `cfy maintenance-mode deactivate` against it).",
+    ]
 
 
 def render_markdown(report: dict[str, Any]) -> str:
@@ -204,6 +230,7 @@ def render_markdown(report: dict[str, Any]) -> str:
             f"**The new manager's admin password changed**: log in as `{cred.get('username')}` with the "
             f"{'old manager' if cred.get('which') == 'old' else 'given'}'s password.",
         ]
+    lines += _freeze_lines(report.get("freeze") or {})
     inv = report["inventory"]
     lines += ["", "## Inventory (old → new)", ""]
     old_t = (inv.get("old") or {}).get("tenants", {})

@@ -35,7 +35,7 @@ from wizard.migration.findings import Finding
 from wizard.migration.lock import RunLock
 from wizard.migration.runlog import RunLog
 from wizard.migration.secrets import Secrets
-from wizard.migration.stages import RUNS, credentials, preflight
+from wizard.migration.stages import RUNS, certificates, credentials, freeze, preflight
 from wizard.migration.stages.rewind import Rewind
 from wizard.migration.state import Journal, MigrationState, find_finished, find_resumable, journal_path
 from wizard.migration.steps import ORDER, Outcome, PlannedStep, StepId, StepOutcome, plan_steps, step_title
@@ -130,9 +130,12 @@ class Migration:
             cancel=self.cancel,
             pace=config.timing.pace,
         )
+        # the checks read the old manager as an admin even in maintenance mode (--freeze-old, or
+        # put there by its administrators as the docs ask)
+        self.old_client.bypass_maintenance()
         self.new_client = (
             make_client(
-                config.new,
+                certificates.new_manager_config(config.new, self._journal.state if self._journal else None),
                 on_request=lambda r: self.runlog.request("new", r),
                 cancel=self.cancel,
                 pace=config.timing.pace,
@@ -188,7 +191,11 @@ class Migration:
         return self._ctx
 
     def close(self) -> None:
-        """Close the HTTP sessions and the run log, and free the run's locks."""
+        """Lift a freeze that has no reason to stay (freeze.at_run_end), close the HTTP sessions
+        and the run log, and free the run's locks."""
+        if self._ctx is not None:
+            with contextlib.suppress(Exception):  # closing must never fail
+                freeze.at_run_end(self._ctx, None)
         self.runlog.close()
         self.old_client.close()
         if self.new_client is not None:
@@ -268,7 +275,9 @@ class Migration:
             if step in _AFTER_RESTORE and not self._logged_in_after_restore:
                 credentials.resume_login(ctx)
                 self._logged_in_after_restore = True
+            freeze.before_step(ctx, step)
             outcome = self._stage(step)(ctx)
+            freeze.after_step(ctx, step, outcome.outcome.ok)
         except Rewind as rewind:
             ctx.state.reopen(rewind.steps, rewind.why)
             ctx.log(step, "warning", rewind.why)
@@ -372,6 +381,7 @@ class Migration:
                 )
             )
         ctx.journal.mark_finished(exit_code)
+        freeze.at_run_end(ctx, exit_code)
         report = self.run_step(StepId.REPORT)
         outcomes.append(report)
         directory = ctx.journal.directory

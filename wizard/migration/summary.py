@@ -10,6 +10,7 @@ from pathlib import Path
 from wizard.migration.config import MigrationConfig
 from wizard.migration.stages import agents as agents_stage
 from wizard.migration.stages import download as download_stage
+from wizard.migration.stages import freeze as freeze_stage
 from wizard.migration.stages import restore as restore_stage
 from wizard.migration.stages import snapshot as snapshot_stage
 from wizard.migration.stages import upload as upload_stage
@@ -44,6 +45,8 @@ def dry_run_lines(config: MigrationConfig, state: MigrationState, directory: Pat
             f"GET {o}/executions?_all_tenants=true&_include_system_workflows=true"
             "&status=pending&status=started…",
             f"GET {o}/blueprints, /deployments, /node-instances, /agents?_all_tenants=true   (inventory)",
+            f"GET {o}/license, /db-nodes, /cluster-status, /config?scope=rest, /plugins?_all_tenants=true, "
+            "/maintenance   (manager-level checks)",
         ]
     if config.archive is not None:
         lines.append(f"(reads {config.archive}: integrity, metadata, certificates, inventory; sends nothing)")
@@ -52,11 +55,12 @@ def dry_run_lines(config: MigrationConfig, state: MigrationState, directory: Pat
         lines.append(f"(moves the archive into {config.backup.directory} with a manifest beside it)")
         return lines
     n = config.new.url + "/api/v3.1"
-    lines.append(
+    lines += [
+        f"GET {n}/license, /db-nodes, /cluster-status, /config?scope=rest   (manager-level checks)",
         f"GET {n}/version, /user, /tenants, /managers, /brokers, /status, /blueprints, /deployments, "
-        "/plugins, /secrets   (preflight, read-only)"
-    )
-    stages = (snapshot_stage, download_stage) if config.makes_snapshot else ()
+        "/plugins, /secrets   (preflight, read-only)",
+    ]
+    stages = (snapshot_stage, freeze_stage, download_stage) if config.makes_snapshot else ()
     for stage in (*stages, upload_stage, restore_stage):
         lines += stage.describe(view)
     lines.append(f"GET {n}/user   (old manager's admin password first, then the new one's)")

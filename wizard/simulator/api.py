@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import maintenance
+from . import licence_gate, maintenance
 from .auth import authenticate, resolve_tenant, visible_tenants
 from .errors import HTML_404, ApiError
 from .listing import query_bool
@@ -112,6 +112,7 @@ def handle_api(mgr: Manager, req: Request) -> Response:
             and req.user is not None
             and req.user.get("role") == "sys_admin"
         )
+        licence_gate.gate(mgr, segment, method)
         maintenance.gate(mgr, segment, method, bypass)
         if rt.json_body and "application/json" not in (req.headers.get("Content-Type") or ""):
             raise ApiError(415, "unsupported_content_type_error", "Content type must be application/json")
@@ -179,6 +180,8 @@ from . import (  # noqa: E402,F401
     api_archive,
     api_identity,
     api_changes,
+    api_config,
+    licence,
 )
 
 # isort: on

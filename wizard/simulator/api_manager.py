@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import render_identity
+from . import render_identity, topology
 from .api import _user, route
 from .clock import iso
 from .errors import ApiError
@@ -72,6 +72,10 @@ def get_status(mgr: Manager, req: Request) -> Response:
     if query_bool(req.query, "summary"):
         return Response.json({"status": "OK", "services": {}})
     services_d: dict[str, Any] = {}
+    if mgr.cfg.runtime == "k8s":
+        for name in topology.K8S_SERVICES:
+            services_d[name] = {"status": "Active", "is_remote": False, "extra_info": {}}
+        return Response.json({"status": "OK", "services": services_d})
     for name, _ in _SERVICES:
         if name == "AMQP-Postgres" and mgr.profile.at_least(7, 1):
             continue  # 7.x sends events through REST; 7.1 lists no amqp-postgres service
@@ -127,15 +131,15 @@ def _manager_item(mgr: Manager) -> dict[str, Any]:
 
 @route("GET", "/managers", exists=lambda m: m.profile.has_managers)
 def get_managers(mgr: Manager, req: Request) -> Response:
-    """GET /managers (5.0.5+): this manager's identity and IPs."""
-    item = _manager_item(mgr)
-    items = [item] if query_one(req.query, "hostname") in (None, mgr.hostname) else []
+    """GET /managers (5.0.5+): this manager's identity and IPs (and its cluster siblings')."""
+    wanted = query_one(req.query, "hostname")
+    items = [i for i in topology.manager_items(mgr, _manager_item(mgr)) if wanted in (None, i["hostname"])]
     return Response.json(envelope(mgr, items, len(items), 1000, 0))
 
 
 @route("GET", "/brokers")
 def get_brokers(mgr: Manager, req: Request) -> Response:
-    """GET /brokers: the RabbitMQ node with the same networks as the manager."""
+    """GET /brokers: the RabbitMQ node(s), with the same networks as the manager."""
     item = {
         "name": "rabbitmq",
         "host": mgr.manager_ip,
@@ -148,19 +152,15 @@ def get_brokers(mgr: Manager, req: Request) -> Response:
         "is_external": False,
         "ca_cert_content": _ca_cert_content(mgr),
     }
-    return Response.json(envelope(mgr, [item], 1, 1000, 0))
+    items = topology.broker_items(mgr, item)
+    return Response.json(envelope(mgr, items, len(items), 1000, 0))
 
 
 @route("GET", "/db-nodes")
 def get_db_nodes(mgr: Manager, req: Request) -> Response:
     """GET /db-nodes."""
-    item = {
-        "name": mgr.hostname,
-        "node_id": f"db-{mgr.hostname}",
-        "host": mgr.manager_ip,
-        "is_external": False,
-    }
-    return Response.json(envelope(mgr, [item], 1, 1000, 0))
+    items = topology.db_node_items(mgr)
+    return Response.json(envelope(mgr, items, len(items), 1000, 0))
 
 
 @route("GET", "/provider/context")
@@ -180,8 +180,8 @@ def get_provider_context(mgr: Manager, req: Request) -> Response:
 
 @route("GET", "/cluster-status", exists=lambda m: m.profile.at_least(5, 0, 5))
 def get_cluster_status(mgr: Manager, req: Request) -> Response:
-    """GET /cluster-status (summary shape)."""
-    return Response.json({"status": "OK", "services": {}})
+    """GET /cluster-status: every node of every kind with its health; ?summary=true the short shape."""
+    return Response.json(topology.cluster_status(mgr, summary=query_bool(req.query, "summary")))
 
 
 @route("GET", "/user")

@@ -36,6 +36,8 @@ class ArchiveContents:
     admin_account: dict[str, Any] | None = None
     dump: dict[str, Any] | None = None
     new_format: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: the archive's ssl/ files (name -> PEM text): what a certificate restore puts in place
+    ssl: dict[str, str] = field(default_factory=dict)
 
 
 def _write_json(zf: zipfile.ZipFile, name: str, data: Any, prefix: str = "") -> None:
@@ -71,9 +73,12 @@ def write_legacy(
     pad_to: int | None = None,
     manager_cert: bytes | None = None,
     installation_status: bool = True,
+    ssl_files: dict[str, str] | None = None,
 ) -> int:
     """Write a legacy-format snapshot zip atomically; returns its size. `manager_cert` is the
-    manager's certificate (PEM) as a real archive carries it in ssl/: it names the manager's IPs."""
+    manager's certificate (PEM) as a real archive carries it in ssl/: it names the manager's IPs.
+    `ssl_files` (name -> PEM text) is the rest of the manager's /etc/cloudify/ssl (snapshot_create
+    copies the whole directory): with https, its CA and its external certificate and key."""
     tmp = path + ".part"
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(tmp, "wb") as fh, zipfile.ZipFile(fh, "w", allowZip64=True) as zf:
@@ -101,10 +106,13 @@ def write_legacy(
             render_pg_data(dump, installation_status=installation_status),
             compress_type=zipfile.ZIP_DEFLATED,
         )
-        zf.writestr("ssl/cloudify_internal_ca_cert.pem", FAKE_CA)
+        ssl: dict[str, str | bytes] = {"cloudify_internal_ca_cert.pem": FAKE_CA}
         if manager_cert:
             for name in ("cloudify_internal_cert.pem", "cloudify_external_cert.pem", "rabbitmq-cert.pem"):
-                zf.writestr(f"ssl/{name}", manager_cert)
+                ssl[name] = manager_cert
+        ssl.update(ssl_files or {})
+        for name, text in ssl.items():
+            zf.writestr(f"ssl/{name}", text)
         for bp in dump.get("blueprints", []):
             zf.writestr(
                 f"blueprints/{bp['tenant_name']}/{bp['id']}/blueprint.yaml",
@@ -172,6 +180,8 @@ def read_archive(path: str) -> ArchiveContents:
             except json.JSONDecodeError:
                 contents.dump = None
         for name in names:
+            if name.startswith("ssl/") and name.endswith(".pem"):
+                contents.ssl[name[4:]] = zf.read(name).decode("ascii", errors="replace")
             if name.endswith(".json") and (name.startswith("mgmt/") or name.startswith("tenants/")):
                 data = json.loads(zf.read(name))
                 if isinstance(data, dict) and "type" in data:

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 #: The manager versions the simulator can impersonate.
-PROFILES = ("4.6", "5.2.7", "6.4.2", "7.0.4", "7.1.0")
+PROFILES = ("4.6", "5.0.5", "5.2.7", "6.4.2", "7.0.4", "7.1.0")
+#: /license states a premium manager can be in (see wizard/simulator/licence.py)
+LICENCE_STATES = ("valid", "missing", "expired-trial", "expired")
 
 
 @dataclass
@@ -79,6 +81,32 @@ class SimulatorConfig:
     split_hosts: int = 0
     #: Execution schedules (5.2+) on installed deployments.
     schedules: int = 0
+    #: A cluster: how many managers, RabbitMQ brokers and PostgreSQL DB nodes /managers, /brokers,
+    #: /db-nodes and /cluster-status report (1 each: an all-in-one manager). This simulator answers
+    #: as the first manager; the others get loopback IPs of their own.
+    managers: int = 1
+    brokers: int = 1
+    db_nodes: int = 1
+    #: Of the other managers of a cluster, how many are stopped (Fail in /cluster-status), as the
+    #: documented cluster restore asks for all managers but one.
+    stopped_managers: int = 0
+    #: "legacy" (systemd services on VMs) or "k8s" (the split-services deployment: /status lists
+    #: the Kubernetes services, and a legacy snapshot restore is refused).
+    runtime: str = "legacy"
+    #: Premium only: "valid", "missing" (no licence: almost every endpoint refused), "expired-trial"
+    #: (refused as well) or "expired" (a paying licence past its date: still served).
+    license: str = "valid"
+    #: An LDAP server this manager authenticates against (its /config `ldap_*` rows; /ldap "enabled").
+    ldap_server: str | None = None
+    #: The Python tag of the seeded plugins' wagons ("py27", "py36", "py311"); None: the one this
+    #: version's mgmtworker runs (py27 up to 5.0.5, py36 on 5.1-6.x, py311 on 7.x).
+    plugin_python: str | None = None
+    #: After a restore with restore_certificates and without no_reboot: how long (base seconds)
+    #: the manager is away rebooting (the post-restore `sudo shutdown -r now`).
+    reboot_time: float = 20.0
+    #: The CA (PEM file) that signed tls_cert: a legacy snapshot carries it as ssl/ (with the cert
+    #: and key), so a certificate restore elsewhere serves this manager's certificate afterwards.
+    tls_ca: str | None = None
     _validated: bool = field(default=False, repr=False, compare=False)
 
     def validate(self) -> None:
@@ -111,6 +139,14 @@ class SimulatorConfig:
             raise ValueError("http_port (the port-80 listener) needs https: give tls_cert and tls_key")
         if self.snapshot_size is not None and self.snapshot_size < 0:
             raise ValueError("snapshot_size must not be negative")
+        if min(self.managers, self.brokers, self.db_nodes) < 1:
+            raise ValueError("managers, brokers and db_nodes must be at least 1")
+        if not 0 <= self.stopped_managers < self.managers:
+            raise ValueError("stopped_managers must be from 0 to managers - 1 (this one answers)")
+        if self.runtime not in ("legacy", "k8s"):
+            raise ValueError("runtime must be 'legacy' or 'k8s'")
+        if self.license not in LICENCE_STATES:
+            raise ValueError(f"license must be one of {', '.join(LICENCE_STATES)}, not {self.license!r}")
         if (self.tls_cert is None) != (self.tls_key is None):
             raise ValueError("tls_cert and tls_key go together: give both (https) or neither (http)")
         self._validated = True

@@ -66,6 +66,7 @@ def activate(mgr: Manager, user: str) -> dict[str, Any]:
                 "requested_by": user,
             }
         )
+        mgr.maintenance_log.append({"action": "activate", "at": now, "by": user})
         out = dict(mgr.maintenance)
         out["remaining_executions"] = running if running else [[]]
         return out
@@ -78,6 +79,7 @@ def deactivate(mgr: Manager) -> dict[str, Any]:
             raise NotModified()
         mgr.maintenance["status"] = "deactivated"
         mgr.maintenance["remaining_executions"] = None
+        mgr.maintenance_log.append({"action": "deactivate", "at": iso()})
         return dict(mgr.maintenance)
 
 

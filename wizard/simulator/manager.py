@@ -64,6 +64,7 @@ class Manager:
                 manager_ip=self.manager_ip,
                 networks=self.networks,
                 extra_nodes=cfg.extra_nodes,
+                plugin_python=cfg.plugin_python,
             )
         )
         if cfg.real_shapes:
@@ -87,6 +88,12 @@ class Manager:
             "remaining_executions": None,
             "requested_by": "",
         }
+        #: restore_certificates: the archive's certificate and key (files) served after the next boot
+        self.pending_tls: tuple[str, str] | None = None
+        self.certificates_restored = False
+        self.reboots = 0
+        #: every activate/deactivate, in order (tests: was the manager frozen while X happened?)
+        self.maintenance_log: list[Record] = []
         self.requests_total = 0
         self.requests_by_route: Counter[str] = Counter()
         self.faults = FaultSet()

@@ -27,6 +27,7 @@ def version_text(version: tuple[int, int, int]) -> str:
 #: alembic revision written into legacy snapshots, per major line.
 SCHEMA_REVISIONS = {
     (4, 6): "a6d00b128933",
+    (5, 0): "62a8d746d13b",
     (5, 2): "396303c07e35",
     (6, 4): "272e61bf5f4a",
     (7, 0): "edd6d829a209",
@@ -186,6 +187,17 @@ class Profile:
                 }
             )
         return frozenset({"status", "version", "license", "maintenance", "snapshots"})
+
+    @property
+    def plugin_python(self) -> str:
+        """The wagon Python tag this version's mgmtworker runs: Python 2.7 up to 5.0.5
+        (packaging/cloudify-mgmtworker.spec @5.0.5), 3.6 on 5.1-6.x (@6.4.2), 3.11 on 7.x
+        (@7.0.4, with 3.10 beside it for plugins)."""
+        if self.at_least(7, 0):
+            return "py311"
+        if self.at_least(5, 1):
+            return "py36"
+        return "py27"
 
     @property
     def distribution(self) -> tuple[str, str]:

@@ -20,6 +20,7 @@ from .executions import PENDING_DELAY, assert_no_running, log, mark_ended, mark_
 from .inventory import Inventory, Record
 from .listing import parse_bool
 from .profiles import version_text, version_tuple
+from .restore_certs import after_post_restore
 from .snapshots import get_snapshot, snapshot_config
 
 if TYPE_CHECKING:
@@ -202,10 +203,15 @@ def _restore_workflow(
     if not legacy:
         yield from _new_format_restore(mgr, exe, contents, history)
         return
+    failure: str | None
     with mgr.lock:
-        if p.at_least(7, 0):
-            log(mgr, exe, "Using `legacy` snapshot format", "debug")
-        failure = _validate(mgr, contents, user, force, exe)
+        if mgr.cfg.runtime == "k8s" and p.at_least(7, 0):
+            # mgmtworker/cloudify_system_workflows/snapshots/snapshot_restore.py::restore
+            failure = "legacy snapshots cannot be restored on a distributed manager"
+        else:
+            if p.at_least(7, 0):
+                log(mgr, exe, "Using `legacy` snapshot format", "debug")
+            failure = _validate(mgr, contents, user, force, exe)
         if failure is None and contents.dump is None:
             failure = "[Errno 2] No such file or directory: '/tmp/snapshot-restore/pg_data'"
         if failure is not None:
@@ -230,7 +236,13 @@ def _restore_workflow(
         else:
             log(mgr, exe, f"Successfully restored snapshot `{history['snapshot_id']}`")
             _finish(mgr, exe, history, None)
-    mgr.scheduler.call_later(mgr.cfg.post_restore_delay, lambda: _post_restore(mgr, history, admin_hash))
+
+    def post_restore_commands() -> None:
+        _post_restore(mgr, history, admin_hash)
+        if fault is None:
+            after_post_restore(mgr, exe, contents)
+
+    mgr.scheduler.call_later(mgr.cfg.post_restore_delay, post_restore_commands)
 
 
 def _swap_and_outage(mgr: Manager, exe: Record, contents: ArchiveContents, history: Record) -> Workflow:

@@ -95,6 +95,7 @@ def seed_inventory(
     manager_ip: str,
     networks: list[str],
     extra_nodes: int = 1,
+    plugin_python: str | None = None,
 ) -> Inventory:
     """Build the manager's initial data.
 
@@ -112,6 +113,8 @@ def seed_inventory(
     if clean:
         return inv
     names = tenant_names(tenants)
+    py_tag = plugin_python or profile.plugin_python
+    dist, release = profile.distribution
     for name in names[1:]:
         inv.tenants[name] = tenant_record(name)
     inv.users["alice"] = user_record(
@@ -143,13 +146,20 @@ def seed_inventory(
             "package_version": "1.25.0",
             "archive_name": "cloudify_utilities_plugin-1.25.0.wgn",
             "package_source": None,
-            "supported_platform": "any",
-            "distribution": None,
+            # a wagon built for this manager's mgmtworker (or the --plugin-python override)
+            "supported_platform": "linux_x86_64",
+            "distribution": dist,
             "distribution_version": None,
-            "distribution_release": None,
-            "supported_py_versions": ["py3"],
+            "distribution_release": release,
+            "supported_py_versions": [py_tag],
             "uploaded_at": created,
-            "wheels": [],
+            "wheels": [
+                f"cloudify_utilities_plugin-1.25.0-{py_tag}-none-any.whl",
+                # Python 2 wagons carried compiled wheels (cp27mu); later ones pure-Python ones
+                "PyYAML-5.4.1-cp27-cp27mu-linux_x86_64.whl"
+                if py_tag == "py27"
+                else "PyYAML-5.4.1-py3-none-any.whl",
+            ],
             "excluded_wheels": None,
             "file_server_path": "",
             "yaml_url_path": "",

@@ -253,6 +253,7 @@ def _create_workflow(mgr: Manager, exe: Record, tenant: str, snapshot_id: str, l
                     pad_to=mgr.cfg.snapshot_size,
                     manager_cert=manager_certificate(mgr.manager_ip, mgr.hostname),
                     installation_status=p.has_installation_status,
+                    ssl_files=_ssl_files(mgr),
                 )
             else:
                 result["size"] = write_new_format(
@@ -360,3 +361,19 @@ def delete_snapshot(mgr: Manager, tenant: str, snapshot_id: str) -> Record:
         del mgr.snapshots[(tenant, snapshot_id)]
     shutil.rmtree(mgr.snapshot_dir(tenant, snapshot_id), ignore_errors=True)
     return rec
+
+
+def _ssl_files(mgr: Manager) -> dict[str, str] | None:
+    """The manager's /etc/cloudify/ssl as a legacy snapshot copies it: with https, its CA, its
+    external certificate and key (what a certificate restore elsewhere then serves)."""
+    cfg = mgr.cfg
+    if not (cfg.tls_cert and cfg.tls_key):
+        return None
+    files = {"cloudify_external_cert.pem": cfg.tls_cert, "cloudify_external_key.pem": cfg.tls_key}
+    if cfg.tls_ca:
+        files["cloudify_internal_ca_cert.pem"] = cfg.tls_ca
+    out: dict[str, str] = {}
+    for name, path in files.items():
+        with open(path, encoding="ascii") as fh:
+            out[name] = fh.read()
+    return out

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from wizard.cloudify.client import ManagerClient
 from wizard.migration.census import Census
-from wizard.migration.checks import rules
+from wizard.migration.checks import identity, options, plugins, rules, topology
+from wizard.migration.checks.facts import ManagerFacts, gather
 from wizard.migration.checks.local import check_disk, check_state_dir, check_terminal
 from wizard.migration.checks.probe import ManagerProbe, health_finding, probe_manager, skipped
 from wizard.migration.config import ManagerConfig, MigrationConfig
@@ -35,6 +36,15 @@ NEW_IDS = [
     "new.plugins-secrets",
     "new.networks",
 ]
+#: the manager-level checks (issue 13): licence, LDAP, cluster topology, freeze
+OLD_MANAGER_IDS = ["old.licence", "old.ldap", "cluster.old", "old.freeze"]
+NEW_MANAGER_IDS = ["new.licence", "new.ldap", "cluster.new"]
+
+
+def _skip_missing(findings: list[Finding], ids: list[str], why: str) -> None:
+    """SKIP findings for the ids not already there (the probe may have said licence already)."""
+    have = {f.id for f in findings}
+    findings.extend(skipped([i for i in ids if i not in have], why))
 
 
 @dataclass
@@ -45,6 +55,7 @@ class OldResult:
     findings: list[Finding] = field(default_factory=list)
     inventory: Inventory | None = None
     census: Census | None = None
+    facts: ManagerFacts | None = None
 
 
 @dataclass
@@ -53,6 +64,7 @@ class NewResult:
 
     probe: ManagerProbe
     findings: list[Finding] = field(default_factory=list)
+    facts: ManagerFacts | None = None
 
 
 def old_checks(
@@ -62,18 +74,35 @@ def old_checks(
     *,
     with_inventory: bool = True,
     ignore_snapshot_id: str | None = None,
+    frozen_at: str | None = None,
 ) -> OldResult:
     """old.reachable, old.auth, old.admin, old.version, old.health, old.active-executions,
-    old.inventory."""
+    old.inventory; old.licence, old.ldap, cluster.old, old.freeze (`frozen_at`: since when this
+    migration holds it in maintenance mode)."""
     probe, findings = probe_manager("old", client, manager.url, manager.credentials.tenant)
     result = OldResult(probe, findings)
     if not probe.usable:
         ids = OLD_IDS if with_inventory else OLD_IDS[:-2]
-        findings.extend(skipped(ids, "The old manager is not reachable or refused the login."))
+        _skip_missing(
+            findings, ids + OLD_MANAGER_IDS, "The old manager is not reachable or refused the login."
+        )
         return result
+    facts = result.facts = gather(client, probe, plugins=True)
+    licence = identity.licence("old", facts)
     findings.append(rules.old_admin(probe))
     findings.append(rules.old_version(probe))
     findings.append(health_finding(probe))
+    manager_level = [
+        licence,
+        identity.old_ldap(facts),
+        topology.cluster_old(probe, facts),
+        options.old_freeze(client, config, frozen_at=frozen_at),
+    ]
+    if licence.blocking:
+        ids = OLD_IDS[3:] if with_inventory else OLD_IDS[3:-2]
+        findings.extend(skipped(ids, "The old manager's licence refuses it (see old.licence)."))
+        findings.extend(manager_level)
+        return result
     findings.append(
         rules.old_active_executions(
             client, queue=config.snapshot.queue, ignore_snapshot_id=ignore_snapshot_id
@@ -82,6 +111,7 @@ def old_checks(
     if with_inventory:
         found, result.inventory, result.census = rules.old_inventory(client, config.agents.tenants)
         findings.extend(found)
+    findings.extend(manager_level)
     return result
 
 
@@ -93,31 +123,60 @@ def new_checks(
     archive_networks: Iterable[str] | None = None,
     snapshot_version: str | None = None,
     check_clean: bool = True,
+    old_facts: ManagerFacts | None = None,
+    legacy_restore: bool = True,
 ) -> NewResult:
     """new.reachable, new.auth, new.bootstrap-admin, new.version-order, new.health, new.clean,
-    new.plugins-secrets, new.networks."""
+    new.plugins-secrets, new.networks; new.licence, new.ldap (against `old_facts`), cluster.new
+    (`legacy_restore`: the archive restores through the legacy path)."""
     probe, findings = probe_manager("new", client, manager.url, manager.credentials.tenant)
     result = NewResult(probe, findings)
     if not probe.usable:
-        findings.extend(skipped(NEW_IDS, "The new manager is not reachable or refused the login."))
+        why = "The new manager is not reachable or refused the login."
+        _skip_missing(findings, NEW_IDS + NEW_MANAGER_IDS, why)
         return result
+    facts = result.facts = gather(client, probe)
+    licence = identity.licence("new", facts)
     findings.append(rules.new_bootstrap_admin(probe))
     findings.append(rules.new_version_order(old, probe, snapshot_version))
     findings.append(health_finding(probe))
-    if check_clean:
+    if check_clean and licence.blocking:
+        findings.extend(
+            skipped(
+                ["new.clean", "new.plugins-secrets"],
+                "The new manager's licence refuses it (see new.licence).",
+            )
+        )
+    elif check_clean:
         findings.append(rules.new_clean(client))
         findings.append(rules.new_plugins_secrets(client, probe.tenants))
     findings.append(rules.new_networks(old, probe, archive_networks))
+    findings.append(licence)
+    findings.append(identity.new_ldap(old_facts, facts))
+    findings.append(topology.cluster_new(probe, facts, legacy_restore=legacy_restore))
     return result
 
 
 def pair_checks(
-    config: MigrationConfig, old: ManagerProbe, new: ManagerProbe, *, installed: int | None
+    config: MigrationConfig,
+    old: ManagerProbe,
+    new: ManagerProbe,
+    *,
+    installed: int | None,
+    old_facts: ManagerFacts | None = None,
+    new_facts: ManagerFacts | None = None,
 ) -> list[Finding]:
-    """pair.same-manager and pair.ip-rule."""
+    """pair.same-manager and pair.ip-rule; with the managers' facts also pair.edition,
+    pair.plugins and (with --restore-certificates) pair.certificates."""
     findings = [rules.same_manager(old, new)]
     if not old.usable and not new.usable:
         return findings
+    if old_facts is not None or new_facts is not None:
+        findings.append(identity.pair_edition(old, new))
+        findings.append(plugins.pair_plugins(old_facts, new))
+    certificates = options.pair_certificates(config, new, new_managers=len(new.nodes))
+    if certificates is not None:
+        findings.append(certificates)
     findings.append(
         rules.ip_rule(
             old,
@@ -135,4 +194,12 @@ def local_checks(config: MigrationConfig, snapshot_size: int | None = None) -> l
     return [check_state_dir(config.state_dir), check_disk(config.state_dir, snapshot_size), check_terminal()]
 
 
-__all__ = ["NewResult", "OldResult", "local_checks", "new_checks", "old_checks", "pair_checks"]
+__all__ = [
+    "ManagerFacts",
+    "NewResult",
+    "OldResult",
+    "local_checks",
+    "new_checks",
+    "old_checks",
+    "pair_checks",
+]

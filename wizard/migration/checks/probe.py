@@ -13,6 +13,7 @@ from wizard.cloudify.client import ManagerClient
 from wizard.cloudify.errors import (
     CloudifyError,
     ForbiddenError,
+    LicenceError,
     NotFoundError,
     ProtocolError,
     TransportError,
@@ -201,6 +202,14 @@ def probe_manager(
                 f"Check --{label}-user, the password and --{label}-tenant.",
             )
         )
+        return p, findings
+    except LicenceError as exc:
+        # before 6.0 an unlicensed premium manager refuses even /user
+        from wizard.migration.checks.identity import licence_refused
+
+        refused = f"The licence refuses {url}/api/v3.1/user."
+        findings.append(Finding(f"{label}.auth", Status.SKIP, "Login not checked", refused))
+        findings.append(licence_refused(label, exc))
         return p, findings
     except CloudifyError as exc:
         findings.append(

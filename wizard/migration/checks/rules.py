@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from packaging.version import Version
 
 from wizard.cloudify.client import ManagerClient
-from wizard.cloudify.errors import CloudifyError, RequestCancelledError, TransportError
+from wizard.cloudify.errors import CloudifyError, LicenceError, RequestCancelledError, TransportError
 from wizard.cloudify.models import ACTIVE_STATES
 from wizard.migration.census import Census, census_finding, survey
 from wizard.migration.checks.probe import ManagerProbe
@@ -30,6 +30,16 @@ def error_finding(ident: str, what: str, exc: Exception) -> Finding:
     not as a blocker found on the manager (exit 2). A request the user cancelled is no finding."""
     if isinstance(exc, RequestCancelledError):
         raise exc
+    if isinstance(exc, LicenceError):
+        # not "try again": the manager's licence refuses the request until one is uploaded
+        return Finding(
+            ident,
+            Status.FAIL,
+            f"Could not check {what}: the manager's licence refuses it",
+            str(exc),
+            "Upload a valid licence to that manager (`cfy license upload <file>`), then run again.",
+            data={"error_code": exc.error_code},
+        )
     return Finding(
         ident,
         Status.ERROR,

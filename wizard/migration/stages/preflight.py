@@ -15,7 +15,7 @@ from typing import Any
 from wizard.cloudify.client import ManagerClient
 from wizard.cloudify.models import ManagerNode, VersionInfo
 from wizard.migration.census import Census
-from wizard.migration.checks import local_checks, new_checks, old_checks, pair_checks
+from wizard.migration.checks import ManagerFacts, local_checks, new_checks, old_checks, pair_checks
 from wizard.migration.checks.probe import ManagerProbe, probe_manager
 from wizard.migration.checks.snapshot_format import snapshot_format
 from wizard.migration.config import MigrationConfig, Mode
@@ -73,8 +73,16 @@ def collect(
                 for f in result.findings
             ]
         return result
-    old = old_checks(old_client, config.old, config)
-    new = new_checks(new_client, config.new_manager, old.probe, check_clean=not restored)
+    frozen_at = state.freeze.activated_at if state is not None and state.freeze.held else None
+    old = old_checks(old_client, config.old, config, frozen_at=frozen_at)
+    new = new_checks(
+        new_client,
+        config.new_manager,
+        old.probe,
+        check_clean=not restored,
+        old_facts=old.facts,
+        legacy_restore=legacy_restore(config, old.probe, state.archive.format if state else ""),
+    )
     if restored and state is not None:
         new.findings = [f for f in new.findings if f.id != "new.clean"] + [restored_finding(state)]
         old_pw, new_pw = config.old.credentials.password, config.new_manager.credentials.password
@@ -84,7 +92,10 @@ def collect(
             # the restore restarts the REST service and swaps the passwords: not a blocker
             new.findings = [_while_restoring(f) for f in new.findings]
     installed = old.inventory.total("installed") if old.inventory else None
-    findings = old.findings + new.findings + pair_checks(config, old.probe, new.probe, installed=installed)
+    pair = pair_checks(
+        config, old.probe, new.probe, installed=installed, old_facts=old.facts, new_facts=new.facts
+    )
+    findings = old.findings + new.findings + pair
     if old.probe.usable and new.probe.usable and config.makes_snapshot:
         findings.append(snapshot_format(old.probe, new.probe, repair=config.repair_community_archive))
     if config.agents.tenants and old.probe.usable:
@@ -101,7 +112,18 @@ def collect(
             )
         )
     managers = {"old": old.probe.to_json(), "new": new.probe.to_json()}
+    if old.facts is not None:
+        managers["old"]["facts"] = old.facts.to_json()
     return PreflightResult(findings, old.inventory, old.census, managers)
+
+
+def legacy_restore(config: MigrationConfig, old: ManagerProbe, archive_format: str = "") -> bool:
+    """Whether the archive restores through the legacy path: the inspected format when known,
+    else every snapshot of a manager before 7.0, and a 7.x one made with `legacy`."""
+    if archive_format:
+        return archive_format.startswith("legacy")
+    version = old.parsed_version
+    return version is None or version.major < 7 or config.snapshot.legacy
 
 
 def agent_tenants_finding(wanted: tuple[str, ...], known: list[str]) -> Finding:
@@ -191,19 +213,33 @@ def _old_probe(ctx: Context) -> ManagerProbe:
     return probe
 
 
+def old_facts_from_state(ctx: Context) -> ManagerFacts | None:
+    """The old manager's facts as the first preflight journaled them (LDAP, edition, plugins)."""
+    return ManagerFacts.from_json("old", ctx.state.managers.get("old", {}).get("facts"))
+
+
 def _installed(ctx: Context) -> int | None:
     old = ctx.state.inventory.old
     return Inventory.from_json(old).total("installed") if old else None
 
 
-def _pair(ctx: Context, old: ManagerProbe, new: ManagerProbe, *, installed: int | None) -> list[Finding]:
+def _pair(
+    ctx: Context,
+    old: ManagerProbe,
+    new: ManagerProbe,
+    *,
+    installed: int | None,
+    new_facts: ManagerFacts | None = None,
+) -> list[Finding]:
     """The pair rules; for a lost old manager the IP rule of a restore from an archive."""
     if not ctx.config.old_online:
         rule = lost_ip_rule(
             old, new, installed=installed, restore_certificates=ctx.config.restore.restore_certificates
         )
         return [rule] if new.usable else []
-    return pair_checks(ctx.config, old, new, installed=installed)
+    return pair_checks(
+        ctx.config, old, new, installed=installed, old_facts=old_facts_from_state(ctx), new_facts=new_facts
+    )
 
 
 def run_new(ctx: Context) -> StepOutcome:
@@ -218,10 +254,12 @@ def run_new(ctx: Context) -> StepOutcome:
         archive_networks=a.networks or None,
         snapshot_version=a.snapshot_version or None,
         check_clean=not restored,
+        old_facts=old_facts_from_state(ctx),
+        legacy_restore=legacy_restore(ctx.config, old_probe, a.format),
     )
     if restored and new.probe.usable:
         new.findings.append(restored_finding(ctx.state))
-    findings = new.findings + _pair(ctx, old_probe, new.probe, installed=_installed(ctx))
+    findings = new.findings + _pair(ctx, old_probe, new.probe, installed=_installed(ctx), new_facts=new.facts)
     findings += [
         Finding.from_json(f) for f in ctx.state.findings.get("archive", []) if f.get("id") == "archive.format"
     ]
@@ -233,12 +271,15 @@ def run_new(ctx: Context) -> StepOutcome:
 def recheck_new(ctx: Context, step: StepId) -> list[Finding]:
     """Re-run the new manager's checks right before a destructive step (it may have got dirty)."""
     a = ctx.state.archive
+    old_probe = old_probe_from_state(ctx)
     result = new_checks(
         ctx.new,
         ctx.config.new_manager,
-        old_probe_from_state(ctx),
+        old_probe,
         archive_networks=a.networks or None,
         snapshot_version=a.snapshot_version or None,
+        old_facts=old_facts_from_state(ctx),
+        legacy_restore=legacy_restore(ctx.config, old_probe, a.format),
     )
     require(ctx, step, result.findings)
     return result.findings

@@ -17,6 +17,7 @@ from wizard.migration.errors import CancelledError, MigrationError
 from wizard.migration.failpoints import failpoint
 from wizard.migration.findings import Status
 from wizard.migration.redact import redact
+from wizard.migration.stages import certificates
 from wizard.migration.stages.archive_check import ensure_archive
 from wizard.migration.stages.confirm import confirm
 from wizard.migration.stages.credentials import adopt_working
@@ -106,6 +107,7 @@ def _post(ctx: Context, sid: str) -> None:
         )
     ensure_archive(ctx, STEP)
     confirm(ctx, STEP, force=force)
+    certificates.prepare(ctx)
     # listed before maintenance mode: /executions is refused while it is active
     baseline = [ex.id for ex in _restore_executions(ctx)]
     if ctx.config.restore.maintenance_mode:
@@ -125,6 +127,7 @@ def _post(ctx: Context, sid: str) -> None:
         sid,
         force=force,
         restore_certificates=ctx.config.restore.restore_certificates,
+        no_reboot=ctx.config.restore.restore_certificates and ctx.config.restore.no_reboot,
         tenant=ctx.config.new_manager.credentials.tenant,
     )
     failpoint("restore.after-post")
@@ -197,12 +200,13 @@ def _follow(ctx: Context) -> StepOutcome:
                 f"The restore has not finished after {ctx.config.restore.timeout:.0f} s.",
                 "Check the restore_snapshot execution on the new manager; run again to keep waiting.",
             )
-    wait_settled(ctx)
+    (certificates.wait_settled if certificates.reboots(ctx.config) else wait_settled)(ctx)
     if final is not None and not final.succeeded:
         deactivate_maintenance(ctx)
         r.status, r.error = final.status, redact(final.error_summary or final.status)
         ctx.save()
         raise MigrationError(f"The restore failed on the new manager: {r.error}", REINSTALL)
+    certificates.after_restore(ctx)
     r.finished_at, r.status = utc_now(), final.status if final else "unknown"
     ctx.save()
     return StepOutcome(STEP, Outcome.DONE, f"restore {r.status}")
@@ -237,7 +241,8 @@ def describe(ctx: StageView) -> list[str]:
     n, sid = ctx.config.new_manager.url + "/api/v3.1", ctx.state.snapshot.id or "<snapshot id>"
     body = (
         f'{{"force": false, "restore_certificates": {str(ctx.config.restore.restore_certificates).lower()}, '
-        '"no_reboot": false, "recreate_deployments_envs": true, "ignore_plugin_failure": false}'
+        f'"no_reboot": {str(ctx.config.restore.no_reboot).lower()}, "recreate_deployments_envs": true, '
+        '"ignore_plugin_failure": false}'
     )
     lines = [f"POST {n}/maintenance/activate"] if ctx.config.restore.maintenance_mode else []
     lines += [

@@ -13,6 +13,7 @@ from wizard.migration.state.records import (
     ArchiveRecord,
     CensusRecord,
     CredentialsRecord,
+    FreezeRecord,
     InventoryRecord,
     LedgerRecord,
     RestoreRecord,
@@ -51,6 +52,7 @@ class MigrationState:
     agents: AgentsRecord = field(default_factory=AgentsRecord)
     census: CensusRecord = field(default_factory=CensusRecord)
     ledger: LedgerRecord = field(default_factory=LedgerRecord)
+    freeze: FreezeRecord = field(default_factory=FreezeRecord)
     findings: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     waivers: list[dict[str, str]] = field(default_factory=list)
     decisions: list[dict[str, str]] = field(default_factory=list)
@@ -94,6 +96,7 @@ class MigrationState:
             agents=AgentsRecord.from_json(data.get("agents")),
             census=record_from(CensusRecord, data.get("census")),
             ledger=record_from(LedgerRecord, data.get("ledger")),
+            freeze=record_from(FreezeRecord, data.get("freeze")),
             findings={k: list(v) for k, v in (data.get("findings") or {}).items() if isinstance(v, list)},
             waivers=list(data.get("waivers") or []),
             decisions=list(data.get("decisions") or []),

@@ -136,11 +136,41 @@ class RestoreRecord:
     evidence: str = ""
     #: earlier restores that the new manager no longer knows (reinstalled), newest last
     abandoned: list[dict[str, str]] = field(default_factory=list)
+    #: --restore-certificates: the CA bundle (file in the migration directory) the new manager is
+    #: verified with since it took the old manager's certificates, and the reboot that was waited out
+    ca_bundle: str | None = None
+    reboot: dict[str, str] = field(default_factory=dict)
 
     @property
     def posted(self) -> bool:
         """The restore request reached (or may have reached) the new manager."""
         return bool(self.execution_id or self.evidence)
+
+
+@dataclass
+class FreezeRecord:
+    """--freeze-old: the old manager in maintenance mode from right after the snapshot to the end
+    (stages/freeze.py). The intent is journaled before each POST, so a killed run is resumed
+    consistently: a freeze this migration made is lifted by it, one it found is left alone."""
+
+    #: we asked for maintenance mode (journaled before POST /maintenance/activate)
+    intent_at: str | None = None
+    #: the old manager was seen in maintenance mode under this migration (our activation)
+    activated_at: str | None = None
+    #: it was already in maintenance mode before: not ours to lift
+    found_active: bool = False
+    #: maintenance mode lifted (by us), and why (the end, or a run that stopped before the restore)
+    released_at: str | None = None
+    released_why: str = ""
+    #: freezes lifted earlier (a stopped run) and re-made by a later run, oldest first
+    history: list[dict[str, str]] = field(default_factory=list)
+    #: a lift that failed: the person must deactivate it by hand
+    release_error: str = ""
+
+    @property
+    def held(self) -> bool:
+        """This migration holds the old manager in maintenance mode now (as far as it knows)."""
+        return bool(self.intent_at) and not self.found_active and not self.released_at
 
 
 @dataclass

@@ -37,6 +37,12 @@ class SnapshotPage(StepPage):
         yield Checkbox(
             "Queue behind running executions instead of failing", value=False, compact=True, id="queue"
         )
+        yield Checkbox(
+            "Freeze the old manager after the snapshot (maintenance mode; agents unaffected)",
+            value=False,
+            compact=True,
+            id="freeze-old",
+        )
         yield Static(
             "The snapshot holds secrets (credentials, certificates): it is stored with mode 0600.",
             classes="muted",
@@ -64,6 +70,7 @@ class SnapshotPage(StepPage):
             include_logs=on("include-logs"),
             include_events=on("include-events"),
             queue=on("queue"),
+            freeze_old=on("freeze-old"),
         )
 
     def on_engine_event(self, event: Event, model: RunModel) -> None:
