@@ -18,7 +18,7 @@ from tests.faults.conftest import (
     workflow_counts,
 )
 from wizard.simulator.passwords import hash_password
-from wizard.simulator.seed import user_record
+from wizard.simulator.seed_records import user_record
 
 
 def _add_second_admin(pair: Pair, name: str, password: str) -> None:

@@ -14,7 +14,7 @@ from .clock import iso
 from .errors import ApiError, bad_parameters, forbidden, not_found
 from .listing import list_items
 from .passwords import hash_password
-from .seed import tenant_record, user_record
+from .seed_records import tenant_record, user_record
 from .wire import Request, Response
 
 if TYPE_CHECKING:

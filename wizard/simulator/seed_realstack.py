@@ -22,7 +22,8 @@ import random
 from .clock import iso
 from .inventory import Inventory
 from .profiles import Profile
-from .seed import BASE_TS, DeploymentShape, _seed_deployment, blueprint_record, tenant_record, user_record
+from .seed import BASE_TS, DeploymentShape, _seed_deployment
+from .seed_records import blueprint_record, tenant_record, user_record
 
 #: (tenant, deployment, blueprint, installed)
 REALSTACK: tuple[tuple[str, str, str, bool], ...] = (
