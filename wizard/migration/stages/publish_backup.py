@@ -38,7 +38,7 @@ STEP = StepId.PUBLISH_BACKUP
 def _target(ctx: Context) -> Path:
     directory = ctx.config.backup.directory
     if directory is None:
-        raise MigrationError("No backup directory.", "Give one with --dir DIR.")
+        raise MigrationError("No backup directory.", "Give one with --backup-dir DIR.")
     private_dir(directory)
     a = ctx.state.archive
     if a.file and Path(a.file).is_absolute() and Path(a.file).parent == directory:
