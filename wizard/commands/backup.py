@@ -19,6 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_manager_arguments(parser, ("old",))
     parser.add_argument(
         "--dir",
+        "--backup-dir",
         dest="backup_dir",
         metavar="DIR",
         help="where backups are kept (default: <state dir>/backups)",
