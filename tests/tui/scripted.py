@@ -157,8 +157,12 @@ def downloaded() -> list[Event]:
             "archive",
             (
                 *NEW_FINDINGS[-1:],
-                Finding("archive.integrity", Status.PASS, "The snapshot archive is intact",
-                        "2,114 entries, every CRC checked."),
+                Finding(
+                    "archive.integrity",
+                    Status.PASS,
+                    "The snapshot archive is intact",
+                    "2,114 entries, every CRC checked.",
+                ),
             ),
             at=at(252),
         )

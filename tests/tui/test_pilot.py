@@ -9,7 +9,14 @@ import pytest
 from textual.widgets import Button
 
 from tests.tui.conftest import NEW_PASSWORD, OLD_PASSWORD, Managers, options_for
-from tests.tui.drive import full_migration, idle, press_primary, run_preflight, wait_until
+from tests.tui.drive import (
+    full_migration,
+    idle,
+    press_primary,
+    run_preflight,
+    snapshot_to_new_manager,
+    wait_until,
+)
 from wizard.migration.findings import Status
 from wizard.migration.steps import StepId
 from wizard.tui.app import MigrateApp
@@ -132,8 +139,7 @@ async def test_interrupted_migration_is_offered_for_resume(managers: Managers, t
         await run_preflight(pilot)
         await press_primary(pilot)
         await idle(pilot)
-        await press_primary(pilot)  # snapshot, download, inspect, check new
-        await idle(pilot, 90)
+        await snapshot_to_new_manager(pilot)
         assert first.model.step_states.get(StepId.DOWNLOAD) == "done"
         migration_id = first.session.migration_id
         await pilot.press("ctrl+q")

@@ -12,8 +12,8 @@ import sys
 from typing import Any
 
 from textual import on, work
+from textual.app import App
 from textual.binding import Binding
-from textual.widgets import Button
 from textual.worker import Worker, WorkerState
 
 from wizard.migration.events import (
@@ -31,6 +31,8 @@ from wizard.migration.events import (
 from wizard.migration.state import MigrationInfo, list_migrations
 from wizard.migration.steps import ORDER as STEP_ORDER
 from wizard.migration.steps import StepId
+from wizard.tui.app_actions import WizardActions
+from wizard.tui.commands import WizardCommands
 from wizard.tui.decider import TuiDecider
 from wizard.tui.dialogs.confirm import ConfirmDialog
 from wizard.tui.dialogs.error import ErrorDialog
@@ -39,7 +41,7 @@ from wizard.tui.dialogs.resume import ResumeAnswer, ResumeDialog
 from wizard.tui.dialogs.waive import WaiveDialog
 from wizard.tui.errors import explain
 from wizard.tui.flow import INFO, ORDER, PAGE_OF_STEP, Page, next_page
-from wizard.tui.jobs import DONE, JOB_STEPS, EngineJobs
+from wizard.tui.jobs import DONE, JOB_STEPS
 from wizard.tui.messages import (
     ConnectionTested,
     EngineEvent,
@@ -53,19 +55,24 @@ from wizard.tui.model import RunModel
 from wizard.tui.options import LaunchOptions, ManagerForm, in_multiplexer
 from wizard.tui.screens.findings_page import FindingsPage
 from wizard.tui.screens.main import MainScreen
-from wizard.tui.session import MigrationFactory, Session, probe
+from wizard.tui.session import MigrationFactory, Session, check_forms, probe
 
 
-class MigrateApp(EngineJobs):
+class MigrateApp(WizardActions):
     """The cfy-migrate wizard (see the module docstring)."""
 
     CSS_PATH = "app.tcss"
     TITLE = "cfy-migrate"
     SUB_TITLE = "move a Cloudify Manager"
-    ENABLE_COMMAND_PALETTE = False
+    COMMANDS = App.COMMANDS | {WizardCommands}
+    #: under 100 columns the step list folds away and the forms stack (see app.tcss)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    #: under 30 rows the forms lose their blank rows
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
         Binding("f1", "help", "Help", id="help"),
         Binding("question_mark", "help", "Help", show=False),
+        Binding("ctrl+l", "open_log", "Log", id="log", tooltip="migrate.log, followed"),
         Binding("escape", "cancel_step", "Cancel step", id="cancel"),
         Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
     ]
@@ -79,12 +86,6 @@ class MigrateApp(EngineJobs):
         self.model = RunModel()
         self.decider = TuiDecider(self, self.session.cancel, show=self.options.show)
         self.busy: str | None = None
-
-    # -- typed queries ---------------------------------------------------------------------------
-    @property
-    def main(self) -> MainScreen:
-        """The wizard screen (always at the bottom of the stack)."""
-        return self.get_screen("main")  # type: ignore[return-value]
 
     # -- start -----------------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -103,6 +104,8 @@ class MigrateApp(EngineJobs):
         self.sync()
         if all(form.url and form.password for form in (self.options.old, self.options.new)):
             self._focus_primary()
+        else:
+            self.main.focus_page()
         if self.options.check_multiplexer and not in_multiplexer(self.options.environ):
             self.notify(
                 "Not running inside tmux or screen: a dropped SSH session would stop the wizard "
@@ -238,6 +241,13 @@ class MigrateApp(EngineJobs):
             return
         if main.is_mounted:
             main.sync(self.model, self.busy is not None)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Esc (cancel a step) only while one runs; the footer shows it only then."""
+        if action == "cancel_step":
+            return self.busy is not None
+        return True
 
     # -- page actions ----------------------------------------------------------------------------
     @on(PageAction)
@@ -250,6 +260,9 @@ class MigrateApp(EngineJobs):
             return
         if action == "quit":
             self.call_later(self.action_quit)
+            return
+        if action in ("copy-report", "open-report", "open-log"):
+            getattr(self, f"action_{action.replace('-', '_')}")()
             return
         if action == "waive":
             self._waive(page)
@@ -279,7 +292,7 @@ class MigrateApp(EngineJobs):
     def _primary(self, page: Page) -> None:
         if page is Page.PREFLIGHT:
             if self._page_done(page):
-                self.navigate(self.first_pending_page())
+                self._go_on(self.first_pending_page())
             else:
                 self._start("steps", page, JOB_STEPS[page])
             return
@@ -295,9 +308,15 @@ class MigrateApp(EngineJobs):
         if self._page_done(page):
             following = next_page(page)
             if following is not None:
-                self.navigate(following)
+                self._go_on(following)
             return
         self._start("steps", page, JOB_STEPS[page])
+
+    def _go_on(self, page: Page) -> None:
+        """Move on to `page`; the new manager's checks (read-only) run as soon as it opens."""
+        self.navigate(page)
+        if page is Page.NEW_MANAGER and not self._page_done(page) and self.busy is None:
+            self._start("steps", page, JOB_STEPS[page])
 
     def navigate(self, page: Page) -> None:
         """Show a page and redraw."""
@@ -307,6 +326,13 @@ class MigrateApp(EngineJobs):
     def _connect(self) -> None:
         connect = self.main.connect
         forms = {label: connect.form(label).read() for label in ("old", "new")}
+        problem = check_forms(forms)
+        if problem is not None:
+            # said on the Connect page, before anything runs: the field to fill is right there
+            label, field, error = problem
+            connect.form(label).focus_field(field)
+            self.push_screen(ErrorDialog("A field is missing", error.message, error.remediation))
+            return
         if forms != self.session.forms:
             moved = any(
                 (forms[label].url, forms[label].profile)
@@ -346,29 +372,34 @@ class MigrateApp(EngineJobs):
         try:
             result = probe(form, label, self.options.environ)
         except Exception as exc:
-            self.post_message(ConnectionTested(label, "", explain(exc, self.session.secrets()).title))
+            explanation = explain(exc, self.session.secrets())
+            self.post_message(ConnectionTested(label, "", explanation.title, explanation.message))
             raise  # the error router shows the dialog with the fix
         self.post_message(ConnectionTested(label, self.options.show(result.summary())))
 
     def on_connection_tested(self, message: ConnectionTested) -> None:
-        """Show the probe's outcome under the form."""
-        self.main.connect.form(message.label).show_result(message.summary or message.error, not message.error)
+        """Show the probe's outcome under the form (a failure with its cause, not only its kind)."""
+        form = self.main.connect.form(message.label)
+        if message.error:
+            form.show_result(f"{message.error}: {message.detail}" if message.detail else message.error, False)
+        else:
+            form.show_result(message.summary, True)
 
     def on_job_finished(self, message: JobFinished) -> None:
         """A job ended: free the buttons; after the preflight step move on; focus the way on."""
         self.busy = None
-        if message.ok and message.job == "steps" and message.page is Page.PREFLIGHT:
-            self.navigate(self.first_pending_page())
         self.sync()
+        if message.ok and message.job == "steps" and message.page is Page.PREFLIGHT:
+            self._go_on(self.first_pending_page())
         self.call_after_refresh(self._focus_primary)
 
     def _focus_primary(self) -> None:
         """Put the focus on the page's main button (Enter moves the flow on), if it is enabled."""
         if self.screen is not self.main:
             return
-        for button in self.main.page_widget(self.main.current_page).query("#primary").results(Button):
-            if not button.disabled:
-                self.main.set_focus(button)
+        primary = self.main.page_widget(self.main.current_page).primary
+        if primary is not None and not primary.disabled:
+            self.main.set_focus(primary)
 
     # -- the error router ------------------------------------------------------------------------
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

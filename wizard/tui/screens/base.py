@@ -33,25 +33,48 @@ class StepPage(Vertical):
     def __init__(self, options: LaunchOptions) -> None:
         super().__init__(id=f"page-{self.page.value}", classes="page")
         self.options = options
+        #: why the main button is disabled, shown beside it ("" when it is enabled)
+        self.hint = ""
 
     def compose(self) -> ComposeResult:
-        """Heading, intro, the page body in a scroll area, then the buttons."""
+        """Heading; the intro and the page body in a scroll area; the log; the hint and buttons."""
         number = ORDER.index(self.page) + 1
         yield Label(f"{number}. {INFO[self.page].heading}", classes="page-heading")
-        if self.intro:
-            yield Static(self.intro.strip(), classes="page-intro")
         with VerticalScroll(classes="page-body"):
+            if self.intro:
+                yield Static(self.intro.strip(), classes="page-intro")
             yield from self.compose_body()
+        logs = list(self.compose_log())
+        if logs:
+            self.add_class("-with-log")
+            yield from logs
         with Horizontal(classes="page-buttons"):
+            yield Static("", classes="page-hint")
             yield from self.compose_buttons()
 
     def compose_body(self) -> ComposeResult:
         """The page's own widgets."""
         yield from ()
 
+    def compose_log(self) -> ComposeResult:
+        """The page's event log, under the body, growing with the terminal (if it has one)."""
+        yield from ()
+
     def compose_buttons(self) -> ComposeResult:
         """The page's buttons; the one with id `primary` moves the flow on."""
         yield from ()
+
+    @property
+    def primary(self) -> Button | None:
+        """The button that moves the flow on (Ctrl+N presses it), if the page has one."""
+        found = self.query("#primary").results(Button)
+        return next(iter(found), None)
+
+    def set_hint(self, text: str) -> None:
+        """Say, beside the buttons, why the main button is disabled (or nothing)."""
+        if text != self.hint:
+            self.hint = text
+            self.query_one(".page-hint", Static).update(text)
 
     @on(Button.Pressed)
     def _button(self, event: Button.Pressed) -> None:

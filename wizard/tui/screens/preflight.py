@@ -28,7 +28,7 @@ class PreflightPage(FindingsPage):
     def compose_buttons(self) -> ComposeResult:
         """Re-run, waive, next."""
         yield Button("Re-run checks", id="rerun")
-        yield Button("Waive selected…", id="waive", variant="warning")
+        yield Button("Waive…", id="waive")
         yield Button("Next: snapshot ▶", variant="primary", id="primary")
 
     def sync(self, model: RunModel, busy: bool) -> None:
@@ -41,3 +41,4 @@ class PreflightPage(FindingsPage):
             "waive", disabled=busy or selected is None or not selected.blocking or selected.id in self.waived
         )
         self.set_button("primary", disabled=busy or blocked or not findings)
+        self.set_hint(self.why_not(model, busy, has_findings=bool(findings)))

@@ -112,6 +112,10 @@ class ManagerFormView(Vertical):
             profile=profile if isinstance(profile, str) else "",
         )
 
+    def focus_field(self, name: str) -> None:
+        """Put the cursor in one field ("url", "user", "password", "tenant", "ca")."""
+        self._input(name).focus()
+
     def show_result(self, text: str, ok: bool) -> None:
         """Show a test-connection outcome under the button."""
         self.result.update(("✔ " if ok else "✘ ") + text)
