@@ -114,13 +114,40 @@ class MigrateApp(WizardActions):
                 severity="warning",
                 timeout=15,
             )
+        insecure = [label for label in ("old", "new") if getattr(self.options, label).insecure]
+        if insecure:
+            self.notify(
+                f"TLS certificates of the {' and '.join(insecure)} manager are NOT verified (Skip TLS "
+                "verification): anyone on the path can read the passwords. Give the CA bundle instead.",
+                title="Insecure",
+                severity="warning",
+                timeout=15,
+            )
         if self.options.offer_resume:
             self._offer_resume()
 
     def _offer_resume(self) -> None:
+        if self.options.fresh:
+            return
         try:
             infos = list_migrations(self.session.state_dir())
         except OSError:
+            return
+        if self.options.migration_id:
+            named = [m for m in infos if m.id == self.options.migration_id]
+            if named:
+                self._prefill_from(named[0])
+                self.notify(f"Resuming {named[0].id}: check the passwords and press Next.", title="Resume")
+            else:
+                self.push_screen(
+                    ErrorDialog(
+                        f"No migration {self.options.migration_id}",
+                        f"{self.session.state_dir()} holds no migration with that id.",
+                        "Check the id and the state directory (--state-dir) it was started with; or go on: "
+                        "Next starts a new migration.",
+                    )
+                )
+                self.session.migration_id = None
             return
         unfinished = [m for m in infos if not m.finished and not m.error]
         if not unfinished:

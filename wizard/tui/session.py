@@ -119,9 +119,9 @@ class Session:
         self.options = options
         self.forms: dict[str, ManagerForm] = {"old": options.old, "new": options.new}
         self.snapshot = SnapshotOptions()
-        self.waivers: dict[str, Waiver] = {}
-        self.migration_id: str | None = None
-        self.fresh = False
+        self.waivers: dict[str, Waiver] = {w.id: w for w in options.waivers}
+        self.migration_id: str | None = options.migration_id
+        self.fresh = options.fresh
         self.cancel = threading.Event()
         self._factory: MigrationFactory = factory or Migration
         self._migration: MigrationLike | None = None
@@ -149,7 +149,7 @@ class Session:
         """A MigrationConfig from the forms and the config file (raises ConfigError with the fix)."""
         for label, form in self.forms.items():
             _check_form(label, form)
-        overrides: dict[str, Any] = {"state_dir": str(self.state_dir())}
+        overrides: dict[str, Any] = {**self.options.settings, "state_dir": str(self.state_dir())}
         for label, form in self.forms.items():
             overrides.update(_overrides(label, form))
         config = load_config(
