@@ -52,7 +52,7 @@ def _engine_texts() -> list[tuple[str, str]]:
                 continue
             tree = ast.parse(path.read_text(encoding="utf-8"))
             docstrings = {
-                id(node.body[0].value)  # type: ignore[attr-defined]
+                id(node.body[0].value)
                 for node in ast.walk(tree)
                 if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
                 and node.body

@@ -54,7 +54,7 @@ class WizardActions(EngineJobs):
         """Ctrl+L: migrate.log in the log viewer (Esc comes back)."""
         if isinstance(self.screen, LogViewer):
             return
-        self.push_screen(LogViewer(self.log_path))
+        self.push_screen(LogViewer(self.log_path, self.options.show))
 
     def action_copy_report_path(self) -> None:
         """Put the report's path on the clipboard (the terminal's, through OSC 52) and show it."""

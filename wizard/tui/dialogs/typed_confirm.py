@@ -60,7 +60,7 @@ class TypedConfirmDialog(Dialog[bool]):
         prompt.append(self.expected, "bold")
         prompt.append(f" ({self._source}; not case-sensitive):", "dim")
         yield Label(prompt, classes="dialog-prompt")
-        yield Input(placeholder=self.expected, id="answer")
+        yield Input(placeholder="the host name", id="answer")
         with Horizontal(classes="dialog-buttons"):
             yield Button(self._action, variant="error", id="confirm", disabled=True)
             yield Button("Cancel", id="cancel")

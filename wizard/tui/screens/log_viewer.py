@@ -29,9 +29,10 @@ class LogViewer(Screen[None]):
         Binding("end,G", "follow", "Follow", id="follow", tooltip="Jump to the end and keep following"),
     ]
 
-    def __init__(self, path: Callable[[], Path | None]) -> None:
+    def __init__(self, path: Callable[[], Path | None], show: Callable[[str], str] = str) -> None:
         super().__init__(id="log-viewer")
         self._path = path
+        self._show = show
         self._shown: Path | None = None
         self._offset = 0
         self._partial = ""
@@ -60,7 +61,7 @@ class LogViewer(Screen[None]):
         path = self._path()
         header = self.query_one("#log-viewer-path", Static)
         if path is None or not path.is_file():
-            where = f" It will be {path}." if path is not None else ""
+            where = f" It will be {self._show(str(path))}." if path is not None else ""
             header.update(f"No migrate.log yet: it is written from the first step on.{where}")
             return
         if path != self._shown:
@@ -68,13 +69,13 @@ class LogViewer(Screen[None]):
             self.log_widget.clear()
             size = path.stat().st_size
             self._offset = max(0, size - TAIL_BYTES)
-            header.update(f"{path}  (Esc: back to the wizard; End: follow)")
+            header.update(f"{self._show(str(path))}  (Esc: back to the wizard; End: follow)")
         try:
             with path.open("rb") as handle:
                 handle.seek(self._offset)
                 chunk = handle.read()
         except OSError as exc:
-            header.update(f"{path}: {exc.strerror or exc}")
+            header.update(f"{self._show(str(path))}: {exc.strerror or exc}")
             return
         if not chunk:
             return

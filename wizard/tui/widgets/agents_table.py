@@ -20,15 +20,14 @@ STATUS_STYLE = {
 
 
 class AgentsTable(FlexTable):
-    """Deployments with tenant, status, execution id and (for skips and failures) the reason; the
-    columns share the width, and an execution id is shown whole (wrapped if it must be)."""
+    """Deployments with their tenant; under each deployment its execution id (whole: it is what
+    one looks up on the manager), under each status the reason of a skip or a failure. The
+    columns share the width."""
 
     COLUMNS = (
         FlexColumn("tenant", "Tenant", 1, 14),
-        FlexColumn("deployment", "Deployment", 2, 12),
-        FlexColumn("status", "Status", 0, 10),
-        FlexColumn("execution", "Execution", 0, 12),
-        FlexColumn("reason", "Reason", 4, 12),
+        FlexColumn("deployment", "Deployment / execution", 2, 16),
+        FlexColumn("status", "Status / reason", 3, 16),
     )
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -36,35 +35,32 @@ class AgentsTable(FlexTable):
         self._rows: dict[tuple[str, str], AgentUpdate] = {}
 
     def least_widths(self) -> list[int]:
-        """The Execution column fits a whole id when the others can keep their minimum."""
+        """The deployment column fits a whole execution id."""
         longest = max((len(u.execution_id or "") for u in self._rows.values()), default=0)
-        others = sum(c.min_width for c in self.COLUMNS if c.key != "execution")
-        fits = longest if self.room() - others >= longest else 0
-        return [0, 0, 0, fits, 0]
+        return [0, longest, 0]
 
     def _cells(self, update: AgentUpdate) -> list[Text | str]:
-        return [
-            update.tenant,
-            update.deployment,
-            Text(update.status, STATUS_STYLE.get(update.status, "")),
-            Text(update.execution_id or "", overflow="fold"),
-            Text(update.reason, "italic"),
-        ]
+        deployment = Text(update.deployment)
+        if update.execution_id:
+            deployment.append(f"\n{update.execution_id}", "dim")
+        status = Text(update.status, STATUS_STYLE.get(update.status, ""))
+        if update.reason:
+            status.append(f"\n{update.reason}", "italic")
+        return [update.tenant, deployment, status]
 
     def update_agent(self, update: AgentUpdate) -> None:
         """Add or update the row of one deployment."""
         key = (update.tenant, update.deployment)
-        new_id = key not in self._rows or (self._rows[key].execution_id or "") != (update.execution_id or "")
+        known = key in self._rows
         self._rows[key] = update
-        if new_id and len(update.execution_id or "") > self.columns["execution"].width:  # type: ignore[index]
+        if len(update.execution_id or "") > self.columns["deployment"].width:  # type: ignore[index]
             self._room = 0
             self.relayout()
-        row_key = f"{update.tenant}/{update.deployment}"
-        if row_key in self.rows:
-            # a cell that changes its height needs the row drawn again
+        if known:
+            # a cell that changes its height needs the rows drawn again
             self.redraw()
         else:
-            self.add_row(*self._cells(update), key=row_key, height=None)
+            self.add_row(*self._cells(update), key=f"{update.tenant}/{update.deployment}", height=None)
 
     def redraw(self) -> None:
         """Draw every deployment again."""
