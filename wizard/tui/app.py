@@ -268,7 +268,6 @@ class MigrateApp(WizardActions):
             return
         if main.is_mounted:
             main.sync(self.model, self.busy is not None)
-        self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Esc (cancel a step) only while one runs; the footer shows it only then."""
@@ -288,8 +287,13 @@ class MigrateApp(WizardActions):
         if action == "quit":
             self.call_later(self.action_quit)
             return
-        if action in ("copy-report", "open-report", "open-log"):
-            getattr(self, f"action_{action.replace('-', '_')}")()
+        own = {
+            "copy-report": self.action_copy_report_path,
+            "open-report": self.action_open_report,
+            "open-log": self.action_open_log,
+        }
+        if action in own:
+            own[action]()
             return
         if action == "waive":
             self._waive(page)

@@ -7,9 +7,11 @@ from __future__ import annotations
 from typing import ClassVar, TypeVar
 
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label
+
+from wizard.tui.widgets.scroll_area import ScrollArea
 
 T = TypeVar("T")
 
@@ -36,7 +38,7 @@ class Dialog(ModalScreen[T]):
             yield Label(
                 self.dialog_title(), classes=f"dialog-title {self.title_classes()}".strip(), id="dialog-title"
             )
-            with VerticalScroll(classes="dialog-scroll"):
+            with ScrollArea(classes="dialog-scroll"):
                 yield from self.compose_body()
             with Vertical(classes="dialog-foot"):
                 yield from self.compose_foot()

@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, Static
 
 from wizard.migration.events import Event, LogLine, StepFinished, StepProgress, StepStarted
 from wizard.tui.flow import INFO, ORDER, Page
 from wizard.tui.messages import PageAction
 from wizard.tui.widgets.event_log import EventLog
+from wizard.tui.widgets.scroll_area import ScrollArea
 
 if TYPE_CHECKING:
     from wizard.tui.model import RunModel
@@ -35,12 +36,13 @@ class StepPage(Vertical):
         self.options = options
         #: why the main button is disabled, shown beside it ("" when it is enabled)
         self.hint = ""
+        self._buttons: dict[str, Button] | None = None
 
     def compose(self) -> ComposeResult:
         """Heading; the intro and the page body in a scroll area; the log; the hint and buttons."""
         number = ORDER.index(self.page) + 1
         yield Label(f"{number}. {INFO[self.page].heading}", classes="page-heading")
-        with VerticalScroll(classes="page-body"):
+        with ScrollArea(classes="page-body"):
             if self.intro:
                 yield Static(self.intro.strip(), classes="page-intro")
             yield from self.compose_body()
@@ -64,11 +66,16 @@ class StepPage(Vertical):
         """The page's buttons; the one with id `primary` moves the flow on."""
         yield from ()
 
+    def button(self, button_id: str) -> Button | None:
+        """One of the page's buttons by id (looked up once: sync runs after every event)."""
+        if self._buttons is None:
+            self._buttons = {b.id: b for b in self.query(Button).results(Button) if b.id}
+        return self._buttons.get(button_id)
+
     @property
     def primary(self) -> Button | None:
         """The button that moves the flow on (Ctrl+N presses it), if the page has one."""
-        found = self.query("#primary").results(Button)
-        return next(iter(found), None)
+        return self.button("primary")
 
     def set_hint(self, text: str) -> None:
         """Say, beside the buttons, why the main button is disabled (or nothing)."""
@@ -119,7 +126,8 @@ class StepPage(Vertical):
         visible: bool | None = None,
     ) -> None:
         """Change one of this page's buttons if it exists."""
-        for button in self.query(f"#{button_id}").results(Button):
+        button = self.button(button_id)
+        if button is not None:
             if label is not None and str(button.label) != label:
                 button.label = label
                 button.refresh(layout=True)

@@ -74,6 +74,8 @@ class MainScreen(Screen[None]):
         self.options = options
         #: the pages the user may open (sidebar, Back, the palette's "go to step")
         self.reachable: set[Page] = {Page.CONNECT}
+        self._footer_for: object = None
+        self._pages: dict[Page, StepPage] = {}
 
     def compose(self) -> ComposeResult:
         """Header, sidebar, pages, footer."""
@@ -97,8 +99,10 @@ class MainScreen(Screen[None]):
         return self.query_one("#pages", ContentSwitcher)
 
     def page_widget(self, page: Page) -> StepPage:
-        """The widget of one page."""
-        return self.query_one(f"#page-{page.value}", StepPage)
+        """The widget of one page (looked up once)."""
+        if not self._pages:
+            self._pages = {widget.page: widget for widget in self.query(StepPage).results(StepPage)}
+        return self._pages[page]
 
     @property
     def connect(self) -> ConnectPage:
@@ -185,7 +189,7 @@ class MainScreen(Screen[None]):
 
     def _buttons(self, button_ids: tuple[str, ...]) -> list[Button]:
         page = self.page_widget(self.current_page)
-        return [b for button_id in button_ids for b in page.query(f"#{button_id}").results(Button)]
+        return [b for b in (page.button(button_id) for button_id in button_ids) if b is not None]
 
     def _press(self, button: Button | None, refused: str) -> None:
         if button is None:
@@ -248,7 +252,15 @@ class MainScreen(Screen[None]):
         self.sidebar.update_state(current, states, reachable)
         for cls in PAGE_CLASSES:
             self.page_widget(cls.page).sync(model, busy)
-        self.refresh_bindings()
+        # the footer is drawn again only when what it shows may have changed (it recomposes)
+        keys = (
+            current,
+            busy,
+            tuple(b.display for b in self._buttons(("retry", "copy-report", "open-report"))),
+        )
+        if keys != self._footer_for:
+            self._footer_for = keys
+            self.refresh_bindings()
 
     @on(StepSidebar.PageChosen)
     def _chosen(self, event: StepSidebar.PageChosen) -> None:
