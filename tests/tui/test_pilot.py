@@ -3,6 +3,8 @@ error the user can meet on the way ends in a dialog with the fix."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,7 @@ from wizard.tui.dialogs.resume import ResumeDialog
 from wizard.tui.flow import Page
 from wizard.tui.messages import PageAction
 from wizard.tui.options import ManagerForm
+from wizard.tui.widgets.transfer import TransferProgress
 
 SIZE = (120, 40)
 
@@ -54,8 +57,12 @@ async def test_complete_migration_through_the_ui(managers: Managers, tmp_path: P
             svg = app.export_screenshot()
             assert OLD_PASSWORD not in svg and NEW_PASSWORD not in svg
 
-        await full_migration(pilot, remember)
+        await full_migration(pilot, remember, decline_first=True, think=2.5)
         assert app.model.finished is not None and app.model.finished.exit_code == 0
+        bar = app.main.agents.query_one("#agents-progress", TransferProgress)
+        assert bar.bar.percentage == 1.0, bar.bar.percentage
+        installed = sum(1 for u in app.model.agents.values() if u.status != "skipped")
+        assert f"{installed} of {installed} deployments done" in str(bar.line.render())
         assert all(app.model.step_states.get(s) in {"done", "already-done", "skipped"} for s in StepId)
         assert app.main.current_page is Page.SUMMARY
         _no_secret_anywhere(app, state_dir)
@@ -70,6 +77,11 @@ async def test_complete_migration_through_the_ui(managers: Managers, tmp_path: P
     assert after["admin_password"] == "restored_snapshot"  # the legacy restore switched passwords
     reports = list(state_dir.rglob("report.md"))
     assert len(reports) == 1
+    report = reports[0].read_text(encoding="utf-8")
+    assert not re.search(r"\| (running|pending) \|", report), report  # "Write the report | running"
+    steps = {s["id"]: s for s in json.loads(reports[0].with_suffix(".json").read_text())["steps"]}
+    # the 2.5 s spent reading the confirmation are not the upload's (an archive of a few KiB)
+    assert steps["upload"]["seconds"] < 2.0, steps["upload"]
 
 
 async def test_wrong_password_is_a_dialog_with_the_fix(managers: Managers, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, Static
 
 from wizard.migration.events import Event, LogLine, StepFinished, StepProgress, StepStarted
+from wizard.migration.steps import Outcome
 from wizard.tui.flow import INFO, ORDER, Page
 from wizard.tui.messages import PageAction
 from wizard.tui.widgets.event_log import EventLog
@@ -102,8 +103,10 @@ class StepPage(Vertical):
             if isinstance(event, StepStarted):
                 log.add(LogLine(event.step, "info", f"▶ {event.title}", at=event.at))
             else:
-                mark = "✔" if event.outcome.ok else "✘"
-                level = "info" if event.outcome.ok else "error"
+                # stopped on purpose (not confirmed, cancelled, no longer followed) is not an error
+                stopped = event.outcome in (Outcome.DECLINED, Outcome.CANCELLED, Outcome.DETACHED)
+                mark = "✔" if event.outcome.ok else ("■" if stopped else "✘")
+                level = "info" if event.outcome.ok else ("warning" if stopped else "error")
                 log.add(
                     LogLine(
                         event.step,

@@ -89,6 +89,8 @@ class RestorePage(StepPage):
                     bar.finish(f"✔ {event.detail}")
                 else:
                     bar.set_text(f"✘ {event.outcome.value}: {event.detail}")
+            if event.step == StepId.VERIFY_INVENTORY:
+                self.show_verdict()
             if event.step == StepId.REAUTHENTICATE and event.outcome.ok:
                 self.query_one("#credentials", Static).update(
                     f"✔ Logged in again ({event.detail}). The new manager now uses the old manager's "
@@ -118,6 +120,12 @@ class RestorePage(StepPage):
             else "[b red]✘ Something is missing on the new manager: do not decommission the old one.[/b red]"
         )
         self.query_one("#inventory-verdict", Static).update(verdict)
+        self.show_verdict()
+
+    def show_verdict(self) -> None:
+        """The verdict is what the restore proves: scroll it into view (the log keeps the rest)."""
+        body = self.query_one(".page-body")
+        self.call_after_refresh(lambda: body.scroll_end(animate=False))
 
     def sync(self, model: RunModel, busy: bool) -> None:
         """Next once the inventory is verified."""

@@ -55,7 +55,8 @@ class AgentsTable(FlexTable):
         self._rows[key] = update
         if len(update.execution_id or "") > self.columns["deployment"].width:  # type: ignore[index]
             self._room = 0
-            self.relayout()
+            if self.relayout():
+                return  # every row, this one too, was drawn again at the new widths
         if known:
             # a cell that changes its height needs the rows drawn again
             self.redraw()
@@ -75,8 +76,8 @@ class AgentsTable(FlexTable):
         """Draw every row from scratch (used when returning to the page)."""
         self._rows = {(u.tenant, u.deployment): u for u in updates}
         self._room = 0
-        self.relayout()
-        self.redraw()
+        if not self.relayout():
+            self.redraw()
 
     def counts(self) -> Counter[str]:
         """Deployments per status."""

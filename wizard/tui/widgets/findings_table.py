@@ -56,8 +56,8 @@ class FindingsTable(FlexTable):
         self._waived = set(waived)
         self._findings = sorted(findings, key=lambda f: (ORDER[f.status], f.id))
         self._room = 0  # the longest id may have changed: share the width again
-        self.relayout()
-        self.redraw()
+        if not self.relayout():
+            self.redraw()
 
     def redraw(self) -> None:
         """Draw every finding (the cursor stays on its row)."""

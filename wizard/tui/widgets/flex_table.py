@@ -69,11 +69,12 @@ class FlexTable(DataTable[Text | str]):
         if self.room() != self._room:
             self.relayout()
 
-    def relayout(self) -> None:
-        """Share the width among the columns and draw the rows again if a width changed."""
+    def relayout(self) -> bool:
+        """Share the width among the columns and draw the rows again if a width changed (then
+        True)."""
         self._room = self.room()
         if not self._room or not self.columns:
-            return
+            return False
         widths = share(self.COLUMNS, self._room, self.least_widths())
         changed = False
         for column, width in zip(self.COLUMNS, widths, strict=True):
@@ -82,6 +83,7 @@ class FlexTable(DataTable[Text | str]):
                 current.width, current.auto_width, changed = width, False, True
         if changed:
             self.redraw()
+        return changed
 
     def redraw(self) -> None:
         """Add the rows again (the subclass knows them)."""

@@ -96,6 +96,9 @@ class ManagerFormView(Vertical):
         self._input("tenant").value = form.tenant
         self._input("ca").value = form.ca_cert
         self.insecure_box.value = form.insecure
+        for name in ("url", "user", "password", "tenant", "ca"):
+            # show a long address from its start (the scheme and host), not its end
+            self._input(name).cursor_position = 0
         if form.profile and form.profile in self._profiles:
             self.profile_select.value = form.profile
 
