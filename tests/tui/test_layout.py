@@ -181,3 +181,33 @@ async def test_the_address_is_readable_at_80_columns() -> None:
         url = app.main.connect.query_one("#old-url", Input)
         assert url.region.width >= len(s.OLD_URL) + 2, url.region
         assert s.OLD_URL in screen_text(app)
+
+
+async def test_a_log_sits_under_the_page_body_never_beside_it() -> None:
+    """On every page with a log, the log is below the scrolling body (one scrollbar per area, never
+    two side by side), and the buttons stay below both."""
+    app = s.snapshot_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await s.feed(pilot, s.through_snapshot() + s.snapshot_created() + s.downloaded() + s.restoring())
+        for page in (Page.SNAPSHOT, Page.DOWNLOAD, Page.RESTORE, Page.AGENTS):
+            app.navigate(page)
+            await pilot.pause()
+            widget = app.main.page_widget(page)
+            body, log = widget.query_one(".page-body"), widget.query_one(EventLog)
+            buttons = widget.query_one(".page-buttons")
+            assert body.region.bottom <= log.region.y and log.region.bottom <= buttons.region.y, (
+                page,
+                body.region,
+                log.region,
+                buttons.region,
+            )
+
+
+async def test_both_findings_pages_name_their_buttons_alike() -> None:
+    """ "Re-run checks" and "Waive…" on Preflight and New manager alike (no "Re-check")."""
+    app = s.snapshot_app()
+    async with app.run_test(size=SIZES[1]) as pilot:
+        await pilot.pause()
+        for page in (app.main.preflight, app.main.new_manager):
+            labels = [str(b.label) for b in page.query(Button)]
+            assert labels[:2] == ["Re-run checks", "Waive…"], labels

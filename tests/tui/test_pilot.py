@@ -79,6 +79,7 @@ async def test_complete_migration_through_the_ui(managers: Managers, tmp_path: P
     assert len(reports) == 1
     report = reports[0].read_text(encoding="utf-8")
     assert not re.search(r"\| (running|pending) \|", report), report  # "Write the report | running"
+    assert re.search(r"- size: \d+\.\d KiB \([\d,]+ bytes\)", report), report  # one byte formatter
     steps = {s["id"]: s for s in json.loads(reports[0].with_suffix(".json").read_text())["steps"]}
     # the 2.5 s spent reading the confirmation are not the upload's (an archive of a few KiB)
     assert steps["upload"]["seconds"] < 2.0, steps["upload"]

@@ -171,3 +171,43 @@ def test_on_exit_the_report_the_log_and_how_to_go_on(tmp_path: Path) -> None:
     assert nothing == [f"cfy-migrate: nothing was started (exit 0); the state directory is {tmp_path}"]
     demo = "\n".join(farewell_lines(_app_with(tmp_path, files=("migrate.log",), finished=None, demo=True), 0))
     assert "cfy-migrate demo" in demo and "--migration-id" not in demo
+
+
+def test_the_wizards_help_explains_every_option_with_distinct_examples() -> None:
+    """`cfy-migrate --help`: every wizard option has a line of help, the two managers' examples
+    differ, and it says where passwords come from and which keys the wizard has."""
+    from wizard.cli import build_parser
+
+    parser = build_parser()
+    text = parser.format_help()
+    for action in parser._actions:
+        if action.dest.startswith("tui_"):
+            assert action.help, action.option_strings
+    assert re.search(r"e\.g\.\s+https://10\.0\.0\.5", text) and re.search(
+        r"e\.g\.\s+https://10\.0\.0\.9", text
+    )
+    assert "never taken from the command line" in text and "Ctrl+N" in text
+
+
+def test_the_wizard_takes_runs_options(tmp_path: Path) -> None:
+    """Where they make sense, the wizard reads `run`'s options: a password file, pace, waivers,
+    the agents' and restore settings, a new or a given migration."""
+    from wizard.cli import build_parser
+    from wizard.commands.tui import launch_options
+
+    secret = tmp_path / "old.pw"
+    secret.write_text("Old-S3cret\n", encoding="utf-8")
+    secret.chmod(0o600)
+    args = build_parser().parse_args(
+        ["--old", "https://10.0.0.5", "--old-password-file", str(secret), "--pace", "4",
+         "--waive", "pair.ip-rule=lab", "--agent-concurrency", "3", "--maintenance-mode",
+         "--migration-id", s.MIGRATION_ID]
+    )  # fmt: skip
+    options = launch_options(args)
+    assert isinstance(options, LaunchOptions)
+    assert options.old.password == "Old-S3cret" and options.pace == 4.0
+    assert [(w.id, w.reason) for w in options.waivers] == [("pair.ip-rule", "lab")]
+    assert options.settings == {"agents.concurrency": 3, "restore.maintenance_mode": True}
+    assert options.migration_id == s.MIGRATION_ID and not options.fresh
+    session_config = MigrateApp(options).session
+    assert "pair.ip-rule" in session_config.waivers and session_config.migration_id == s.MIGRATION_ID
