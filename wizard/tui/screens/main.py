@@ -49,6 +49,12 @@ PAGE_KEYS: dict[str, tuple[tuple[str, ...], frozenset[Page]]] = {
     "open": (("open-report",), frozenset({Page.SUMMARY})),
 }
 
+#: what a page key says when its button cannot be pressed now
+REFUSED = {
+    "waive": "Select a FAIL or ERROR check (↑/↓) to waive it; nothing else needs a waiver.",
+    "retry": "Nothing to retry now (no failed deployment, or a step is running).",
+}
+
 
 class MainScreen(Screen[None]):
     """Sidebar plus pages (see the module docstring).
@@ -195,14 +201,14 @@ class MainScreen(Screen[None]):
         if button is None:
             return
         if button.disabled:
-            page = self.page_widget(self.current_page)
-            self.notify(page.hint or refused, title=str(button.label).strip(" ▶…"), severity="warning")
+            self.notify(refused, title=str(button.label).strip(" ▶…"), severity="warning")
             return
         button.press()
 
     def action_next(self) -> None:
         """Ctrl+N: the page's main button (says why, when it cannot be pressed yet)."""
-        self._press(self.page_widget(self.current_page).primary, "Not yet: a step is running.")
+        page = self.page_widget(self.current_page)
+        self._press(page.primary, page.hint or "Not yet: a step is running.")
 
     def action_back(self) -> None:
         """Alt+Left: the previous page (only to look; nothing runs)."""
@@ -214,8 +220,9 @@ class MainScreen(Screen[None]):
     def action_page_key(self, key: str) -> None:
         """A page key (test, re-run, waive, retry): presses that button of the page."""
         button_ids, _pages = PAGE_KEYS[key]
+        refused = REFUSED.get(key, "Not now: a step is running.")
         for button in self._buttons(button_ids):
-            self._press(button, "Not now: a step is running.")
+            self._press(button, refused)
 
     def action_toggle_steps(self) -> None:
         """F2: show or hide the step list (it folds away by itself under 100 columns)."""
