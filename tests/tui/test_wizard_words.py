@@ -168,7 +168,7 @@ def test_on_exit_the_report_the_log_and_how_to_go_on(tmp_path: Path) -> None:
     assert f"cfy-migrate --state-dir {tmp_path} --migration-id {s.MIGRATION_ID}" in stopped
     shutil.rmtree(tmp_path / "migrations")
     nothing = farewell_lines(_app_with(tmp_path, files=(), finished=None), 0)
-    assert nothing == [f"cfy-migrate: nothing was started (exit 0); the state directory is {tmp_path}"]
+    assert nothing == [f"cfy-migrate: no step has run, nothing was written (exit 0); {tmp_path}"]
     demo = "\n".join(farewell_lines(_app_with(tmp_path, files=("migrate.log",), finished=None, demo=True), 0))
     assert "cfy-migrate demo" in demo and "--migration-id" not in demo
 

@@ -254,7 +254,7 @@ def farewell_lines(app: object, code: int) -> list[str]:
     migration_id = app.session.migration_id
     directory = app.migration_dir()
     if migration_id is None or directory is None or not directory.is_dir():
-        return [f"cfy-migrate: nothing was started (exit {code}); the state directory is {state_dir}"]
+        return [f"cfy-migrate: no step has run, nothing was written (exit {code}); {state_dir}"]
     lines = [f"cfy-migrate: migration {migration_id} (exit {code})"]
     for name in ("report.md", "report.json", "migrate.log"):
         if (directory / name).is_file():
