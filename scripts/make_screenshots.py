@@ -34,6 +34,14 @@ NAMES = {
     "07-agents": "07-agents.svg",
     "08-summary": "08-summary.svg",
 }
+#: the same screens at 80x24 too
+NARROW = {
+    "02-preflight": "narrow-02-preflight.svg",
+    "06-restore-confirm": "narrow-06-restore-confirm.svg",
+    "07-agents": "narrow-07-agents.svg",
+}
+SIZE = (120, 40)
+NARROW_SIZE = (80, 24)
 
 
 async def make(out: Path) -> list[Path]:
@@ -83,18 +91,29 @@ async def make(out: Path) -> list[Path]:
                 },
             )
             app = MigrateApp(options)
-            async with app.run_test(size=(120, 40)) as pilot:
+            async with app.run_test(size=SIZE) as pilot:
+
+                def save(name: str, file_name: str, title: str) -> None:
+                    svg = app.export_screenshot(title=title)
+                    for real, shown in options.display_urls.items():
+                        svg = svg.replace(real.replace("/", "&#47;"), shown).replace(real, shown)
+                    path = out / file_name
+                    path.write_text(svg, encoding="utf-8")
+                    written.append(path)
 
                 async def snap(name: str) -> None:
                     if name not in NAMES:
                         return
                     await pilot.pause()
-                    svg = app.export_screenshot(title=f"cfy-migrate — {name[3:].replace('-', ' ')}")
-                    for real, shown in options.display_urls.items():
-                        svg = svg.replace(real.replace("/", "&#47;"), shown).replace(real, shown)
-                    path = out / NAMES[name]
-                    path.write_text(svg, encoding="utf-8")
-                    written.append(path)
+                    title = f"cfy-migrate — {name[3:].replace('-', ' ')}"
+                    save(name, NAMES[name], title)
+                    if name in NARROW:
+                        # the same screen in the smallest terminal the wizard supports
+                        await pilot.resize_terminal(*NARROW_SIZE)
+                        await pilot.pause()
+                        save(name, NARROW[name], f"{title} (80x24)")
+                        await pilot.resize_terminal(*SIZE)
+                        await pilot.pause()
 
                 await full_migration(pilot, snap)
     finally:

@@ -23,9 +23,9 @@ pytestmark = [
 
 
 class Terminal:
-    """A detached tmux session of 120x40 running one command."""
+    """A detached tmux session of `width`x`height` running one command."""
 
-    def __init__(self, command: list[str]) -> None:
+    def __init__(self, command: list[str], width: int = 120, height: int = 40) -> None:
         assert TMUX is not None
         self.tmux = TMUX
         self.name = f"cfy-migrate-e2e-{uuid.uuid4().hex[:8]}"
@@ -42,9 +42,9 @@ class Terminal:
                 "-s",
                 self.name,
                 "-x",
-                "120",
+                str(width),
                 "-y",
-                "40",
+                str(height),
                 "-e",
                 "TERM=xterm-256color",
                 # COLUMNS/LINES from the test runner would override the pane's real size
@@ -57,14 +57,25 @@ class Terminal:
             ],
             check=True,
         )
-        # a detached session may take the server's default size: pin it to 120x40
+        # a detached session may take the server's default size: pin it
         subprocess.run(
             [self.tmux, "-L", self.socket, "set-option", "-t", self.name, "window-size", "manual"],
             capture_output=True,
             check=False,
         )
         subprocess.run(
-            [self.tmux, "-L", self.socket, "resize-window", "-t", self.name, "-x", "120", "-y", "40"],
+            [
+                self.tmux,
+                "-L",
+                self.socket,
+                "resize-window",
+                "-t",
+                self.name,
+                "-x",
+                str(width),
+                "-y",
+                str(height),
+            ],
             capture_output=True,
             check=False,
         )
@@ -115,46 +126,53 @@ class Terminal:
         subprocess.run([self.tmux, "-L", self.socket, "kill-server"], capture_output=True, check=False)
 
 
-def test_demo_runs_a_whole_migration_in_tmux(tmp_path: Path) -> None:
-    """Enter through every page, type the host name at the restore, finish, quit."""
+@pytest.mark.parametrize(
+    "width, height, next_key",
+    [(120, 40, "Enter"), (80, 24, "C-n")],
+    ids=["120x40-enter", "80x24-ctrl-n"],
+)
+def test_demo_runs_a_whole_migration_in_tmux(tmp_path: Path, width: int, height: int, next_key: str) -> None:
+    """Through every page with one key per step (Enter on the focused main button at 120x40,
+    Ctrl+N at 80x24), type the host name at the restore, finish, quit; the terminal keeps where the
+    report and the log are."""
     state = tmp_path / "state"
     # the shell keeps the pane after the wizard exits, so what it prints on exit can be read
     term = Terminal(
-        ["sh", "-c", f"'{BINARY}' demo --time-scale 0.05 --state-dir '{state}'; echo WIZARD-EXITED; sleep 60"]
+        [
+            "sh",
+            "-c",
+            f"'{BINARY}' demo --time-scale 0.05 --state-dir '{state}'; echo WIZARD-EXITED; sleep 60",
+        ],
+        width,
+        height,
     )
+    wide = width >= 100
+
+    def next_page(*texts: str, timeout: float = 60.0) -> str:
+        screen = term.wait_for(*texts, timeout=timeout)
+        time.sleep(0.5)  # the focus moves to the main button after the first refresh
+        term.keys(next_key)
+        return screen
+
     try:
-        term.wait_for("Connect to both managers", "Next: run the preflight", timeout=30)
-        screen = term.screen()
+        screen = next_page("Connect to both managers", "Next: run the preflight", timeout=30)
         assert "old-admin-pw" not in screen and "new-admin-pw" not in screen
-        time.sleep(0.5)  # the focus moves to Next after the first refresh
-        term.keys("Enter")
-        term.wait_for("PASSED", "Next: snapshot", timeout=60)
-        time.sleep(0.5)
-        term.keys("Enter")
-        term.wait_for("Create snapshot", timeout=60)
-        time.sleep(0.5)
-        term.keys("Enter")
-        term.wait_for("Is the new manager ready", "Next: restore", "TOTAL", timeout=120)
-        time.sleep(0.5)
-        term.keys("Enter")
-        term.wait_for("Upload and restore", timeout=30)
-        time.sleep(0.5)
-        term.keys("Enter")
-        screen = term.wait_for("to confirm", timeout=120)
+        next_page("PASSED", "Next: snapshot")
+        next_page("Create snapshot")
+        # the job stops on the Download page: the archive's path and sha256 are there to read
+        screen = next_page("Next: check the new manager", "sha256", timeout=120)
+        next_page("Is the new manager ready", "Next: restore", "TOTAL", timeout=60)
+        next_page("Upload and restore", timeout=30)
+        term.wait_for("To confirm, type", timeout=120)
         term.literal("new-manager")
         time.sleep(0.3)
         term.keys("Enter")
-        term.wait_for("Next: agents", "Everything the old manager had", timeout=180)
-        time.sleep(0.5)
-        term.keys("Enter")
-        term.wait_for("Install new agents", timeout=30)
-        time.sleep(0.5)
-        term.keys("Enter")
-        term.wait_for("Next: summary", "SUCCEEDED", timeout=180)
-        time.sleep(0.5)
-        term.keys("Enter")
+        next_page("Next: agents", *(("Everything the old manager had",) if wide else ()), timeout=180)
+        next_page("Install new agents", timeout=30)
+        next_page("Next: summary", "SUCCEEDED", timeout=180)
         screen = term.wait_for("Migration complete", timeout=60)
-        assert "report.md" in screen
+        if wide:
+            assert "report.md" in screen
         term.keys("C-q")
         # on exit the terminal keeps where the report and the log are
         farewell = term.wait_for("WIZARD-EXITED", timeout=20)

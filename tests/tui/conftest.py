@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from textual.widgets import Input
 
+from tests.tui.snap_sizes import snap_sizes  # noqa: F401 (a fixture of these tests)
 from wizard.simulator import RunningSimulator
 from wizard.tui.options import LaunchOptions, ManagerForm
 

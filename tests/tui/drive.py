@@ -17,6 +17,7 @@ from wizard.tui.dialogs.error import ErrorDialog
 from wizard.tui.dialogs.password import PasswordDialog
 from wizard.tui.dialogs.typed_confirm import TypedConfirmDialog
 from wizard.tui.flow import Page
+from wizard.tui.widgets.event_log import EventLog
 
 Snap = Callable[[str], Awaitable[None] | None]
 
@@ -67,9 +68,15 @@ async def run_preflight(pilot: Pilot[int]) -> None:
 
 
 async def full_migration(
-    pilot: Pilot[int], snap: Snap | None = None, restore_answer: str | None = None
+    pilot: Pilot[int],
+    snap: Snap | None = None,
+    restore_answer: str | None = None,
+    *,
+    decline_first: bool = False,
+    think: float = 0.0,
 ) -> None:
-    """From the Connect page to the Summary, answering the typed confirmation."""
+    """From the Connect page to the Summary, answering the typed confirmation (after `think`
+    seconds; with `decline_first`, Esc at the first one, then Upload and restore again)."""
     app = app_of(pilot)
 
     async def shot(name: str) -> None:
@@ -86,29 +93,23 @@ async def full_migration(
     await idle(pilot)
     assert app.main.current_page is Page.SNAPSHOT, app.main.current_page
     await shot("03-snapshot-options")
-    await press_primary(pilot)  # snapshot, download, inspect, check new
-    await idle(pilot, 120)
-    assert not isinstance(app.screen, ErrorDialog), _dialog_text(app)
-    assert app.model.step_states.get(StepId.PREFLIGHT_NEW) in DONE, app.model.step_states
-    app.main.show_page(Page.SNAPSHOT)
-    await pilot.pause()
-    await shot("03-snapshot")
-    app.main.show_page(Page.DOWNLOAD)
-    await pilot.pause()
-    await shot("04-download")
-    app.main.show_page(Page.NEW_MANAGER)
-    await pilot.pause()
+    await snapshot_to_new_manager(pilot, shot)
     await shot("05-new-manager")
     await press_primary(pilot)  # to Restore
     assert app.main.current_page is Page.RESTORE
     await shot("06-restore-before")
     await press_primary(pilot)  # upload and restore
+    if decline_first:
+        await decline_the_restore(pilot)
+        await press_primary(pilot)  # upload and restore, again
     await wait_until(
         pilot, lambda: isinstance(app.screen, TypedConfirmDialog | ErrorDialog), 120, "the typed confirmation"
     )
     assert isinstance(app.screen, TypedConfirmDialog), _dialog_text(app)
     dialog = app.screen
     await shot("06-restore-confirm")
+    if think:
+        await pilot.pause(think)  # a person reads the dialog: not the upload's time
     dialog.query_one("#answer", Input).value = restore_answer or dialog.expected
     await pilot.pause()
     await pilot.press("enter")
@@ -125,6 +126,47 @@ async def full_migration(
     await wait_until(pilot, lambda: app.model.finished is not None, 30, "the report")
     await pilot.pause()
     await shot("08-summary")
+
+
+async def snapshot_to_new_manager(
+    pilot: Pilot[int], shot: Callable[[str], Awaitable[None]] | None = None
+) -> None:
+    """On the Snapshot page: create, download and inspect (the job stops on the Download page,
+    which shows the archive), then Next runs the new manager's checks."""
+    app = app_of(pilot)
+    await press_primary(pilot)  # snapshot, download, inspect
+    await idle(pilot, 120)
+    assert not isinstance(app.screen, ErrorDialog), _dialog_text(app)
+    assert app.main.current_page is Page.DOWNLOAD, app.main.current_page
+    assert app.model.step_states.get(StepId.INSPECT_ARCHIVE) in DONE, app.model.step_states
+    if shot is not None:
+        app.main.show_page(Page.SNAPSHOT)
+        await pilot.pause()
+        await shot("03-snapshot")
+        app.main.show_page(Page.DOWNLOAD)
+        await pilot.pause()
+        await shot("04-download")
+    await press_primary(pilot)  # Next: check the new manager
+    await idle(pilot, 60)
+    assert not isinstance(app.screen, ErrorDialog), _dialog_text(app)
+    assert app.main.current_page is Page.NEW_MANAGER, app.main.current_page
+    assert app.model.step_states.get(StepId.PREFLIGHT_NEW) in DONE, app.model.step_states
+
+
+async def decline_the_restore(pilot: Pilot[int]) -> None:
+    """Esc at the typed confirmation: a note (not an error dialog, not command-line advice), the
+    flow stays on the Restore page, nothing is sent."""
+    app = app_of(pilot)
+    await wait_until(pilot, lambda: isinstance(app.screen, TypedConfirmDialog), 120, "the typed confirmation")
+    await pilot.press("escape")
+    await idle(pilot, 60)
+    assert not isinstance(app.screen, ErrorDialog), _dialog_text(app)
+    assert app.main.current_page is Page.RESTORE
+    assert app.model.step_states.get(StepId.UPLOAD) == "declined", app.model.step_states
+    notes = [n.message for n in app._notifications]
+    assert any("Not confirmed" in n for n in notes) and not any("--yes" in n for n in notes), notes
+    log = app.main.restore.query_one("#restore-log", EventLog)
+    assert not any("ERROR" in line or "--yes" in line for line in log.texts), log.texts
 
 
 async def answer_passwords_until_idle(pilot: Pilot[int], timeout: float) -> None:

@@ -33,9 +33,11 @@ MIGRATION_ID = "20260101-090000-3f2a"
 STATE_DIR = "/home/admin/.local/state/cfy-migrate"
 
 
-def snapshot_app() -> MigrateApp:
-    """An app with fixed forms and environment; nothing is contacted until a job starts."""
+def snapshot_app(display: dict[str, str] | None = None) -> MigrateApp:
+    """An app with fixed forms and environment; nothing is contacted until a job starts.
+    `display` replaces real paths on screen with fixed ones (e.g. a temporary directory)."""
     options = LaunchOptions(
+        display_urls=display or {},
         old=ManagerForm(url=OLD_URL, user="admin", password="correct-horse"),
         new=ManagerForm(url=NEW_URL, user="admin", password="battery-staple"),
         state_dir=Path(STATE_DIR),
@@ -157,8 +159,12 @@ def downloaded() -> list[Event]:
             "archive",
             (
                 *NEW_FINDINGS[-1:],
-                Finding("archive.integrity", Status.PASS, "The snapshot archive is intact",
-                        "2,114 entries, every CRC checked."),
+                Finding(
+                    "archive.integrity",
+                    Status.PASS,
+                    "The snapshot archive is intact",
+                    "2,114 entries, every CRC checked.",
+                ),
             ),
             at=at(252),
         )
@@ -240,15 +246,21 @@ INVENTORY: dict[str, object] = {
 }
 
 AGENT_ROWS = (
-    ("default_tenant", "web-frontend", "succeeded", "a41c9e02", ""),
-    ("default_tenant", "db-primary", "succeeded", "7be20c1d", ""),
-    ("default_tenant", "db-replica", "running", "c3d4e5f6", ""),
-    ("default_tenant", "batch-workers", "failed", "0e9d8c7b", "agent host 10.0.3.7 unreachable on 22"),
+    ("default_tenant", "web-frontend", "succeeded", "a41c9e02-5b7d-4e1f-9a3c-2d8e6f0b1c47", ""),
+    ("default_tenant", "db-primary", "succeeded", "7be20c1d-3f4a-4b5c-8d6e-9f0a1b2c3d4e", ""),
+    ("default_tenant", "db-replica", "running", "c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f", ""),
+    (
+        "default_tenant",
+        "batch-workers",
+        "failed",
+        "0e9d8c7b-6a5f-4e3d-9c2b-1a0f9e8d7c6b",
+        "agent host 10.0.3.7 unreachable on 22",
+    ),
     ("default_tenant", "old-reporting", "skipped", "", "not installed (inactive)"),
-    ("tenant-1", "billing", "succeeded", "5f6e7d8c", ""),
+    ("tenant-1", "billing", "succeeded", "5f6e7d8c-9b0a-4f1e-8d2c-3b4a5f6e7d8c", ""),
     ("tenant-1", "billing-cache", "pending", "", ""),
     ("tenant-1", "legacy-ftp", "skipped", "", "host vm_ftp is not started"),
-    ("tenant-2", "monitoring", "succeeded", "9a8b7c6d", ""),
+    ("tenant-2", "monitoring", "succeeded", "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", ""),
 )
 
 
@@ -291,6 +303,26 @@ def finished() -> list[Event]:
     return events
 
 
+#: the start of a migrate.log, as runlog.py writes it
+MIGRATE_LOG = "\n".join(
+    [
+        "2026-01-01T09:00:01.120Z HTTP old GET /api/v3.1/version -> 200 0.012s tenant=default_tenant",
+        "2026-01-01T09:00:01.214Z HTTP new GET /api/v3.1/version -> 200 0.010s tenant=default_tenant",
+        '2026-01-01T09:00:01.530Z FindingsReady {"phase": "preflight", "findings": 8}',
+        '2026-01-01T09:00:02.004Z StepStarted {"step": "preflight_old", "title": "Preflight checks"}',
+        '2026-01-01T09:00:03.118Z StepFinished {"detail": "7 checks, no blocker", "outcome": "done", '
+        '"step": "preflight_old"}',
+        '2026-01-01T09:00:10.002Z StepStarted {"step": "create_snapshot", "title": "Create the snapshot"}',
+        f"2026-01-01T09:00:10.050Z HTTP old PUT /api/v3.1/snapshots/{SNAPSHOT_ID} -> 201 0.084s "
+        "tenant=default_tenant",
+        f'2026-01-01T09:00:11.020Z LogLine {{"level": "info", "message": "Snapshot {SNAPSHOT_ID} requested", '
+        '"step": "create_snapshot"}',
+        "2026-01-01T09:00:13.031Z HTTP old GET /api/v3.1/executions/5d1c0a7e -> 200 0.009s "
+        "tenant=default_tenant",
+    ]
+)
+MIGRATION_DIR = f"{STATE_DIR}/migrations/{MIGRATION_ID}"
+
 REPORT_MD = f"""# cfy-migrate report — {MIGRATION_ID}
 
 | manager | URL | version | edition |
@@ -324,7 +356,10 @@ RESTORE_SUMMARY = RestoreSummary(
         "every tenant, user, blueprint, deployment, secret and plugin on the new manager",
         "the new manager's admin password becomes the OLD manager's",
     ),
-    irreversible=("a restore cannot be undone: to go back, reinstall the new manager",),
+    irreversible=(
+        "to go back, the new manager must be reinstalled",
+        "tokens issued by the new manager stop working",
+    ),
 )
 
 

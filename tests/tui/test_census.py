@@ -12,7 +12,8 @@ from textual.widgets import Input
 from tests.tui import scripted as s
 from tests.tui.conftest import Managers, options_for
 from tests.tui.drive import run_preflight, wait_until
-from tests.tui.test_snapshots import SnapCompare, check
+from tests.tui.snap_sizes import SnapSizes
+from tests.tui.test_snapshots import check
 from wizard.cloudify.models import Agent, Deployment, NodeInstance
 from wizard.migration.census import census_finding, classify
 from wizard.migration.events import FindingsReady
@@ -37,7 +38,7 @@ def _census() -> Finding:
     return census_finding(classify(deps, instances, agents))
 
 
-def test_preflight_census(snap_compare: SnapCompare) -> None:
+def test_preflight_census(snap_sizes: SnapSizes) -> None:
     """Page 2 with the census: per tenant, and the two deployments that cannot move, with why."""
 
     async def run_before(pilot: Pilot[int]) -> None:
@@ -46,7 +47,7 @@ def test_preflight_census(snap_compare: SnapCompare) -> None:
         app.main.preflight.query_one(CensusTable).scroll_visible(animate=False)
         await pilot.pause()
 
-    check(snap_compare, run_before)
+    check(snap_sizes, run_before)
 
 
 async def test_cannot_move_is_acknowledged_with_the_waive_dialog(make_simulator, tmp_path: Path) -> None:

@@ -3,13 +3,22 @@ error the user can meet on the way ends in a dialog with the fix."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
 from textual.widgets import Button
 
 from tests.tui.conftest import NEW_PASSWORD, OLD_PASSWORD, Managers, options_for
-from tests.tui.drive import full_migration, idle, press_primary, run_preflight, wait_until
+from tests.tui.drive import (
+    full_migration,
+    idle,
+    press_primary,
+    run_preflight,
+    snapshot_to_new_manager,
+    wait_until,
+)
 from wizard.migration.findings import Status
 from wizard.migration.steps import StepId, plan_steps
 from wizard.tui.app import MigrateApp
@@ -20,6 +29,7 @@ from wizard.tui.dialogs.resume import ResumeDialog
 from wizard.tui.flow import Page
 from wizard.tui.messages import PageAction
 from wizard.tui.options import ManagerForm
+from wizard.tui.widgets.transfer import TransferProgress
 
 SIZE = (120, 40)
 
@@ -47,8 +57,12 @@ async def test_complete_migration_through_the_ui(managers: Managers, tmp_path: P
             svg = app.export_screenshot()
             assert OLD_PASSWORD not in svg and NEW_PASSWORD not in svg
 
-        await full_migration(pilot, remember)
+        await full_migration(pilot, remember, decline_first=True, think=2.5)
         assert app.model.finished is not None and app.model.finished.exit_code == 0
+        bar = app.main.agents.query_one("#agents-progress", TransferProgress)
+        assert bar.bar.percentage == 1.0, bar.bar.percentage
+        installed = sum(1 for u in app.model.agents.values() if u.status != "skipped")
+        assert f"{installed} of {installed} deployments done" in str(bar.line.render())
         migrate = plan_steps("migrate", makes_snapshot=True)
         assert all(app.model.step_states.get(s) in {"done", "already-done", "skipped"} for s in migrate)
         assert app.main.current_page is Page.SUMMARY
@@ -64,6 +78,12 @@ async def test_complete_migration_through_the_ui(managers: Managers, tmp_path: P
     assert after["admin_password"] == "restored_snapshot"  # the legacy restore switched passwords
     reports = list(state_dir.rglob("report.md"))
     assert len(reports) == 1
+    report = reports[0].read_text(encoding="utf-8")
+    assert not re.search(r"\| (running|pending) \|", report), report  # "Write the report | running"
+    assert re.search(r"- size: \d+\.\d KiB \([\d,]+ bytes\)", report), report  # one byte formatter
+    steps = {s["id"]: s for s in json.loads(reports[0].with_suffix(".json").read_text())["steps"]}
+    # the 2.5 s spent reading the confirmation are not the upload's (an archive of a few KiB)
+    assert steps["upload"]["seconds"] < 2.0, steps["upload"]
 
 
 async def test_wrong_password_is_a_dialog_with_the_fix(managers: Managers, tmp_path: Path) -> None:
@@ -133,8 +153,7 @@ async def test_interrupted_migration_is_offered_for_resume(managers: Managers, t
         await run_preflight(pilot)
         await press_primary(pilot)
         await idle(pilot)
-        await press_primary(pilot)  # snapshot, download, inspect, check new
-        await idle(pilot, 90)
+        await snapshot_to_new_manager(pilot)
         assert first.model.step_states.get(StepId.DOWNLOAD) == "done"
         migration_id = first.session.migration_id
         await pilot.press("ctrl+q")

@@ -7,7 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.tui.conftest import NEW_PASSWORD, OLD_PASSWORD, Managers, options_for
-from tests.tui.drive import answer_passwords_until_idle, idle, press_primary, run_preflight, wait_until
+from tests.tui.drive import (
+    answer_passwords_until_idle,
+    idle,
+    press_primary,
+    run_preflight,
+    snapshot_to_new_manager,
+    wait_until,
+)
 from wizard.migration.findings import Status
 from wizard.migration.steps import StepId
 from wizard.tui.app import MigrateApp
@@ -28,8 +35,7 @@ async def _to_restore_running(app: MigrateApp, pilot: object, managers: Managers
     await run_preflight(pilot)  # type: ignore[arg-type]
     await press_primary(pilot)  # type: ignore[arg-type]
     await idle(pilot)  # type: ignore[arg-type]
-    await press_primary(pilot)  # type: ignore[arg-type]  # snapshot, download, inspect, check new
-    await idle(pilot, 120)  # type: ignore[arg-type]
+    await snapshot_to_new_manager(pilot)  # type: ignore[arg-type]
     app.main.show_page(Page.RESTORE)
     await press_primary(pilot)  # type: ignore[arg-type]
     await wait_until(pilot, lambda: isinstance(app.screen, TypedConfirmDialog), 60, "the confirmation")  # type: ignore[arg-type]

@@ -1,6 +1,7 @@
-"""SVG snapshots of every page and dialog at 120x40, drawn from scripted engine events (fixed
-times, ids and URLs), so they are the same on every machine. Review changes with the HTML report
-pytest-textual-snapshot writes; accept them with --snapshot-update."""
+"""SVG snapshots of every page and dialog at 120x40, 80x24 and 200x50 (one app run each,
+resized: see snap_sizes.py), drawn from scripted engine events (fixed times, ids and URLs), so
+they are the same on every machine. Review changes with the HTML report pytest-textual-snapshot
+writes; accept them with --snapshot-update."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from tests.tui import scripted as s
+from tests.tui.snap_sizes import SnapSizes
 from wizard.migration.findings import Waiver
 from wizard.migration.state import MigrationInfo
 from wizard.tui.decider import restore_text
@@ -22,34 +24,32 @@ from wizard.tui.dialogs.typed_confirm import TypedConfirmDialog
 from wizard.tui.dialogs.waive import WaiveDialog
 from wizard.tui.flow import Page
 
-SIZE = (120, 40)
-SnapCompare = Callable[..., bool]
+
+def check(snap_sizes: SnapSizes, run_before: Callable[[Pilot[int]], Awaitable[None]]) -> None:
+    """Compare the app after `run_before` with the stored snapshots, at every size."""
+    failed = snap_sizes(s.snapshot_app(), run_before)
+    assert not failed, f"different at {', '.join(failed)}: see the snapshot report"
 
 
-def check(snap_compare: SnapCompare, run_before: Callable[[Pilot[int]], Awaitable[None]]) -> None:
-    """Compare the app after `run_before` with the stored snapshot."""
-    assert snap_compare(s.snapshot_app(), terminal_size=SIZE, run_before=run_before)
-
-
-def test_connect(snap_compare: SnapCompare) -> None:
+def test_connect(snap_sizes: SnapSizes) -> None:
     """Page 1: both forms prefilled, passwords masked."""
 
     async def run_before(pilot: Pilot[int]) -> None:
         await pilot.pause()
 
-    check(snap_compare, run_before)
+    check(snap_sizes, run_before)
 
 
-def test_preflight(snap_compare: SnapCompare) -> None:
+def test_preflight(snap_sizes: SnapSizes) -> None:
     """Page 2: a FAIL first, warnings, passes; Next disabled."""
 
     async def run_before(pilot: Pilot[int]) -> None:
         await s.feed(pilot, s.through_preflight(), Page.PREFLIGHT)
 
-    check(snap_compare, run_before)
+    check(snap_sizes, run_before)
 
 
-def test_preflight_waived(snap_compare: SnapCompare) -> None:
+def test_preflight_waived(snap_sizes: SnapSizes) -> None:
     """Page 2 after waiving the FAIL: WAIVED badge, Next enabled."""
 
     async def run_before(pilot: Pilot[int]) -> None:
@@ -59,28 +59,28 @@ def test_preflight_waived(snap_compare: SnapCompare) -> None:
         app.sync()
         await pilot.pause()
 
-    check(snap_compare, run_before)
+    check(snap_sizes, run_before)
 
 
-def test_snapshot(snap_compare: SnapCompare) -> None:
+def test_snapshot(snap_sizes: SnapSizes) -> None:
     """Page 3: options and the execution's events while the snapshot is created."""
 
     async def run_before(pilot: Pilot[int]) -> None:
         await s.feed(pilot, s.through_snapshot(), Page.SNAPSHOT)
 
-    check(snap_compare, run_before)
+    check(snap_sizes, run_before)
 
 
-def test_download(snap_compare: SnapCompare) -> None:
+def test_download(snap_sizes: SnapSizes) -> None:
     """Page 4 mid-way: bytes, speed and ETA."""
 
     async def run_before(pilot: Pilot[int]) -> None:
         await s.feed(pilot, s.through_snapshot() + s.snapshot_created() + s.downloading(), Page.DOWNLOAD)
 
-    check(snap_compare, run_before)
+    check(snap_sizes, run_before)
 
 
-def test_download_done(snap_compare: SnapCompare) -> None:
+def test_download_done(snap_sizes: SnapSizes) -> None:
     """Page 4 done: sha256 and the archive inspection."""
 
     async def run_before(pilot: Pilot[int]) -> None:
@@ -91,23 +91,23 @@ def test_download_done(snap_compare: SnapCompare) -> None:
         app.navigate(Page.DOWNLOAD)
         await pilot.pause()
 
-    check(snap_compare, run_before)
+    check(snap_sizes, run_before)
 
 
-def test_new_manager(snap_compare: SnapCompare) -> None:
+def test_new_manager(snap_sizes: SnapSizes) -> None:
     """Page 5: the checks in plain words."""
 
     async def run_before(pilot: Pilot[int]) -> None:
         await s.feed(pilot, s.through_snapshot() + s.snapshot_created() + s.downloaded(), Page.NEW_MANAGER)
 
-    check(snap_compare, run_before)
+    check(snap_sizes, run_before)
 
 
 def _until_restore() -> list[Any]:
     return s.through_snapshot() + s.snapshot_created() + s.downloaded()
 
 
-def test_restore_outage(snap_compare: SnapCompare) -> None:
+def test_restore_outage(snap_sizes: SnapSizes) -> None:
     """Page 6 while the REST API is away."""
 
     async def run_before(pilot: Pilot[int]) -> None:
@@ -116,10 +116,10 @@ def test_restore_outage(snap_compare: SnapCompare) -> None:
         app.sync()
         await pilot.pause()
 
-    check(snap_compare, run_before)
+    check(snap_sizes, run_before)
 
 
-def test_restore_done(snap_compare: SnapCompare) -> None:
+def test_restore_done(snap_sizes: SnapSizes) -> None:
     """Page 6 done: the credential switch and the inventory, old versus new."""
 
     async def run_before(pilot: Pilot[int]) -> None:
@@ -130,19 +130,19 @@ def test_restore_done(snap_compare: SnapCompare) -> None:
         app.main.restore.query_one(".page-body").scroll_end(animate=False)
         await pilot.pause()
 
-    check(snap_compare, run_before)
+    check(snap_sizes, run_before)
 
 
-def test_agents(snap_compare: SnapCompare) -> None:
+def test_agents(snap_sizes: SnapSizes) -> None:
     """Page 7: live statuses, a failure, skips with reasons."""
 
     async def run_before(pilot: Pilot[int]) -> None:
         await s.feed(pilot, _until_restore() + s.restoring() + s.restored() + s.agents_running(), Page.AGENTS)
 
-    check(snap_compare, run_before)
+    check(snap_sizes, run_before)
 
 
-def test_summary(snap_compare: SnapCompare) -> None:
+def test_summary(snap_sizes: SnapSizes) -> None:
     """Page 8: outcome, where the report is, next steps, the report."""
 
     async def run_before(pilot: Pilot[int]) -> None:
@@ -153,7 +153,7 @@ def test_summary(snap_compare: SnapCompare) -> None:
         app.navigate(Page.SUMMARY)
         await pilot.pause()
 
-    check(snap_compare, run_before)
+    check(snap_sizes, run_before)
 
 
 def _dialog(
@@ -169,10 +169,10 @@ def _dialog(
     return run_before
 
 
-def test_typed_confirmation(snap_compare: SnapCompare) -> None:
+def test_typed_confirmation(snap_sizes: SnapSizes) -> None:
     """The restore's typed confirmation: what is replaced, what cannot be undone."""
     check(
-        snap_compare,
+        snap_sizes,
         _dialog(
             lambda: TypedConfirmDialog(
                 "Restore onto the new manager?", restore_text(s.RESTORE_SUMMARY), "new-manager"
@@ -183,10 +183,10 @@ def test_typed_confirmation(snap_compare: SnapCompare) -> None:
     )
 
 
-def test_error_dialog(snap_compare: SnapCompare) -> None:
+def test_error_dialog(snap_sizes: SnapSizes) -> None:
     """An error with its fix."""
     check(
-        snap_compare,
+        snap_sizes,
         _dialog(
             lambda: ErrorDialog(
                 "Wrong user name or password",
@@ -197,20 +197,20 @@ def test_error_dialog(snap_compare: SnapCompare) -> None:
     )
 
 
-def test_waive_dialog(snap_compare: SnapCompare) -> None:
+def test_waive_dialog(snap_sizes: SnapSizes) -> None:
     """Waiving a FAIL by its id, with a reason."""
-    check(snap_compare, _dialog(lambda: WaiveDialog(s.PREFLIGHT[0]), s.through_preflight, Page.PREFLIGHT))
+    check(snap_sizes, _dialog(lambda: WaiveDialog(s.PREFLIGHT[0]), s.through_preflight, Page.PREFLIGHT))
 
 
-def test_help_dialog(snap_compare: SnapCompare) -> None:
+def test_help_dialog(snap_sizes: SnapSizes) -> None:
     """F1 on the restore page."""
-    check(snap_compare, _dialog(lambda: HelpDialog(Page.RESTORE), _until_restore, Page.RESTORE))
+    check(snap_sizes, _dialog(lambda: HelpDialog(Page.RESTORE), _until_restore, Page.RESTORE))
 
 
-def test_password_dialog(snap_compare: SnapCompare) -> None:
+def test_password_dialog(snap_sizes: SnapSizes) -> None:
     """The engine asks for a password (masked)."""
     check(
-        snap_compare,
+        snap_sizes,
         _dialog(
             lambda: PasswordDialog(
                 "new", "The new manager accepts neither the old manager's nor its own admin password."
@@ -221,7 +221,7 @@ def test_password_dialog(snap_compare: SnapCompare) -> None:
     )
 
 
-def test_resume_dialog(snap_compare: SnapCompare) -> None:
+def test_resume_dialog(snap_sizes: SnapSizes) -> None:
     """The resume offer on start."""
     info = MigrationInfo(
         s.MIGRATION_ID,
@@ -233,4 +233,56 @@ def test_resume_dialog(snap_compare: SnapCompare) -> None:
         "2026-01-01T09:04:10Z",
         Path(s.STATE_DIR) / "journal.json",
     )
-    check(snap_compare, _dialog(lambda: ResumeDialog(info)))
+    check(snap_sizes, _dialog(lambda: ResumeDialog(info)))
+
+
+def test_quit_dialog(snap_sizes: SnapSizes) -> None:
+    """Ctrl+Q while a step runs: quit (stopping safely) or keep running."""
+    from wizard.tui.dialogs.confirm import ConfirmDialog
+
+    check(
+        snap_sizes,
+        _dialog(
+            lambda: ConfirmDialog(
+                "Quit while a step runs?",
+                "The running step is stopped at a safe point and the journal stays consistent: start "
+                "cfy-migrate again to resume. Nothing is done twice.",
+                yes="Quit",
+                no="Keep running",
+                danger=True,
+            ),
+            _until_restore,
+            Page.RESTORE,
+        ),
+    )
+
+
+def test_log_viewer(snap_sizes: SnapSizes, tmp_path: Path) -> None:
+    """Ctrl+L: migrate.log, its last lines, followed."""
+    directory = tmp_path / "migrations" / s.MIGRATION_ID
+    directory.mkdir(parents=True)
+    (directory / "migrate.log").write_text(s.MIGRATE_LOG + "\n", encoding="utf-8")
+    app = s.snapshot_app(display={str(directory): s.MIGRATION_DIR})
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        await s.feed(pilot, s.through_snapshot(), Page.SNAPSHOT)
+        app.session.migration_id = s.MIGRATION_ID
+        app.options.state_dir = tmp_path
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+
+    failed = snap_sizes(app, run_before)
+    assert not failed, f"different at {', '.join(failed)}: see the snapshot report"
+
+
+def test_command_palette(snap_sizes: SnapSizes) -> None:
+    """Ctrl+P on the Preflight page: the wizard's commands (next, re-run, waive, go to a step, log)."""
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        await s.feed(pilot, s.through_preflight(), Page.PREFLIGHT)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        await pilot.press(*"step")
+        await pilot.pause(0.5)
+
+    check(snap_sizes, run_before)

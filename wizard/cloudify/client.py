@@ -130,8 +130,9 @@ class ManagerClient(SnapshotCalls, FactsCalls):
     # -- inventory ------------------------------------------------------------------------------
     def blueprints(self, *, all_tenants: bool = True, tenant: str | None = None) -> Iterator[Blueprint]:
         """Every blueprint (ids and tenants only)."""
-        for item in self.iter_items("blueprints", include=["id", "tenant_name"], all_tenants=all_tenants,
-                                    tenant=tenant):
+        for item in self.iter_items(
+            "blueprints", include=["id", "tenant_name"], all_tenants=all_tenants, tenant=tenant
+        ):
             yield Blueprint.from_api(item)
 
     def deployments(
@@ -149,8 +150,9 @@ class ManagerClient(SnapshotCalls, FactsCalls):
             ask_status = False
         items: Iterator[dict[str, Any]]
         if ask_status:
-            items = self.iter_items("deployments", include=[*base, "installation_status"],
-                                    all_tenants=all_tenants, tenant=tenant)
+            items = self.iter_items(
+                "deployments", include=[*base, "installation_status"], all_tenants=all_tenants, tenant=tenant
+            )
             try:
                 first = next(items, None)
             except BadParametersError as exc:
@@ -263,8 +265,12 @@ class ManagerClient(SnapshotCalls, FactsCalls):
     ) -> Page[Event]:
         """One page of an execution's events, oldest first (sorted by reported_timestamp)."""
         types = ["cloudify_event", "cloudify_log"] if include_logs else ["cloudify_event"]
-        params = list_params(offset=offset, size=size, filters={"execution_id": execution_id, "type": types},
-                             sort="reported_timestamp")
+        params = list_params(
+            offset=offset,
+            size=size,
+            filters={"execution_id": execution_id, "type": types},
+            sort="reported_timestamp",
+        )
         page = parse_page(self._json("GET", "/events", params=params, tenant=tenant), "events")
         return Page([Event.from_api(i) for i in page.items], page.total, page.size, page.offset)
 

@@ -137,8 +137,9 @@ def transport_error(exc: BaseException, url: str, *, base_url: str) -> Transport
         hint = ConnectionDroppedError.hint
         if not https and any(c.__class__.__name__ in {"RemoteDisconnected", "BadStatusLine"} for c in chain):
             hint = f"{hint}; if it happens on every request, {mismatch_hint}"
-        return ConnectionDroppedError(f"the connection to {base_url} was closed before the answer ended",
-                                      url=url, hint=hint)
+        return ConnectionDroppedError(
+            f"the connection to {base_url} was closed before the answer ended", url=url, hint=hint
+        )
 
     return ConnectionFailedError(f"could not talk to {base_url}: {_short(chain)}", url=url)
 

@@ -244,8 +244,13 @@ def http_error(response: requests.Response, *, base_url: str) -> HTTPError | Tra
         text = str(message) if message not in (None, "") else f"{method} {path} answered HTTP {status}"
         tb = body.get("server_traceback")
         cls = ERROR_CODES.get(code) or _class_for_status(status)
-        return cls(text, status=status, error_code=code, url=url,
-                   server_traceback=tb if isinstance(tb, str) else None)
+        return cls(
+            text,
+            status=status,
+            error_code=code,
+            url=url,
+            server_traceback=tb if isinstance(tb, str) else None,
+        )
 
     raw = response.text[:500] if response.content else ""
     if status == 400 and "plain http request was sent to https port" in raw.lower():
@@ -254,14 +259,16 @@ def http_error(response: requests.Response, *, base_url: str) -> HTTPError | Tra
         return RateLimitedError(
             f"{method} {path}: {base_url} answered HTTP {status} from its rate limit (nginx limit_req) "
             "after every retry",
-            status=status, url=url,
+            status=status,
+            url=url,
         )
     if status == 404:
         return NotFoundError(
             f"{method} {path}: {base_url} has no such REST endpoint "
             "(HTTP 404 without a Cloudify error body); check the manager address, "
             "or the manager runs a version without this endpoint",
-            status=status, url=url,
+            status=status,
+            url=url,
         )
     if status == 503 and isinstance(body, dict) and "maintenance" in str(body).lower():
         return MaintenanceModeError(str(body), status=status, url=url)

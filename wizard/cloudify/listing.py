@@ -121,8 +121,16 @@ class ListCalls(Transport):
             raise ValueError("page_size must be at least 1")
         offset = 0
         while True:
-            page = self.page(resource, offset=offset, size=page_size, filters=filters, include=include,
-                             sort=sort, all_tenants=all_tenants, tenant=tenant)
+            page = self.page(
+                resource,
+                offset=offset,
+                size=page_size,
+                filters=filters,
+                include=include,
+                sort=sort,
+                all_tenants=all_tenants,
+                tenant=tenant,
+            )
             yield from page.items
             if not page.items:
                 return
@@ -143,8 +151,9 @@ class ListCalls(Transport):
         tenant: str | None = None,
     ) -> Page[dict[str, Any]]:
         """One page of a list endpoint, with its pagination metadata."""
-        params = list_params(offset=offset, size=size, filters=filters, include=include, sort=sort,
-                             all_tenants=all_tenants)
+        params = list_params(
+            offset=offset, size=size, filters=filters, include=include, sort=sort, all_tenants=all_tenants
+        )
         body = self._json("GET", "/" + resource.strip("/"), params=params, tenant=tenant)
         return parse_page(body, resource)
 
@@ -157,5 +166,12 @@ class ListCalls(Transport):
         tenant: str | None = None,
     ) -> int:
         """How many items a list has, in one request (_size=1, _include=id; reads the total)."""
-        return self.page(resource, offset=0, size=1, filters=filters, include=["id"],
-                         all_tenants=all_tenants, tenant=tenant).total
+        return self.page(
+            resource,
+            offset=0,
+            size=1,
+            filters=filters,
+            include=["id"],
+            all_tenants=all_tenants,
+            tenant=tenant,
+        ).total

@@ -102,8 +102,15 @@ class SnapshotCalls(ListCalls):
         path = f"/snapshots/{_seg(snapshot_id)}/archive"
 
         def open_stream(headers: dict[str, str]) -> requests.Response:
-            return self._send("GET", path, headers=headers, tenant=tenant, stream=True,
-                              accept=(200, 206, 416), cancel=cancel)
+            return self._send(
+                "GET",
+                path,
+                headers=headers,
+                tenant=tenant,
+                stream=True,
+                accept=(200, 206, 416),
+                cancel=cancel,
+            )
 
         return transfer.download(
             open_stream,
@@ -132,8 +139,14 @@ class SnapshotCalls(ListCalls):
         path = f"/snapshots/{_seg(snapshot_id)}/archive"
         with open(source, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
-            body = transfer.FileBody(handle, size, url=self.base_url + API + path, progress=progress,
-                                     cancel=cancel, answer_deadline=UPLOAD_ANSWER_TIMEOUT)
+            body = transfer.FileBody(
+                handle,
+                size,
+                url=self.base_url + API + path,
+                progress=progress,
+                cancel=cancel,
+                answer_deadline=UPLOAD_ANSWER_TIMEOUT,
+            )
             try:
                 data = self._json(
                     "PUT",
@@ -152,7 +165,8 @@ class SnapshotCalls(ListCalls):
             except RequestCancelledError:
                 raise TransferCancelledError(
                     f"upload to {self.base_url + API + path} cancelled at {body.sent} bytes",
-                    url=self.base_url + API + path, done=body.sent,
+                    url=self.base_url + API + path,
+                    done=body.sent,
                 ) from None
         snapshot = Snapshot.from_api(data)
         if not snapshot.id:

@@ -168,8 +168,9 @@ class Transport:
             while True:
                 guard = guards.Guard(cancel=events, limit=limit, bucket=self._bucket)
                 try:
-                    response = self._attempt(guard, method, url, params, body, send_headers,
-                                             timeout or self.timeout, stream, auth)
+                    response = self._attempt(
+                        guard, method, url, params, body, send_headers, timeout or self.timeout, stream, auth
+                    )
                 except _BodyCutError as error:
                     # urllib3 retries what fails before the headers; a body cut short after
                     # them is retried here, for GET/HEAD only
@@ -248,11 +249,14 @@ class Transport:
             if isinstance(error, RequestTimeoutError):
                 connect_s, read_s = timeout
                 if "connecting" in error.message:
-                    error = RequestTimeoutError(f"connecting to {self.base_url} timed out after "
-                                                f"{connect_s:g} s", url=url)
+                    error = RequestTimeoutError(
+                        f"connecting to {self.base_url} timed out after {connect_s:g} s", url=url
+                    )
                 else:
-                    error = RequestTimeoutError(f"{self.base_url} did not answer {method} "
-                                                f"{_path_only(url)} within {read_s:g} s", url=url)
+                    error = RequestTimeoutError(
+                        f"{self.base_url} did not answer {method} {_path_only(url)} within {read_s:g} s",
+                        url=url,
+                    )
             if isinstance(exc, requests.exceptions.ChunkedEncodingError) and isinstance(
                 error, ConnectionDroppedError
             ):
@@ -272,13 +276,19 @@ class Transport:
             time.sleep(min(remaining, guards.POLL))
 
     def _record(
-        self, method: str, path: str, params: Sequence[tuple[str, str]], status: int | None,
-        seconds: float, tenant: str,
+        self,
+        method: str,
+        path: str,
+        params: Sequence[tuple[str, str]],
+        status: int | None,
+        seconds: float,
+        tenant: str,
     ) -> None:
         if self.on_request is None:
             return
-        record = RequestRecord(method, path, tuple((str(k), str(v)) for k, v in params), status,
-                               seconds, tenant)
+        record = RequestRecord(
+            method, path, tuple((str(k), str(v)) for k, v in params), status, seconds, tenant
+        )
         try:
             self.on_request(record)
         except Exception:  # a broken logger must not break the migration
@@ -297,8 +307,10 @@ def describe_time_limits(
 ) -> str:
     """One line for `--help`: the time limits a client with these settings applies."""
     connect, read = timeout
-    text = (f"connect {connect:g} s, read {read:g} s (a GET is tried once more after a read timeout, "
-            f"so a silent manager is reported after {2 * read:g} s)")
+    text = (
+        f"connect {connect:g} s, read {read:g} s (a GET is tried once more after a read timeout, "
+        f"so a silent manager is reported after {2 * read:g} s)"
+    )
     if deadline is not None:
         text += f", at most {deadline:g} s per request overall"
     return text

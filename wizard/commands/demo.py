@@ -2,8 +2,9 @@
 
 The old manager (Cloudify 6.4.2 with a realistic inventory) listens on 127.0.0.11 and the new
 one (7.0.4, clean) on 127.0.0.12, each on a free port. The Connect page is prefilled —
-passwords included, for the demo only, and masked like always. The state goes to a temporary
-directory unless --state-dir. Both simulators stop when the wizard exits.
+passwords included, for the demo only, and masked like always. The state goes to a new directory
+under the user's cache (kept: the report and log paths printed on exit stay valid) unless
+--state-dir. Both simulators stop when the wizard exits.
 """
 
 from __future__ import annotations
@@ -44,9 +45,8 @@ def _demo_state_dir() -> Path:
 
 def run(args: argparse.Namespace) -> int:
     """Start both simulators, run the wizard, stop them; returns the wizard's exit code."""
-    from wizard.commands.tui import print_farewell
+    from wizard.commands.tui import run_wizard
     from wizard.simulator import SimulatorConfig, start_simulator
-    from wizard.tui.app import MigrateApp
     from wizard.tui.options import LaunchOptions, ManagerForm
 
     scale = max(0.01, float(args.time_scale))
@@ -103,10 +103,7 @@ def run(args: argparse.Namespace) -> int:
                 poll_interval=0.2,
                 demo=True,
             )
-            app = MigrateApp(options)
-            result = int(app.run() or 0)
-            print_farewell(app, result)
-            return result
+            return run_wizard(options)
         finally:
             new.stop()
     finally:

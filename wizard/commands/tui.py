@@ -1,8 +1,11 @@
 """No sub-command: open the interactive wizard.
 
-Flags prefill the Connect page (addresses, users, tenants, cfy profiles, state directory);
-passwords are typed into the wizard (masked) or come from CFY_MIGRATE_OLD/NEW_PASSWORD — never
-from the command line. Textual is imported inside run(), so `--help` stays fast.
+The options are `run`'s where they make sense in a wizard: they prefill the Connect page
+(addresses, users, tenants, cfy profiles, CA bundles, password files) and set what the wizard
+has no field for (state directory, pace, waivers, the agents' and the restore's settings, a new
+or a given migration). Passwords are typed into the wizard (masked), or come from
+CFY_MIGRATE_OLD/NEW_PASSWORD or a password file — never from the command line. Textual is
+imported inside run(), so `--help` stays fast.
 """
 
 from __future__ import annotations
@@ -11,93 +14,228 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
+
+EXAMPLE = {"old": "https://10.0.0.5", "new": "https://10.0.0.9"}
+
+EPILOG = """\
+examples:
+  cfy-migrate                                   the wizard; type both managers in
+  cfy-migrate --old https://10.0.0.5 --new https://10.0.0.9 --old-ca-cert old-ca.pem --new-ca-cert new-ca.pem
+  cfy-migrate --old-profile old --new-profile new      from existing cfy CLI profiles
+  cfy-migrate --config migrate.toml             the settings `run` reads
+  cfy-migrate demo                              the wizard against two simulated managers
+
+Passwords are never taken from the command line: the wizard asks for them (not echoed), or they
+come from CFY_MIGRATE_OLD_PASSWORD / CFY_MIGRATE_NEW_PASSWORD or --old/--new-password-file.
+In the wizard: F1 help, Ctrl+N next, Alt+Left back, Ctrl+P commands, Ctrl+L the log, Ctrl+Q quit.
+"""
+
+#: the wizard's flags that are `run`'s settings: (flag, metavar or None for a switch, help, settings key)
+SETTING_FLAGS: tuple[tuple[str, str | None, str, str], ...] = (
+    (
+        "--pace",
+        "R",
+        "requests per second to each manager at most (default 9, below nginx's 10; 0 = unpaced)",
+        "timing.pace",
+    ),
+    ("--agent-concurrency", "N", "install_new_agents executions at once (default 10)", "agents.concurrency"),
+    (
+        "--agent-timeout",
+        "SECONDS",
+        "install_agent_timeout of each deployment (default 300)",
+        "agents.timeout",
+    ),
+    ("--agent-tenants", "T1,T2", "only move the agents of these tenants", "agents.tenants"),
+    (
+        "--agent-manager-ip",
+        "IP",
+        "manager_ip for install_new_agents (the new manager's, as agents reach it)",
+        "agents.manager_ip",
+    ),
+    (
+        "--stop-old-agents",
+        None,
+        "stop old agents after the new ones start (disable auto-healing first!)",
+        "agents.stop_old_agents",
+    ),
+    (
+        "--maintenance-mode",
+        None,
+        "maintenance mode on the new manager around the restore",
+        "restore.maintenance_mode",
+    ),
+    (
+        "--restore-certificates",
+        None,
+        "restore the old certificates (only when the new manager has the same IP)",
+        "restore.restore_certificates",
+    ),
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options that prefill the wizard (all optional)."""
-    group = parser.add_argument_group("wizard (no sub-command)")
+    """Options that prefill or set up the wizard (all optional)."""
+    parser.epilog = EPILOG
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    group = parser.add_argument_group(
+        "the wizard (no sub-command); the same options as `run` where they apply"
+    )
     for label in ("old", "new"):
+        which = "the manager you leave" if label == "old" else "the installed, empty manager you move to"
         group.add_argument(
             f"--{label}",
             metavar="URL",
             dest=f"tui_{label}",
-            help=f"the {label} manager's address, e.g. https://10.0.0.5",
+            help=f"the {label} manager ({which}): https://host[:port] or host[:port], e.g. {EXAMPLE[label]}",
         )
-        group.add_argument(f"--{label}-user", metavar="USER", dest=f"tui_{label}_user")
-        group.add_argument(f"--{label}-tenant", metavar="TENANT", dest=f"tui_{label}_tenant")
+        group.add_argument(
+            f"--{label}-user",
+            metavar="USER",
+            dest=f"tui_{label}_user",
+            help="admin user (default admin)"
+            + ("; the bootstrap admin on the new manager" if label == "new" else ""),
+        )
+        group.add_argument(
+            f"--{label}-tenant",
+            metavar="TENANT",
+            dest=f"tui_{label}_tenant",
+            help="tenant (default default_tenant)",
+        )
         group.add_argument(
             f"--{label}-profile",
             metavar="NAME",
             dest=f"tui_{label}_profile",
-            help=f"a cfy CLI profile for the {label} manager",
+            help=f"the {label} manager from a cfy CLI profile (~/.cloudify/profiles/NAME)",
         )
-        group.add_argument(f"--{label}-ca-cert", metavar="FILE", dest=f"tui_{label}_ca_cert")
+        group.add_argument(
+            f"--{label}-ca-cert",
+            metavar="FILE",
+            dest=f"tui_{label}_ca_cert",
+            help="CA bundle to verify the manager's TLS certificate",
+        )
+        group.add_argument(
+            f"--{label}-password-file",
+            metavar="FILE",
+            dest=f"tui_{label}_password_file",
+            help=f"the password from this file (mode 0600); or set CFY_MIGRATE_{label.upper()}_PASSWORD",
+        )
     group.add_argument(
         "--state-dir",
         metavar="DIR",
         dest="tui_state_dir",
-        help="where journals, snapshots and reports go (default: the user state dir)",
+        help="where journals, snapshots and reports go (default ~/.local/state/cfy-migrate)",
     )
     group.add_argument(
         "--config",
         metavar="FILE",
         dest="tui_config",
-        help="TOML configuration file, as for `run` (prefills the forms; its options apply)",
+        help="TOML configuration file, as for `run` (fills the forms; its other settings apply)",
     )
     group.add_argument(
         "--insecure",
         action="store_true",
+        default=None,
         dest="tui_insecure",
         help="do not verify TLS certificates (NOT recommended; warned on every run)",
     )
+    group.add_argument(
+        "--waive",
+        metavar="ID[=REASON]",
+        action="append",
+        default=None,
+        dest="tui_waive",
+        help="waive a blocking check from the start (repeatable; recorded in the report)",
+    )
+    for flag, metavar, help_text, _key in SETTING_FLAGS:
+        dest = "tui_" + flag.removeprefix("--").replace("-", "_")
+        if metavar is None:
+            group.add_argument(flag, action="store_true", default=None, dest=dest, help=help_text)
+        else:
+            group.add_argument(flag, metavar=metavar, dest=dest, help=help_text)
+    one_of = group.add_mutually_exclusive_group()
+    one_of.add_argument(
+        "--fresh", action="store_true", dest="tui_fresh", help="start a new migration (no offer to resume)"
+    )
+    one_of.add_argument("--migration-id", metavar="ID", dest="tui_migration_id", help="resume this migration")
+
+
+def _settings(args: argparse.Namespace, env: dict[str, str], config_file: Path | None) -> dict[str, Any]:
+    """The settings `run` would read (file < environment < these flags)."""
+    from wizard.migration.settings import SETTINGS, layered_settings
+
+    flags = argparse.Namespace()
+    for _key, (_var, attr) in SETTINGS.items():
+        setattr(flags, attr, getattr(args, f"tui_{attr}", None))
+    return layered_settings(flags, env, config_file)
 
 
 def launch_options(args: argparse.Namespace) -> object:
-    """LaunchOptions from the flags and the environment (passwords from CFY_MIGRATE_*_PASSWORD)."""
-    from wizard.migration.settings import layered_settings
+    """LaunchOptions from the flags, the config file and the environment (passwords from
+    CFY_MIGRATE_*_PASSWORD or a password file). Raises ConfigError for a bad file or value."""
+    from wizard.migration.findings import Waiver
+    from wizard.migration.passwords import PASSWORD_ENV, read_password_file
     from wizard.tui.options import LaunchOptions, ManagerForm
 
     env = dict(os.environ)
     config_text = getattr(args, "tui_config", None) or env.get("CFY_MIGRATE_CONFIG")
     config_file = Path(config_text).expanduser() if config_text else None
-    # the same layering as `run` (file < environment); the flags below win
-    settings = layered_settings(None, env, config_file)
+    settings = _settings(args, env, config_file)
     forms = {}
     for label in ("old", "new"):
-
-        def given(key: str, default: str = "", label: str = label) -> str:
-            flag = getattr(args, f"tui_{label}_{key}" if key != "url" else f"tui_{label}", None)
-            return str(flag or settings.get(f"{label}.{key}") or default)
-
+        password = env.get(PASSWORD_ENV[label], "")
+        password_file = settings.get(f"{label}.password_file")
+        if not password and password_file:
+            password = read_password_file(Path(str(password_file)).expanduser(), label)
         forms[label] = ManagerForm(
-            url=given("url"),
-            user=given("user", "admin"),
-            password=env.get(f"CFY_MIGRATE_{label.upper()}_PASSWORD", ""),
-            tenant=given("tenant", "default_tenant"),
-            ca_cert=given("ca_cert"),
-            insecure=bool(
-                getattr(args, "tui_insecure", False)
-                or settings.get(f"{label}.insecure")
-                or settings.get("insecure")
-            ),
-            profile=given("profile"),
+            url=str(settings.get(f"{label}.url") or ""),
+            user=str(settings.get(f"{label}.user") or "admin"),
+            password=password,
+            tenant=str(settings.get(f"{label}.tenant") or "default_tenant"),
+            ca_cert=str(settings.get(f"{label}.ca_cert") or ""),
+            insecure=bool(settings.get(f"{label}.insecure") or settings.get("insecure")),
+            profile=str(settings.get(f"{label}.profile") or ""),
         )
-    state_dir = getattr(args, "tui_state_dir", None) or settings.get("state_dir")
+    state_dir = settings.get("state_dir")
+    pace = settings.get("timing.pace")
     return LaunchOptions(
         old=forms["old"],
         new=forms["new"],
         state_dir=Path(str(state_dir)).expanduser() if state_dir else None,
         environ=env,
         config_file=config_file,
+        pace=float(pace) if pace is not None else None,
+        settings={
+            key: settings[key]
+            for _flag, _m, _h, key in SETTING_FLAGS
+            if key in settings and key != "timing.pace"
+        },
+        waivers=tuple(Waiver.parse(text) for text in settings.get("waive", [])),
+        fresh=bool(getattr(args, "tui_fresh", False)),
+        migration_id=getattr(args, "tui_migration_id", None),
     )
 
 
 def run(args: argparse.Namespace) -> int:
     """Open the wizard; the exit code is the migration's (0 ok, 3 agents failed, 130 quit mid-step)."""
+    from wizard.migration.errors import ConfigError
+    from wizard.tui.options import LaunchOptions
+
+    try:
+        options = launch_options(args)
+    except (ConfigError, ValueError) as exc:
+        text = exc.full_text() if isinstance(exc, ConfigError) else str(exc)
+        print(f"cfy-migrate: {text}", file=sys.stderr)
+        return 1
+    assert isinstance(options, LaunchOptions)
+    return run_wizard(options)
+
+
+def run_wizard(options: object) -> int:
+    """Run the app, then say where its report and log are and how to go on (any exit code)."""
     from wizard.tui.app import MigrateApp
     from wizard.tui.options import LaunchOptions
 
-    options = launch_options(args)
     assert isinstance(options, LaunchOptions)
     app = MigrateApp(options)
     result = int(app.run() or 0)
@@ -105,24 +243,32 @@ def run(args: argparse.Namespace) -> int:
     return result
 
 
-def print_farewell(app: object, code: int) -> None:
-    """What the terminal keeps once the wizard's screen is gone (any exit code): where the report
-    and the log are, and how to go on."""
+def farewell_lines(app: object, code: int) -> list[str]:
+    """What the terminal keeps once the wizard's screen is gone: the migration, the report and
+    the log paths, and the command that goes on from there."""
     from wizard.tui.app import MigrateApp
 
     if not isinstance(app, MigrateApp):
-        return
+        return []
+    state_dir = app.session.state_dir()
     migration_id = app.session.migration_id
-    directory = app.session.state_dir() / "migrations" / migration_id if migration_id else None
-    if directory is None or not directory.is_dir():
-        return
+    directory = app.migration_dir()
+    if migration_id is None or directory is None or not directory.is_dir():
+        return [f"cfy-migrate: no step has run, nothing was written (exit {code}); {state_dir}"]
     lines = [f"cfy-migrate: migration {migration_id} (exit {code})"]
     for name in ("report.md", "report.json", "migrate.log"):
         if (directory / name).is_file():
             lines.append(f"  {name:<12} {directory / name}")
     finished = app.model.finished is not None and app.model.finished.exit_code == 0
-    if not finished:
-        lines.append(
-            f"  to go on:    cfy-migrate --state-dir {app.session.state_dir()}   (it offers to resume)"
-        )
-    print("\n".join(lines), file=sys.stderr)
+    if app.options.demo:
+        lines.append("  (the demo's simulated managers are gone: `cfy-migrate demo` starts a new one)")
+    elif not finished:
+        lines.append(f"  to go on:    cfy-migrate --state-dir {state_dir} --migration-id {migration_id}")
+    return lines
+
+
+def print_farewell(app: object, code: int) -> None:
+    """Print farewell_lines to stderr."""
+    lines = farewell_lines(app, code)
+    if lines:
+        print("\n".join(lines), file=sys.stderr)

@@ -15,6 +15,7 @@ from packaging.version import Version
 
 from wizard.cloudify.models import parse_manager_version
 from wizard.migration.findings import Finding, Status
+from wizard.migration.units import human_bytes
 
 LEGACY_KEYS = ("schema_revision", "stage_schema_revision", "composer_schema_revision")
 CHUNK = 1 << 20
@@ -121,7 +122,7 @@ def inspect_archive(
                 "archive.integrity",
                 Status.PASS,
                 "The snapshot archive is intact",
-                f"{len(names)} entries, {size} bytes, every CRC checked.",
+                f"{len(names)} entries, {human_bytes(size)}, every CRC checked.",
             )
         )
         meta: dict[str, Any] = {}

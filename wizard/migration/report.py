@@ -13,6 +13,7 @@ from wizard.migration.state import Journal, MigrationState, StepRecord
 from wizard.migration.state.records import as_json_dict
 from wizard.migration.steps import StepId, plan_steps, step_title
 from wizard.migration.storage import atomic_write_text
+from wizard.migration.units import human_bytes
 from wizard.migration.verdict import decommission_advice
 
 REPORT_SCHEMA = 1
@@ -28,6 +29,13 @@ def _seconds(record: StepRecord) -> float | None:
     except ValueError:
         return None
     return (end - start).total_seconds()
+
+
+def _size(size: object) -> str:
+    """'1.9 GiB (1,999,999,872 bytes)': the one byte formatter, and the exact count."""
+    if not isinstance(size, int):
+        return "?"
+    return f"{human_bytes(size)} ({size:,} bytes)"
 
 
 def _mode(state: MigrationState) -> str:
@@ -206,7 +214,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         "## Snapshot",
         "",
         f"- id: `{snap.get('id')}`",
-        f"- size: {snap.get('size')} bytes",
+        f"- size: {_size(snap.get('size'))}",
         f"- sha256: `{snap.get('sha256')}` (checked again before the upload and the restore)",
         f"- format: {report['archive'].get('format', '?')}, "
         f"version {report['archive'].get('snapshot_version', '?')}",

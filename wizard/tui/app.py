@@ -12,8 +12,8 @@ import sys
 from typing import Any
 
 from textual import on, work
+from textual.app import App
 from textual.binding import Binding
-from textual.widgets import Button
 from textual.worker import Worker, WorkerState
 
 from wizard.migration.events import (
@@ -28,19 +28,19 @@ from wizard.migration.events import (
     StepProgress,
     StepStarted,
 )
-from wizard.migration.state import MigrationInfo, list_migrations
 from wizard.migration.steps import ORDER as STEP_ORDER
 from wizard.migration.steps import StepId
 from wizard.migration.verdict import ACKNOWLEDGEABLE
+from wizard.tui.app_start import WizardStart
+from wizard.tui.commands import WizardCommands
 from wizard.tui.decider import TuiDecider
 from wizard.tui.dialogs.confirm import ConfirmDialog
 from wizard.tui.dialogs.error import ErrorDialog
 from wizard.tui.dialogs.help import HelpDialog
-from wizard.tui.dialogs.resume import ResumeAnswer, ResumeDialog
 from wizard.tui.dialogs.waive import WaiveDialog
 from wizard.tui.errors import explain
 from wizard.tui.flow import INFO, ORDER, PAGE_OF_STEP, Page, next_page
-from wizard.tui.jobs import DONE, JOB_STEPS, EngineJobs
+from wizard.tui.jobs import DONE, JOB_STEPS
 from wizard.tui.messages import (
     ConnectionTested,
     EngineEvent,
@@ -51,22 +51,27 @@ from wizard.tui.messages import (
     ShowPage,
 )
 from wizard.tui.model import RunModel
-from wizard.tui.options import LaunchOptions, ManagerForm, in_multiplexer
+from wizard.tui.options import LaunchOptions, ManagerForm
 from wizard.tui.screens.findings_page import FindingsPage
 from wizard.tui.screens.main import MainScreen
-from wizard.tui.session import MigrationFactory, Session, probe
+from wizard.tui.session import MigrationFactory, Session, check_forms, probe
 
 
-class MigrateApp(EngineJobs):
+class MigrateApp(WizardStart):
     """The cfy-migrate wizard (see the module docstring)."""
 
     CSS_PATH = "app.tcss"
     TITLE = "cfy-migrate"
     SUB_TITLE = "move a Cloudify Manager"
-    ENABLE_COMMAND_PALETTE = False
+    COMMANDS = App.COMMANDS | {WizardCommands}
+    #: under 100 columns the step list folds away and the forms stack (see app.tcss)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    #: under 30 rows the forms lose their blank rows
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
         Binding("f1", "help", "Help", id="help"),
         Binding("question_mark", "help", "Help", show=False),
+        Binding("ctrl+l", "open_log", "Log", id="log", tooltip="migrate.log, followed"),
         Binding("escape", "cancel_step", "Cancel step", id="cancel"),
         Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
     ]
@@ -81,12 +86,6 @@ class MigrateApp(EngineJobs):
         self.decider = TuiDecider(self, self.session.cancel, show=self.options.show)
         self.busy: str | None = None
 
-    # -- typed queries ---------------------------------------------------------------------------
-    @property
-    def main(self) -> MainScreen:
-        """The wizard screen (always at the bottom of the stack)."""
-        return self.get_screen("main")  # type: ignore[return-value]
-
     # -- start -----------------------------------------------------------------------------------
     def on_mount(self) -> None:
         """Show the wizard, prefill it, offer to resume, and warn once outside tmux/screen."""
@@ -96,64 +95,6 @@ class MigrateApp(EngineJobs):
         self.install_screen(MainScreen(self.options), "main")
         self.push_screen("main")
         self.call_after_refresh(self._started)
-
-    def _started(self) -> None:
-        self.main.connect.fill(
-            self.options.old, self.options.new, self.options.show(str(self.session.state_dir()))
-        )
-        self.sync()
-        if all(form.url and form.password for form in (self.options.old, self.options.new)):
-            self._focus_primary()
-        if self.options.check_multiplexer and not in_multiplexer(self.options.environ):
-            self.notify(
-                "Not running inside tmux or screen: a dropped SSH session would stop the wizard "
-                "mid-step (it can be resumed, but the window is long). Consider `tmux new -s migrate`.",
-                title="Advice",
-                severity="warning",
-                timeout=15,
-            )
-        if self.options.offer_resume:
-            self._offer_resume()
-
-    def _offer_resume(self) -> None:
-        try:
-            infos = list_migrations(self.session.state_dir())
-        except OSError:
-            return
-        unfinished = [m for m in infos if not m.finished and not m.error]
-        if not unfinished:
-            return
-        info = unfinished[0]
-
-        def answered(answer: ResumeAnswer | None) -> None:
-            if answer == "resume":
-                self._prefill_from(info)
-                self.session.migration_id = info.id
-                self.notify(f"Resuming {info.id}: enter the passwords and press Next.", title="Resume")
-            else:
-                self.session.fresh = True
-
-        self.push_screen(ResumeDialog(info, dict(self.options.display_urls)), answered)
-
-    def _prefill_from(self, info: MigrationInfo) -> None:
-        options = info.options
-        for label, url in (("old", info.old), ("new", info.new)):
-            raw = options.get(label)
-            saved: dict[str, Any] = raw if isinstance(raw, dict) else {}
-            form = self.session.forms[label]
-            self.session.forms[label] = ManagerForm(
-                url=url,
-                user=str(saved.get("user") or form.user),
-                password=form.password,
-                tenant=str(saved.get("tenant") or form.tenant),
-                ca_cert=str(saved.get("ca_cert") or ""),
-                insecure=bool(saved.get("insecure")),
-            )
-        self.main.connect.fill(
-            self.session.forms["old"],
-            self.session.forms["new"],
-            self.options.show(str(self.session.state_dir())),
-        )
 
     # -- engine bridge (called on the engine's thread) -------------------------------------------
     def emit(self, event: Event) -> None:
@@ -240,6 +181,12 @@ class MigrateApp(EngineJobs):
         if main.is_mounted:
             main.sync(self.model, self.busy is not None)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Esc (cancel a step) only while one runs; the footer shows it only then."""
+        if action == "cancel_step":
+            return self.busy is not None
+        return True
+
     # -- page actions ----------------------------------------------------------------------------
     @on(PageAction)
     def _page_action(self, message: PageAction) -> None:
@@ -251,6 +198,14 @@ class MigrateApp(EngineJobs):
             return
         if action == "quit":
             self.call_later(self.action_quit)
+            return
+        own = {
+            "copy-report": self.action_copy_report_path,
+            "open-report": self.action_open_report,
+            "open-log": self.action_open_log,
+        }
+        if action in own:
+            own[action]()
             return
         if action == "waive":
             self._waive(page)
@@ -280,7 +235,7 @@ class MigrateApp(EngineJobs):
     def _primary(self, page: Page) -> None:
         if page is Page.PREFLIGHT:
             if self._page_done(page):
-                self.navigate(self.first_pending_page())
+                self._go_on(self.first_pending_page())
             else:
                 self._start("steps", page, JOB_STEPS[page])
             return
@@ -296,9 +251,15 @@ class MigrateApp(EngineJobs):
         if self._page_done(page):
             following = next_page(page)
             if following is not None:
-                self.navigate(following)
+                self._go_on(following)
             return
         self._start("steps", page, JOB_STEPS[page])
+
+    def _go_on(self, page: Page) -> None:
+        """Move on to `page`; the new manager's checks (read-only) run as soon as it opens."""
+        self.navigate(page)
+        if page is Page.NEW_MANAGER and not self._page_done(page) and self.busy is None:
+            self._start("steps", page, JOB_STEPS[page])
 
     def navigate(self, page: Page) -> None:
         """Show a page and redraw."""
@@ -308,6 +269,13 @@ class MigrateApp(EngineJobs):
     def _connect(self) -> None:
         connect = self.main.connect
         forms = {label: connect.form(label).read() for label in ("old", "new")}
+        problem = check_forms(forms)
+        if problem is not None:
+            # said on the Connect page, before anything runs: the field to fill is right there
+            label, field, error = problem
+            connect.form(label).focus_field(field)
+            self.push_screen(ErrorDialog("A field is missing", error.message, error.remediation))
+            return
         if forms != self.session.forms:
             moved = any(
                 (forms[label].url, forms[label].profile)
@@ -347,29 +315,34 @@ class MigrateApp(EngineJobs):
         try:
             result = probe(form, label, self.options.environ)
         except Exception as exc:
-            self.post_message(ConnectionTested(label, "", explain(exc, self.session.secrets()).title))
+            explanation = explain(exc, self.session.secrets())
+            self.post_message(ConnectionTested(label, "", explanation.title, explanation.message))
             raise  # the error router shows the dialog with the fix
         self.post_message(ConnectionTested(label, self.options.show(result.summary())))
 
     def on_connection_tested(self, message: ConnectionTested) -> None:
-        """Show the probe's outcome under the form."""
-        self.main.connect.form(message.label).show_result(message.summary or message.error, not message.error)
+        """Show the probe's outcome under the form (a failure with its cause, not only its kind)."""
+        form = self.main.connect.form(message.label)
+        if message.error:
+            form.show_result(f"{message.error}: {message.detail}" if message.detail else message.error, False)
+        else:
+            form.show_result(message.summary, True)
 
     def on_job_finished(self, message: JobFinished) -> None:
         """A job ended: free the buttons; after the preflight step move on; focus the way on."""
         self.busy = None
-        if message.ok and message.job == "steps" and message.page is Page.PREFLIGHT:
-            self.navigate(self.first_pending_page())
         self.sync()
+        if message.ok and message.job == "steps" and message.page is Page.PREFLIGHT:
+            self._go_on(self.first_pending_page())
         self.call_after_refresh(self._focus_primary)
 
     def _focus_primary(self) -> None:
         """Put the focus on the page's main button (Enter moves the flow on), if it is enabled."""
         if self.screen is not self.main:
             return
-        for button in self.main.page_widget(self.main.current_page).query("#primary").results(Button):
-            if not button.disabled:
-                self.main.set_focus(button)
+        primary = self.main.page_widget(self.main.current_page).primary
+        if primary is not None and not primary.disabled:
+            self.main.set_focus(primary)
 
     # -- the error router ------------------------------------------------------------------------
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

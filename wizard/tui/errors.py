@@ -2,7 +2,8 @@
 
 The engine's errors carry a remediation and the client's a hint; anything else is a bug, and
 the user still gets a sentence that says what to do (the journal is consistent: run again).
-Known secrets are scrubbed from every text before it is shown.
+Both are said in the wizard's words (wording.py), and known secrets are scrubbed from every text
+before it is shown.
 """
 
 from __future__ import annotations
@@ -19,8 +20,12 @@ from wizard.cloudify.errors import (
     UnauthorizedError,
 )
 from wizard.migration.errors import BlockedError, CancelledError, ConfigError, JournalError, MigrationError
+from wizard.tui.wording import in_wizard_words
 
-RESUME = "Nothing was lost: the journal is consistent. Quit and run cfy-migrate again to resume."
+RESUME = (
+    "Nothing was lost: the journal is consistent. Press the button again, or quit and start "
+    "cfy-migrate again later: it offers to resume."
+)
 
 
 @dataclass(frozen=True)
@@ -79,4 +84,6 @@ def explain(exc: BaseException, secrets: Iterable[str] = ()) -> Explanation:
         title = "Unexpected error"
         message = f"{type(exc).__name__}: {exc}"
         fix = "This is a bug in cfy-migrate; please report it. " + RESUME
-    return Explanation(title, redact(message, secrets), redact(fix, secrets))
+    return Explanation(
+        title, redact(in_wizard_words(message), secrets), redact(in_wizard_words(fix), secrets)
+    )

@@ -5,9 +5,11 @@ from __future__ import annotations
 from wizard.tui.flow import Page
 
 KEYS = """
-**Keys:** `Tab`/`Shift+Tab` move, `Enter` presses, `Esc` cancels a running step safely
-(it stops at a safe point; run again to resume), `F1` or `?` this help, `Ctrl+Q` quit
-(asks first while a step runs).
+**Keys:** `Ctrl+N` next (the page's main button), `Alt+Left` back, `Tab`/`Shift+Tab` move,
+`Enter` presses, `r` re-run the checks (or retry failed agents), `w` waive the selected check,
+`Ctrl+T` test both connections, `F2` show or hide the steps, `Ctrl+P` all commands, `Ctrl+L`
+the log (migrate.log), `Esc` cancels a running step safely (it stops at a safe point; the next
+start resumes), `F1` or `?` this help, `Ctrl+Q` quit (asks first while a step runs).
 """
 
 HELP: dict[Page, str] = {
@@ -25,8 +27,8 @@ manager's version, edition and your role.
 ## 2. Preflight
 
 Read-only checks of both managers and this machine. **FAIL** and **ERROR** block the next
-step; fix the cause and press *Re-run checks*, or — only if you know it is safe — *waive* the
-check by its id with a reason (the waiver goes into the report). **WARN** never blocks but
+step; fix the cause and press *Re-run checks* (`r`), or — only if you know it is safe — *waive* the
+check by its id with a reason (`w`; the waiver goes into the report). **WARN** never blocks but
 read it: it is a risk you accept.
 """,
     Page.SNAPSHOT: """

@@ -30,8 +30,10 @@ if TYPE_CHECKING:
 #: the steps a page's main button runs (a page may run on into the next pages' steps)
 JOB_STEPS: dict[Page, tuple[StepId, ...]] = {
     Page.PREFLIGHT: (StepId.PREFLIGHT_OLD,),
-    Page.SNAPSHOT: (StepId.CREATE_SNAPSHOT, StepId.DOWNLOAD, StepId.INSPECT_ARCHIVE, StepId.PREFLIGHT_NEW),
-    Page.DOWNLOAD: (StepId.DOWNLOAD, StepId.INSPECT_ARCHIVE, StepId.PREFLIGHT_NEW),
+    # the snapshot runs on into its download and inspection, and stops there: the Download page
+    # shows the archive's path and sha256; its Next runs the new manager's checks
+    Page.SNAPSHOT: (StepId.CREATE_SNAPSHOT, StepId.DOWNLOAD, StepId.INSPECT_ARCHIVE),
+    Page.DOWNLOAD: (StepId.DOWNLOAD, StepId.INSPECT_ARCHIVE),
     Page.NEW_MANAGER: (StepId.PREFLIGHT_NEW,),
     Page.RESTORE: (StepId.UPLOAD, StepId.RESTORE, StepId.REAUTHENTICATE, StepId.VERIFY_INVENTORY),
     Page.AGENTS: (StepId.INSTALL_AGENTS,),
@@ -147,11 +149,14 @@ class EngineJobs(App[int]):
             return
         secrets = self.session.secrets()
         from wizard.tui.errors import redact
+        from wizard.tui.wording import in_wizard_words
 
         if outcome.outcome is Outcome.BLOCKED:
             ids = [f.id for f in outcome.findings if f.blocking and f.id not in self.session.waivers]
-            message = outcome.detail + (f"\n\nBlocking checks: {', '.join(ids)}" if ids else "")
-            fix = (outcome.remediation or "") + (
+            message = in_wizard_words(outcome.detail) + (
+                f"\n\nBlocking checks: {', '.join(ids)}" if ids else ""
+            )
+            fix = in_wizard_words(outcome.remediation or "") + (
                 "\n\nFix the cause and re-check, or — only if it is safe — "
                 "select the finding and waive it by its id (on the Preflight "
                 "or New manager page)."
@@ -163,7 +168,7 @@ class EngineJobs(App[int]):
         self.push_screen(
             ErrorDialog(
                 f"{title}: {outcome.step.label} failed",
-                redact(outcome.detail, secrets),
-                redact(outcome.remediation or RESUME, secrets),
+                redact(in_wizard_words(outcome.detail), secrets),
+                redact(in_wizard_words(outcome.remediation or RESUME), secrets),
             )
         )

@@ -38,12 +38,13 @@ class EngineProgress(Message):
 
 @dataclass
 class ConnectionTested(Message):
-    """A test-connection worker finished: `summary` on success, `error`/`fix` otherwise."""
+    """A test-connection worker finished: `summary` on success, otherwise `error` (what kind of
+    failure) and `detail` (its cause, e.g. which certificate check failed)."""
 
     label: str
     summary: str
     error: str = ""
-    fix: str = ""
+    detail: str = ""
 
 
 @dataclass

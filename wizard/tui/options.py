@@ -7,8 +7,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from wizard.cloudify.endpoint import DEFAULT_TENANT
+from wizard.migration.findings import Waiver
 
 
 @dataclass
@@ -50,6 +52,14 @@ class LaunchOptions:
     config_file: Path | None = None
     #: requests per second to each manager (None: the engine's default; 0: unpaced, for tests)
     pace: float | None = None
+    #: settings the wizard has no field for (agents.*, restore.*), as `run`'s flags give them
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    #: checks waived from the start (`--waive ID=REASON`)
+    waivers: tuple[Waiver, ...] = ()
+    #: start a new migration (`--fresh`): no offer to resume
+    fresh: bool = False
+    #: resume this migration (`--migration-id`)
+    migration_id: str | None = None
 
     def show(self, text: str) -> str:
         """`text` with every URL in display_urls replaced (for stable screenshots)."""

@@ -58,15 +58,35 @@ def _overrides(label: str, form: ManagerForm) -> dict[str, Any]:
     }
 
 
-def _check_form(label: str, form: ManagerForm) -> None:
-    """The wizard's own words for an empty field (not the command line's)."""
+def form_problem(label: str, form: ManagerForm) -> tuple[str, ConfigError] | None:
+    """The first empty field of one manager's form (its name and the error in the wizard's own
+    words, never the command line's), or None."""
     if not form.url.strip() and not form.profile:
-        raise ConfigError(
+        return "url", ConfigError(
             f"The {label} manager's address is empty.",
             "Type its URL in the Address field (e.g. https://10.0.0.5) or pick a cfy profile.",
         )
     if not form.password and not form.profile:
-        raise ConfigError(f"No password for the {label} manager.", "Type it in the Password field.")
+        return "password", ConfigError(
+            f"No password for the {label} manager.", f"Type it in the {label} manager's Password field."
+        )
+    return None
+
+
+def check_forms(forms: Mapping[str, ManagerForm]) -> tuple[str, str, ConfigError] | None:
+    """The first problem over both forms: (manager label, field, error), or None."""
+    for label, form in forms.items():
+        problem = form_problem(label, form)
+        if problem is not None:
+            return label, problem[0], problem[1]
+    return None
+
+
+def _check_form(label: str, form: ManagerForm) -> None:
+    """Raise the form's first problem (see form_problem)."""
+    problem = form_problem(label, form)
+    if problem is not None:
+        raise problem[1]
 
 
 def manager_config(form: ManagerForm, label: str, environ: Mapping[str, str]) -> ManagerConfig:
@@ -101,9 +121,9 @@ class Session:
         self.options = options
         self.forms: dict[str, ManagerForm] = {"old": options.old, "new": options.new}
         self.snapshot = SnapshotOptions()
-        self.waivers: dict[str, Waiver] = {}
-        self.migration_id: str | None = None
-        self.fresh = False
+        self.waivers: dict[str, Waiver] = {w.id: w for w in options.waivers}
+        self.migration_id: str | None = options.migration_id
+        self.fresh = options.fresh
         self.cancel = threading.Event()
         self._factory: MigrationFactory = factory or Migration
         self._migration: MigrationLike | None = None
@@ -131,7 +151,7 @@ class Session:
         """A MigrationConfig from the forms and the config file (raises ConfigError with the fix)."""
         for label, form in self.forms.items():
             _check_form(label, form)
-        overrides: dict[str, Any] = {"state_dir": str(self.state_dir())}
+        overrides: dict[str, Any] = {**self.options.settings, "state_dir": str(self.state_dir())}
         for label, form in self.forms.items():
             overrides.update(_overrides(label, form))
         config = load_config(

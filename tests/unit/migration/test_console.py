@@ -63,3 +63,15 @@ def test_no_colour_with_no_color_or_off_a_terminal(monkeypatch: pytest.MonkeyPat
     plain = io.StringIO()
     HumanPrinter(plain)(FindingsReady("preflight", (Finding("new.clean", Status.FAIL, "dirty"),)))
     assert "\x1b[" not in plain.getvalue() and "FAIL  new.clean" in plain.getvalue()
+
+
+def test_off_a_terminal_progress_is_a_line_every_few_seconds() -> None:
+    """In a log or a pipe a transfer is not a line per event: the first, then one every
+    quiet_interval seconds, and the last (with the total)."""
+    out = io.StringIO()
+    printer = HumanPrinter(out)  # quiet_interval 5 s by default
+    for i in range(1, 101):
+        printer(StepProgress(StepId.UPLOAD, i, 100, "bytes", at=float(i)))
+    lines = [line for line in out.getvalue().splitlines() if line.strip()]
+    assert len(lines) == 2 and "100 B of 100 B" in lines[-1], lines
+    assert "\r" not in out.getvalue()

@@ -1,4 +1,4 @@
-"""A yes/no question (quit mid-step? retry failed agents?)."""
+"""A yes/no question (quit while a step runs? retry failed agents?)."""
 
 from __future__ import annotations
 
@@ -6,18 +6,18 @@ from rich.console import RenderableType
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Label, Static
+from textual.containers import Horizontal
+from textual.widgets import Button, Static
 
 from wizard.tui.dialogs.base import Dialog
 
 
 class ConfirmDialog(Dialog[bool]):
-    """Ask a question; y/Enter on Yes answers True, n/Esc answers False."""
+    """Ask a question; y or Yes answers True, n, Esc or No answers False."""
 
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes", show=False),
-        Binding("n,escape", "answer(False)", "No", show=False),
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
     ]
 
     def __init__(
@@ -30,14 +30,19 @@ class ConfirmDialog(Dialog[bool]):
         self._no = no
         self._danger = danger
 
-    def compose(self) -> ComposeResult:
-        """Title, body, and the two buttons (No is focused: the safe answer)."""
-        with Vertical(classes="dialog-box"):
-            yield Label(self._title, classes="dialog-title")
-            yield Static(self._body, classes="dialog-body")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(self._yes, variant="error" if self._danger else "primary", id="yes")
-                yield Button(self._no, id="no")
+    def dialog_title(self) -> str:
+        """The question."""
+        return self._title
+
+    def compose_body(self) -> ComposeResult:
+        """What the answer means."""
+        yield Static(self._body, classes="dialog-body")
+
+    def compose_foot(self) -> ComposeResult:
+        """The two buttons (No is focused: the safe answer)."""
+        with Horizontal(classes="dialog-buttons"):
+            yield Button(self._yes, variant="error" if self._danger else "primary", id="yes")
+            yield Button(self._no, id="no")
 
     def on_mount(self) -> None:
         """Focus No, so a stray Enter does nothing harmful."""

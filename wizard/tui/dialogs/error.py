@@ -5,16 +5,17 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal
 from textual.widgets import Button, Label, Static
 
 from wizard.tui.dialogs.base import Dialog
 
 
 class ErrorDialog(Dialog[None]):
-    """A red-titled box: the message, then 'What to do' with the fix."""
+    """A red-framed box: the message, then 'What to do' with the fix."""
 
     BINDINGS = [Binding("escape,enter", "close", "Close")]
+    BOX_CLASSES = "dialog-wide error-box"
 
     def __init__(self, title: str, message: str, fix: str) -> None:
         super().__init__()
@@ -22,17 +23,25 @@ class ErrorDialog(Dialog[None]):
         self.message = message
         self.fix = fix
 
-    def compose(self) -> ComposeResult:
-        """Title, message, fix, OK."""
-        with Vertical(classes="dialog-box dialog-wide error-box"):
-            yield Label(self.title_text, classes="dialog-title danger", id="error-title")
-            with VerticalScroll(classes="dialog-scroll"):
-                yield Static(self.message, classes="dialog-body", id="error-message", markup=False)
-                if self.fix:
-                    yield Label("What to do", classes="dialog-subtitle")
-                    yield Static(self.fix, classes="dialog-body", id="error-fix", markup=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("OK", variant="primary", id="ok")
+    def dialog_title(self) -> str:
+        """What went wrong, in a few words."""
+        return self.title_text
+
+    def title_classes(self) -> str:
+        """In red."""
+        return "danger"
+
+    def compose_body(self) -> ComposeResult:
+        """The message and the fix."""
+        yield Static(self.message, classes="dialog-body", id="error-message", markup=False)
+        if self.fix:
+            yield Label("What to do", classes="dialog-subtitle")
+            yield Static(self.fix, classes="dialog-body", id="error-fix", markup=False)
+
+    def compose_foot(self) -> ComposeResult:
+        """OK."""
+        with Horizontal(classes="dialog-buttons"):
+            yield Button("OK", variant="primary", id="ok")
 
     def on_mount(self) -> None:
         """Focus OK."""

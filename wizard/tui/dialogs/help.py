@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Label, Markdown
+from textual.containers import Horizontal
+from textual.widgets import Button, Markdown
 
 from wizard.tui.dialogs.base import Dialog
 from wizard.tui.flow import INFO, Page
@@ -17,19 +17,24 @@ class HelpDialog(Dialog[None]):
     """The help of one page, as Markdown; Esc, q or F1 closes it."""
 
     BINDINGS = [Binding("escape,q,f1,question_mark", "close", "Close")]
+    BOX_CLASSES = "dialog-wide help-box"
 
     def __init__(self, page: Page) -> None:
         super().__init__()
         self.page = page
 
-    def compose(self) -> ComposeResult:
-        """Title, the help text and Close."""
-        with Vertical(classes="dialog-box dialog-wide help-box"):
-            yield Label(f"Help — {INFO[self.page].label}", classes="dialog-title")
-            with VerticalScroll(classes="dialog-scroll"):
-                yield Markdown(help_markdown(self.page))
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Close", variant="primary", id="close")
+    def dialog_title(self) -> str:
+        """Which page."""
+        return f"Help — {INFO[self.page].label}"
+
+    def compose_body(self) -> ComposeResult:
+        """The help text (it scrolls on a small terminal)."""
+        yield Markdown(help_markdown(self.page))
+
+    def compose_foot(self) -> ComposeResult:
+        """Close."""
+        with Horizontal(classes="dialog-buttons"):
+            yield Button("Close", variant="primary", id="close")
 
     def on_mount(self) -> None:
         """Focus Close."""

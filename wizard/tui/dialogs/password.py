@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Static
+from textual.containers import Horizontal
+from textual.widgets import Button, Input, Static
 
 from wizard.tui.dialogs.base import Dialog
 
@@ -21,15 +21,20 @@ class PasswordDialog(Dialog[str | None]):
         self.manager_label = manager_label
         self.reason = reason
 
-    def compose(self) -> ComposeResult:
-        """Why the password is needed, and a masked input."""
-        with Vertical(classes="dialog-box"):
-            yield Label(f"Password for the {self.manager_label} manager", classes="dialog-title")
-            yield Static(self.reason, classes="dialog-body")
-            yield Input(password=True, placeholder="password (not shown)", id="password")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("OK", variant="primary", id="ok")
-                yield Button("Cancel", id="cancel")
+    def dialog_title(self) -> str:
+        """Whose password."""
+        return f"Password for the {self.manager_label} manager"
+
+    def compose_body(self) -> ComposeResult:
+        """Why it is needed."""
+        yield Static(self.reason, classes="dialog-body")
+
+    def compose_foot(self) -> ComposeResult:
+        """The masked input and the buttons."""
+        yield Input(password=True, placeholder="password (not shown)", id="password")
+        with Horizontal(classes="dialog-buttons"):
+            yield Button("OK", variant="primary", id="ok")
+            yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
         """Focus the input."""

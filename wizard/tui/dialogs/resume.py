@@ -8,8 +8,8 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Label, Static
+from textual.containers import Horizontal
+from textual.widgets import Button, Static
 
 from wizard.migration.state import MigrationInfo
 from wizard.migration.steps import StepId
@@ -22,6 +22,7 @@ class ResumeDialog(Dialog[ResumeAnswer]):
     """Resume (the default: nothing is done twice) or start a new migration."""
 
     BINDINGS = [Binding("escape", "choose('resume')", "Resume")]
+    BOX_CLASSES = "dialog-wide"
 
     def __init__(self, info: MigrationInfo, display: dict[str, str] | None = None) -> None:
         super().__init__()
@@ -33,8 +34,18 @@ class ResumeDialog(Dialog[ResumeAnswer]):
             text = text.replace(real, shown)
         return text
 
-    def compose(self) -> ComposeResult:
-        """Which migration, how far it got, and the two choices."""
+    def dialog_title(self) -> str:
+        """The question."""
+        return "Resume the unfinished migration?"
+
+    def compose_foot(self) -> ComposeResult:
+        """The two choices."""
+        with Horizontal(classes="dialog-buttons"):
+            yield Button("Resume", variant="primary", id="resume")
+            yield Button("Start a new migration", id="new")
+
+    def compose_body(self) -> ComposeResult:
+        """Which migration, and how far it got."""
         info = self.info
         step = StepId(str(info.last_step)).label if info.last_step in {s.value for s in StepId} else "—"
         body = Text()
@@ -51,12 +62,7 @@ class ResumeDialog(Dialog[ResumeAnswer]):
             "Resuming skips what is already done and carries on from there. "
             "A new migration starts from the preflight and ignores this journal."
         )
-        with Vertical(classes="dialog-box dialog-wide"):
-            yield Label("Resume the unfinished migration?", classes="dialog-title")
-            yield Static(body, classes="dialog-body")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Resume", variant="primary", id="resume")
-                yield Button("Start a new migration", id="new")
+        yield Static(body, classes="dialog-body")
 
     def on_mount(self) -> None:
         """Focus Resume."""

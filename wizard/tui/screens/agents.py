@@ -30,7 +30,10 @@ class AgentsPage(StepPage):
         yield Static("No deployments yet.", id="agent-counts")
         yield TransferProgress("Not started.", id="agents-progress")
         yield AgentsTable(id="agents")
-        yield EventLog(id="agents-log")
+
+    def compose_log(self) -> ComposeResult:
+        """The install_new_agents notes."""
+        yield EventLog(id="agents-log", classes="page-log")
 
     def compose_buttons(self) -> ComposeResult:
         """Install / retry / next."""
@@ -63,8 +66,15 @@ class AgentsPage(StepPage):
             self.query_one("#agents-log", EventLog).add(event)
 
     def on_engine_progress(self, event: StepProgress, model: RunModel) -> None:
-        """N of M deployments done."""
-        self.query_one("#agents-progress", TransferProgress).update_progress(event)
+        """N of M deployments done (the skipped ones are not among the M: they have nothing to move)."""
+        skipped = self.table.counts().get("skipped", 0)
+        noun = "deployment" if event.total == 1 else "deployments"
+        line = f"{event.done:.0f} of {event.total:.0f} {noun} done"
+        if skipped:
+            line += f" · {skipped} skipped (nothing to move)"
+        self.query_one("#agents-progress", TransferProgress).update_progress(
+            StepProgress(event.step, event.done, event.total, event.unit, line, at=event.at)
+        )
 
     def sync(self, model: RunModel, busy: bool) -> None:
         """Retry only with failures; next once the step ended."""

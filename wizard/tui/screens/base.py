@@ -11,13 +11,15 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, Static
 
 from wizard.migration.events import Event, LogLine, StepFinished, StepProgress, StepStarted
+from wizard.migration.steps import Outcome
 from wizard.tui.flow import INFO, ORDER, Page
 from wizard.tui.messages import PageAction
 from wizard.tui.widgets.event_log import EventLog
+from wizard.tui.widgets.scroll_area import ScrollArea
 
 if TYPE_CHECKING:
     from wizard.tui.model import RunModel
@@ -33,25 +35,54 @@ class StepPage(Vertical):
     def __init__(self, options: LaunchOptions) -> None:
         super().__init__(id=f"page-{self.page.value}", classes="page")
         self.options = options
+        #: why the main button is disabled, shown beside it ("" when it is enabled)
+        self.hint = ""
+        self._buttons: dict[str, Button] | None = None
 
     def compose(self) -> ComposeResult:
-        """Heading, intro, the page body in a scroll area, then the buttons."""
+        """Heading; the intro and the page body in a scroll area; the log; the hint and buttons."""
         number = ORDER.index(self.page) + 1
         yield Label(f"{number}. {INFO[self.page].heading}", classes="page-heading")
-        if self.intro:
-            yield Static(self.intro.strip(), classes="page-intro")
-        with VerticalScroll(classes="page-body"):
+        with ScrollArea(classes="page-body"):
+            if self.intro:
+                yield Static(self.intro.strip(), classes="page-intro")
             yield from self.compose_body()
+        logs = list(self.compose_log())
+        if logs:
+            self.add_class("-with-log")
+            yield from logs
         with Horizontal(classes="page-buttons"):
+            yield Static("", classes="page-hint")
             yield from self.compose_buttons()
 
     def compose_body(self) -> ComposeResult:
         """The page's own widgets."""
         yield from ()
 
+    def compose_log(self) -> ComposeResult:
+        """The page's event log, under the body, growing with the terminal (if it has one)."""
+        yield from ()
+
     def compose_buttons(self) -> ComposeResult:
         """The page's buttons; the one with id `primary` moves the flow on."""
         yield from ()
+
+    def button(self, button_id: str) -> Button | None:
+        """One of the page's buttons by id (looked up once: sync runs after every event)."""
+        if self._buttons is None:
+            self._buttons = {b.id: b for b in self.query(Button).results(Button) if b.id}
+        return self._buttons.get(button_id)
+
+    @property
+    def primary(self) -> Button | None:
+        """The button that moves the flow on (Ctrl+N presses it), if the page has one."""
+        return self.button("primary")
+
+    def set_hint(self, text: str) -> None:
+        """Say, beside the buttons, why the main button is disabled (or nothing)."""
+        if text != self.hint:
+            self.hint = text
+            self.query_one(".page-hint", Static).update(text)
 
     @on(Button.Pressed)
     def _button(self, event: Button.Pressed) -> None:
@@ -72,8 +103,10 @@ class StepPage(Vertical):
             if isinstance(event, StepStarted):
                 log.add(LogLine(event.step, "info", f"▶ {event.title}", at=event.at))
             else:
-                mark = "✔" if event.outcome.ok else "✘"
-                level = "info" if event.outcome.ok else "error"
+                # stopped on purpose (not confirmed, cancelled, no longer followed) is not an error
+                stopped = event.outcome in (Outcome.DECLINED, Outcome.CANCELLED, Outcome.DETACHED)
+                mark = "✔" if event.outcome.ok else ("■" if stopped else "✘")
+                level = "info" if event.outcome.ok else ("warning" if stopped else "error")
                 log.add(
                     LogLine(
                         event.step,
@@ -96,7 +129,8 @@ class StepPage(Vertical):
         visible: bool | None = None,
     ) -> None:
         """Change one of this page's buttons if it exists."""
-        for button in self.query(f"#{button_id}").results(Button):
+        button = self.button(button_id)
+        if button is not None:
             if label is not None and str(button.label) != label:
                 button.label = label
                 button.refresh(layout=True)

@@ -15,6 +15,7 @@ from wizard.tui.screens.base import StepPage
 from wizard.tui.widgets.event_log import EventLog
 from wizard.tui.widgets.findings_table import STATUS_STYLE
 from wizard.tui.widgets.transfer import TransferProgress
+from wizard.tui.wording import in_wizard_words
 
 
 class DownloadPage(StepPage):
@@ -32,7 +33,10 @@ class DownloadPage(StepPage):
         yield Label("Archive", classes="section-title")
         yield Static("Not downloaded yet.", id="archive-facts")
         yield Static("", id="archive-findings")
-        yield EventLog(id="download-log")
+
+    def compose_log(self) -> ComposeResult:
+        """The download's and the inspection's notes."""
+        yield EventLog(id="download-log", classes="page-log")
 
     def compose_buttons(self) -> ComposeResult:
         """Download (again) / next."""
@@ -73,7 +77,7 @@ class DownloadPage(StepPage):
                 text.append(f" {f.status.value} ", STATUS_STYLE[f.status])
                 text.append(f" {f.title}", "bold")
                 if f.detail:
-                    text.append(f" — {f.detail}")
+                    text.append(f" — {in_wizard_words(f.detail)}")
                 text.append("\n")
             self.query_one("#archive-findings", Static).update(text)
         elif isinstance(event, StepStarted) and event.step == StepId.DOWNLOAD:

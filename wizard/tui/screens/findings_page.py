@@ -60,6 +60,17 @@ class FindingsPage(StepPage):
 
         return blockers(self.page_findings(model), [Waiver(i) for i in self.waived])
 
+    def why_not(self, model: RunModel, busy: bool, *, has_findings: bool) -> str:
+        """Why Next is disabled: a step runs, the checks have not run, or which checks block."""
+        if busy:
+            return "Checks are running…"
+        if not has_findings:
+            return "The checks have not run yet: press Re-run checks (r)."
+        ids = [f.id for f in self.blockers(model)]
+        if ids:
+            return f"Blocked by {', '.join(ids)}: fix and re-run (r), or waive (w)."
+        return ""
+
     def on_engine_event(self, event: Event, model: RunModel) -> None:
         """Redraw when a batch of this page's findings arrives."""
         if isinstance(event, FindingsReady) and self.wants(event.phase):

@@ -41,8 +41,8 @@ class NewManagerPage(FindingsPage):
 
     def compose_buttons(self) -> ComposeResult:
         """Re-check, waive, next."""
-        yield Button("Re-check", id="rerun")
-        yield Button("Waive selected…", id="waive", variant="warning")
+        yield Button("Re-run checks", id="rerun")
+        yield Button("Waive…", id="waive")
         yield Button("Next: restore ▶", variant="primary", id="primary")
 
     def on_engine_event(self, event: Event, model: RunModel) -> None:
@@ -65,3 +65,4 @@ class NewManagerPage(FindingsPage):
         )
         done = state in {"done", "already-done", "skipped"}
         self.set_button("primary", disabled=busy or not done or bool(self.blockers(model)))
+        self.set_hint(self.why_not(model, busy, has_findings=done))

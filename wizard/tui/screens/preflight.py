@@ -43,7 +43,7 @@ class PreflightPage(FindingsPage):
     def compose_buttons(self) -> ComposeResult:
         """Re-run, waive, next."""
         yield Button("Re-run checks", id="rerun")
-        yield Button("Waive selected…", id="waive", variant="warning")
+        yield Button("Waive…", id="waive")
         yield Button("Next: snapshot ▶", variant="primary", id="primary")
 
     def sync(self, model: RunModel, busy: bool) -> None:
@@ -56,3 +56,4 @@ class PreflightPage(FindingsPage):
         waivable = waivable and selected is not None and (selected.blocking or selected.id in ACKNOWLEDGEABLE)
         self.set_button("waive", disabled=busy or not waivable)
         self.set_button("primary", disabled=busy or blocked or not findings)
+        self.set_hint(self.why_not(model, busy, has_findings=bool(findings)))

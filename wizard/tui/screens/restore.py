@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Collapsible, Label, Static
 
 from wizard.migration.events import Event, LogLine, StepFinished, StepProgress, StepStarted
 from wizard.migration.steps import StepId
@@ -37,7 +37,8 @@ class RestorePage(StepPage):
 
     def compose_body(self) -> ComposeResult:
         """The warning, the two progress sections, credentials, inventory, log."""
-        yield Static(WHAT_HAPPENS, classes="warning-box")
+        with Collapsible(title="What happens, and what cannot be undone", collapsed=False, id="what-happens"):
+            yield Static(WHAT_HAPPENS, classes="warning-box")
         yield Label("Upload", classes="section-title")
         yield TransferProgress("Not started.", id="upload-progress")
         yield Label("Restore", classes="section-title")
@@ -47,7 +48,10 @@ class RestorePage(StepPage):
         yield Label("Inventory, old → new", classes="section-title")
         yield InventoryTable(id="inventory")
         yield Static("", id="inventory-verdict")
-        yield EventLog(id="restore-log")
+
+    def compose_log(self) -> ComposeResult:
+        """The upload's, the restore's and the new login's notes."""
+        yield EventLog(id="restore-log", classes="page-log")
 
     def compose_buttons(self) -> ComposeResult:
         """Upload and restore / next."""
@@ -72,6 +76,8 @@ class RestorePage(StepPage):
                     bar.set_text("The REST API is restarting (expected during a restore); waiting…")
         elif isinstance(event, StepStarted) and event.step == StepId.UPLOAD:
             self.query_one("#upload-progress", TransferProgress).start(event.at)
+            # read and confirmed: the progress below matters now (the text stays one key away)
+            self.query_one("#what-happens", Collapsible).collapsed = True
         elif isinstance(event, StepStarted) and event.step == StepId.RESTORE:
             bar = self._progress(StepId.RESTORE)
             if bar is not None:
@@ -83,6 +89,8 @@ class RestorePage(StepPage):
                     bar.finish(f"✔ {event.detail}")
                 else:
                     bar.set_text(f"✘ {event.outcome.value}: {event.detail}")
+            if event.step == StepId.VERIFY_INVENTORY:
+                self.show_verdict()
             if event.step == StepId.REAUTHENTICATE and event.outcome.ok:
                 self.query_one("#credentials", Static).update(
                     f"✔ Logged in again ({event.detail}). The new manager now uses the old manager's "
@@ -112,6 +120,12 @@ class RestorePage(StepPage):
             else "[b red]✘ Something is missing on the new manager: do not decommission the old one.[/b red]"
         )
         self.query_one("#inventory-verdict", Static).update(verdict)
+        self.show_verdict()
+
+    def show_verdict(self) -> None:
+        """The verdict is what the restore proves: scroll it into view (the log keeps the rest)."""
+        body = self.query_one(".page-body")
+        self.call_after_refresh(lambda: body.scroll_end(animate=False))
 
     def sync(self, model: RunModel, busy: bool) -> None:
         """Next once the inventory is verified."""

@@ -48,7 +48,10 @@ class SnapshotPage(StepPage):
             classes="muted",
         )
         yield TransferProgress("Not started.", id="snapshot-progress")
-        yield EventLog(id="snapshot-log")
+
+    def compose_log(self) -> ComposeResult:
+        """The snapshot execution's events."""
+        yield EventLog(id="snapshot-log", classes="page-log")
 
     def compose_buttons(self) -> ComposeResult:
         """Create (then download and check)."""

@@ -49,8 +49,18 @@ class SummaryPage(StepPage):
         yield Markdown("", id="report")
 
     def compose_buttons(self) -> ComposeResult:
-        """Quit."""
+        """The report's path to the clipboard, the report in the pager, quit."""
+        yield Button("Copy report path", id="copy-report")
+        yield Button("Open report", id="open-report")
         yield Button("Quit", variant="primary", id="quit")
+
+    def sync(self, model: RunModel, busy: bool) -> None:
+        """The report buttons once it is written."""
+        written = model.finished is not None and bool(model.finished.report_paths)
+        self.set_button("copy-report", visible=written)
+        self.set_button("open-report", visible=written)
+        self.set_button("quit", disabled=busy)
+        self.set_hint("Writing the report…" if busy and not written else "")
 
     def show_finished(self, event: MigrationFinished) -> None:
         """The outcome and where the report is."""

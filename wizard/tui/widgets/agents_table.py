@@ -6,9 +6,9 @@ from collections import Counter
 from collections.abc import Iterable
 
 from rich.text import Text
-from textual.widgets import DataTable
 
 from wizard.migration.events import AgentUpdate
+from wizard.tui.widgets.flex_table import FlexColumn, FlexTable
 
 STATUS_STYLE = {
     "pending": "dim",
@@ -20,44 +20,65 @@ STATUS_STYLE = {
 }
 
 
-class AgentsTable(DataTable[Text | str]):
-    """Deployments with tenant, status, execution id and (for skips and failures) the reason."""
+class AgentsTable(FlexTable):
+    """Deployments with their tenant; under each deployment its execution id (whole: it is what
+    one looks up on the manager), under each status the reason of a skip or a failure. The
+    columns share the width."""
+
+    COLUMNS = (
+        FlexColumn("tenant", "Tenant", 1, 14),
+        FlexColumn("deployment", "Deployment / execution", 2, 16),
+        FlexColumn("status", "Status / reason", 3, 16),
+    )
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        super().__init__(id=id)
         self._rows: dict[tuple[str, str], AgentUpdate] = {}
 
-    def on_mount(self) -> None:
-        """Declare the columns."""
-        self.add_column("Tenant", width=14, key="tenant")
-        self.add_column("Deployment", width=16, key="deployment")
-        self.add_column("Status", width=10, key="status")
-        self.add_column("Execution", width=10, key="execution")
-        self.add_column("Reason", width=27, key="reason")
+    def least_widths(self) -> list[int]:
+        """The deployment column fits a whole execution id."""
+        longest = max((len(u.execution_id or "") for u in self._rows.values()), default=0)
+        return [0, longest, 0]
+
+    def _cells(self, update: AgentUpdate) -> list[Text | str]:
+        deployment = Text(update.deployment)
+        if update.execution_id:
+            deployment.append(f"\n{update.execution_id}", "dim")
+        status = Text(update.status, STATUS_STYLE.get(update.status, ""))
+        if update.reason:
+            status.append(f"\n{update.reason}", "italic")
+        return [update.tenant, deployment, status]
 
     def update_agent(self, update: AgentUpdate) -> None:
         """Add or update the row of one deployment."""
         key = (update.tenant, update.deployment)
-        row_key = f"{update.tenant}/{update.deployment}"
-        status = Text(update.status, STATUS_STYLE.get(update.status, ""))
-        execution = (update.execution_id or "")[:8]
-        reason = Text(update.reason, "italic")
-        if key in self._rows:
-            self.update_cell(row_key, "status", status)
-            self.update_cell(row_key, "execution", execution)
-            self.update_cell(row_key, "reason", reason, update_width=False)
-        else:
-            self.add_row(
-                update.tenant, update.deployment, status, execution, reason, key=row_key, height=None
-            )
+        known = key in self._rows
         self._rows[key] = update
+        if len(update.execution_id or "") > self.columns["deployment"].width:  # type: ignore[index]
+            self._room = 0
+            if self.relayout():
+                return  # every row, this one too, was drawn again at the new widths
+        if known:
+            # a cell that changes its height needs the rows drawn again
+            self.redraw()
+        else:
+            self.add_row(*self._cells(update), key=f"{update.tenant}/{update.deployment}", height=None)
+
+    def redraw(self) -> None:
+        """Draw every deployment again."""
+        cursor = self.cursor_row
+        self.clear()
+        for update in self._rows.values():
+            self.add_row(*self._cells(update), key=f"{update.tenant}/{update.deployment}", height=None)
+        if self._rows:
+            self.move_cursor(row=min(max(cursor, 0), len(self._rows) - 1))
 
     def show(self, updates: Iterable[AgentUpdate]) -> None:
         """Draw every row from scratch (used when returning to the page)."""
-        self.clear()
-        self._rows.clear()
-        for update in updates:
-            self.update_agent(update)
+        self._rows = {(u.tenant, u.deployment): u for u in updates}
+        self._room = 0
+        if not self.relayout():
+            self.redraw()
 
     def counts(self) -> Counter[str]:
         """Deployments per status."""

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from rich.text import Text
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from wizard.migration.findings import Finding, Status, summarize
+from wizard.tui.widgets.flex_table import FlexColumn, FlexTable
+from wizard.tui.wording import in_wizard_words
 
 STATUS_STYLE: dict[Status, str] = {
     Status.PASS: "bold green",
@@ -28,32 +30,45 @@ def status_text(finding: Finding, waived: bool) -> Text:
     return Text(f" {finding.status.value} ", style=STATUS_STYLE[finding.status])
 
 
-class FindingsTable(DataTable[Text | str]):
-    """Findings sorted blockers-first: status, title, detail and remediation, rows wrap."""
+class FindingsTable(FlexTable):
+    """Findings sorted blockers-first: status, check (title and id), detail and what to do; the
+    columns share the width, rows wrap, and a check's id (what one types to waive it) is never cut."""
+
+    COLUMNS = (
+        FlexColumn("status", "Status", 0, 8),
+        FlexColumn("title", "Check", 3, 20),
+        FlexColumn("detail", "Detail", 4, 16),
+        FlexColumn("remediation", "What to do", 3, 14),
+    )
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        super().__init__(id=id)
         self._findings: list[Finding] = []
+        self._waived: set[str] = set()
 
-    def on_mount(self) -> None:
-        """Declare the columns (fixed widths so long text wraps instead of scrolling)."""
-        self.add_column("Status", width=7, key="status")
-        self.add_column("Check", width=24, key="title")
-        self.add_column("Detail", width=28, key="detail")
-        self.add_column("What to do", width=21, key="remediation")
+    def least_widths(self) -> list[int]:
+        """The Check column fits the longest id."""
+        longest = max((len(f.id) for f in self._findings), default=0)
+        return [0, longest, 0, 0]
 
     def show(self, findings: Iterable[Finding], waived: Iterable[str] = ()) -> None:
         """Replace the rows with `findings` (blockers first); `waived` are waived check ids."""
-        waived_ids = set(waived)
-        cursor = self.cursor_row
+        self._waived = set(waived)
         self._findings = sorted(findings, key=lambda f: (ORDER[f.status], f.id))
+        self._room = 0  # the longest id may have changed: share the width again
+        if not self.relayout():
+            self.redraw()
+
+    def redraw(self) -> None:
+        """Draw every finding (the cursor stays on its row)."""
+        cursor = self.cursor_row
         self.clear()
         for finding in self._findings:
             self.add_row(
-                status_text(finding, finding.id in waived_ids),
+                status_text(finding, finding.id in self._waived),
                 Text(f"{finding.title}\n", style="bold").append(finding.id, style="dim"),
-                Text(finding.detail),
-                Text(finding.remediation, style="italic"),
+                Text(in_wizard_words(finding.detail)),
+                Text(in_wizard_words(finding.remediation), style="italic"),
                 height=None,
                 key=finding.id,
             )

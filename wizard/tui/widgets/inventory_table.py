@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from rich.text import Text
-from textual.widgets import DataTable
+
+from wizard.tui.widgets.flex_table import FlexColumn, FlexTable
 
 KINDS = ("blueprints", "deployments", "installed", "agents")
 
@@ -22,20 +23,25 @@ def _tenants(data: Mapping[str, Any] | None) -> dict[str, dict[str, int]]:
     }
 
 
-class InventoryTable(DataTable[Text | str]):
-    """Rows: tenant × kind with the old count, the new count and a mark."""
+class InventoryTable(FlexTable):
+    """Rows: tenant × kind with the old count, the new count and a mark; the columns share the width."""
+
+    COLUMNS = (
+        FlexColumn("tenant", "Tenant", 2, 12),
+        *(FlexColumn(kind, kind.capitalize(), 1, 11) for kind in KINDS),
+    )
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="none", zebra_stripes=True)
+        super().__init__(id=id, cursor_type="none")
+        self._inventories: tuple[Mapping[str, Any] | None, Mapping[str, Any] | None] = (None, None)
 
-    def on_mount(self) -> None:
-        """Declare the columns."""
-        self.add_column("Tenant", width=20, key="tenant")
-        for kind in KINDS:
-            self.add_column(kind.capitalize(), width=14, key=kind)
+    def redraw(self) -> None:
+        """Draw the last inventories again."""
+        self.show(*self._inventories)
 
     def show(self, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> bool:
         """Draw 'old → new' per tenant and kind; returns True when nothing went missing."""
+        self._inventories = (old, new)
         self.clear()
         before, after = _tenants(old), _tenants(new)
         all_ok = True

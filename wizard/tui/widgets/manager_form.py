@@ -96,6 +96,9 @@ class ManagerFormView(Vertical):
         self._input("tenant").value = form.tenant
         self._input("ca").value = form.ca_cert
         self.insecure_box.value = form.insecure
+        for name in ("url", "user", "password", "tenant", "ca"):
+            # show a long address from its start (the scheme and host), not its end
+            self._input(name).cursor_position = 0
         if form.profile and form.profile in self._profiles:
             self.profile_select.value = form.profile
 
@@ -111,6 +114,10 @@ class ManagerFormView(Vertical):
             insecure=self.insecure_box.value,
             profile=profile if isinstance(profile, str) else "",
         )
+
+    def focus_field(self, name: str) -> None:
+        """Put the cursor in one field ("url", "user", "password", "tenant", "ca")."""
+        self._input(name).focus()
 
     def show_result(self, text: str, ok: bool) -> None:
         """Show a test-connection outcome under the button."""

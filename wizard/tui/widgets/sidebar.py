@@ -24,6 +24,7 @@ class StepSidebar(OptionList):
     """The wizard's pages with a state icon each; the current page is marked with ▶.
 
     Pages the user has reached can be selected to look back at them; later pages are disabled.
+    Under 100 columns it folds away; F2 shows it (and focuses it) or hides it again.
     """
 
     @dataclass
@@ -34,6 +35,8 @@ class StepSidebar(OptionList):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        # out of the Tab order (Enter on it did nothing useful): F2 focuses it, a click works
+        self.can_focus = False
         self._states: dict[Page, PageState] = {info.page: PageState.PENDING for info in PAGES}
         self._current: Page = Page.CONNECT
         self._reachable: set[Page] = {Page.CONNECT}
