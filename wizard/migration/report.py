@@ -199,7 +199,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         ],
         ["manager", "URL", "version", "edition", "host", "IP"],
     )
-    lines += decommission_lines(report["decommission"])
+    lines += decommission_lines(report["decommission"], str(report.get("mode") or "migrate"))
     lines += ["", "## Steps", ""]
     lines += _table(
         [

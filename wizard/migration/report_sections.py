@@ -16,10 +16,13 @@ def md_table(rows: list[list[str]], header: list[str]) -> list[str]:
     return out
 
 
-def decommission_lines(advice: dict[str, Any]) -> list[str]:
+def decommission_lines(advice: dict[str, Any], mode: str = "migrate") -> list[str]:
     """The advice, then what keeps the old manager needed (counts and names), acknowledgements
-    and notes."""
-    lines = ["", "## Decommissioning the old manager", "", advice["text"]]
+    and notes. The heading follows the use: a backup keeps its manager, a restore has lost it."""
+    heading = {"backup": "The backed-up manager", "restore": "What is left after the restore"}.get(
+        mode, "Decommissioning the old manager"
+    )
+    lines = ["", f"## {heading}", "", advice["text"]]
     for b in advice.get("blockers", []):
         lines.append(f"- {b['what']}")
         lines += [f"  - {name}" for name in b.get("names", [])[:50]]
