@@ -25,7 +25,7 @@ def read_old_changes(ctx: Context) -> list[Finding]:
     rec = s.ledger
     rec.since = since
     try:
-        ledger = read_ledger(ctx.old, since, snapshot_id=s.snapshot.id, baseline=s.inventory.old)
+        ledger = read_ledger(ctx.old, since, baseline=s.inventory.old)
     except RequestCancelledError:
         raise
     except (CloudifyError, ValueError) as exc:
@@ -91,7 +91,6 @@ def refresh_old_changes(ctx: Context) -> None:
         ledger = read_ledger(
             ctx.old,
             ctx.state.snapshot.created_at,
-            snapshot_id=ctx.state.snapshot.id,
             baseline=ctx.state.inventory.old,
         )
     except RequestCancelledError:
