@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from wizard.migration.config import Mode
 from wizard.migration.state import MigrationInfo, list_migrations
 from wizard.tui.app_actions import WizardActions
 from wizard.tui.dialogs.error import ErrorDialog
 from wizard.tui.dialogs.resume import ResumeAnswer, ResumeDialog
 from wizard.tui.options import ManagerForm, in_multiplexer
+from wizard.tui.use import plan_of, use_from_options
 
 
 class WizardStart(WizardActions):
@@ -18,8 +20,13 @@ class WizardStart(WizardActions):
 
     def _started(self) -> None:
         self.main.connect.fill(
-            self.options.old, self.options.new, self.options.show(str(self.session.state_dir()))
+            self.options.old,
+            self.options.new,
+            self.options.show(str(self.session.state_dir())),
+            self.options.use,
         )
+        self.model.mode = self.options.use.mode
+        self.model.plan = plan_of(self.options.use)
         self.sync()
         if all(form.url and form.password for form in (self.options.old, self.options.new)):
             self._focus_primary()
@@ -85,10 +92,17 @@ class WizardStart(WizardActions):
 
     def _prefill_from(self, info: MigrationInfo) -> None:
         options = info.options
+        use = use_from_options(options)
+        self.session.use = use
+        self.model.mode = use.mode
+        self.model.plan = plan_of(use)
         for label, url in (("old", info.old), ("new", info.new)):
             raw = options.get(label)
             saved: dict[str, Any] = raw if isinstance(raw, dict) else {}
             form = self.session.forms[label]
+            if url.startswith(("archive:", "backup:")):
+                # a restore's or a backup's journal key, not an address (see MigrationConfig.journal_key)
+                url = str(saved.get("url") or form.url) if use.mode is not Mode.RESTORE else ""
             self.session.forms[label] = ManagerForm(
                 url=url,
                 user=str(saved.get("user") or form.user),
@@ -101,7 +115,9 @@ class WizardStart(WizardActions):
             self.session.forms["old"],
             self.session.forms["new"],
             self.options.show(str(self.session.state_dir())),
+            use,
         )
+        self.sync()
 
     def _focus_primary(self) -> None:
         """Focus the page's main button (the App's)."""
