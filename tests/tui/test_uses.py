@@ -6,6 +6,7 @@ Plus the Connect page in Backup and in Restore mode at the three sizes."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -26,8 +27,10 @@ from tests.tui.drive import (
 from tests.tui.screen_text import screen_text
 from tests.tui.snap_sizes import SnapSizes
 from wizard.migration.backups import MANIFEST_SUFFIX
-from wizard.migration.config import Mode
+from wizard.migration.config import Mode, Timing, load_config
+from wizard.migration.decider import HeadlessDecider
 from wizard.migration.findings import Status
+from wizard.migration.runner import Migration
 from wizard.migration.steps import StepId
 from wizard.simulator import RunningSimulator
 from wizard.tui.app import MigrateApp
@@ -224,9 +227,26 @@ async def test_a_restore_onto_another_ip_is_a_fail_on_the_preflight_page(
     """The archive restored onto a manager with another IP while the old one is lost: the
     Preflight page shows pair.ip-rule FAIL, Next stays disabled, the new manager is untouched."""
     directory = tmp_path / "backups"
-    app = _backup_app(managers, tmp_path / "state", tmp_path, directory)
-    async with app.run_test(size=SIZE) as pilot:
-        await _backup_through_the_wizard(pilot)
+    # the backup through the engine (the wizard's is the test above)
+    config = load_config(
+        None,
+        {},
+        overrides={
+            "old.url": managers.old.url,
+            "backup.dir": str(directory),
+            "state_dir": str(tmp_path / "s"),
+        },
+        passwords={"old": OLD_PASSWORD},
+        mode=Mode.BACKUP,
+        interactive=False,
+    )
+    backup = Migration(
+        dataclasses.replace(config, timing=Timing(poll_interval=0.05, pace=0)),
+        on_event=lambda event: None,
+        decider=HeadlessDecider(False, False, prompt_passwords=False),
+    )
+    assert backup.run().exit_code == 0
+    backup.close()
     [archive] = sorted(directory.glob("cfy-backup-*.zip"))
     options = options_for(
         managers,
