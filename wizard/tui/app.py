@@ -49,14 +49,12 @@ from wizard.tui.messages import (
     PageAction,
     PlanReady,
     ShowPage,
-    UseChanged,
 )
 from wizard.tui.model import RunModel
 from wizard.tui.options import LaunchOptions, ManagerForm
 from wizard.tui.screens.findings_page import FindingsPage
 from wizard.tui.screens.main import MainScreen
-from wizard.tui.session import MigrationFactory, Session, check_forms, probe
-from wizard.tui.use import labels_of, plan_of
+from wizard.tui.session import MigrationFactory, Session, probe
 
 
 class MigrateApp(WizardStart):
@@ -149,13 +147,6 @@ class MigrateApp(WizardStart):
         if message.steps is not None:
             self.model.plan = message.steps
         self.sync()
-
-    def on_use_changed(self, message: UseChanged) -> None:
-        """The Connect page's use changed: the sidebar shows its pages (nothing runs)."""
-        if self.busy is None:
-            self.model.mode = message.use.mode
-            self.model.plan = plan_of(message.use)
-            self.sync()
 
     def _show_facts(self, event: Event) -> bool:
         """Archive facts, inventories, the report text: shown on their pages."""
@@ -282,33 +273,6 @@ class MigrateApp(WizardStart):
         """Show a page and redraw."""
         self.main.show_page(page)
         self.sync()
-
-    def _connect(self) -> None:
-        connect = self.main.connect
-        forms = {label: connect.form(label).read() for label in ("old", "new")}
-        use = connect.read_use()
-        problem = check_forms(forms, use)
-        if problem is not None:
-            # said on the Connect page, before anything runs: the field to fill is right there
-            label, field, error = problem
-            connect.focus_use_field(label, field)
-            self.push_screen(ErrorDialog("A field is missing", error.message, error.remediation))
-            return
-        if forms != self.session.forms or use != self.session.use:
-            # another use, archive or backup directory is another migration (another journal)
-            moved = use != self.session.use or any(
-                (forms[label].url, forms[label].profile)
-                != (self.session.forms[label].url, self.session.forms[label].profile)
-                for label in labels_of(use.mode)
-            )
-            self.session.forms = forms
-            self.session.use = use
-            self.session.forget(managers_changed=moved)
-        self.model.mode = use.mode
-        self.model.plan = plan_of(use)
-        self.model.connected = True
-        self.navigate(Page.PREFLIGHT)
-        self._start("connect", Page.PREFLIGHT, ())
 
     def _waive(self, page: Page) -> None:
         widget = self.main.page_widget(page)

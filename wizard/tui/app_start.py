@@ -1,6 +1,7 @@
 """The wizard's start: the forms filled in, the advice outside tmux or screen and for skipped
-TLS verification, and the offer to resume an unfinished migration (or the one named with
---migration-id) — kept apart from app.py (the controller of the flow); the App mixes this in."""
+TLS verification, the offer to resume an unfinished migration (or the one named with
+--migration-id), and the Connect page's use and Next — kept apart from app.py (the controller of
+the flow); the App mixes this in."""
 
 from __future__ import annotations
 
@@ -11,8 +12,12 @@ from wizard.migration.state import MigrationInfo, list_migrations
 from wizard.tui.app_actions import WizardActions
 from wizard.tui.dialogs.error import ErrorDialog
 from wizard.tui.dialogs.resume import ResumeAnswer, ResumeDialog
+from wizard.tui.flow import Page
+from wizard.tui.messages import UseChanged
+from wizard.tui.model import RunModel
 from wizard.tui.options import ManagerForm, in_multiplexer
-from wizard.tui.use import plan_of, use_from_options
+from wizard.tui.session import check_forms
+from wizard.tui.use import labels_of, plan_of, use_from_options
 
 
 class WizardStart(WizardActions):
@@ -118,6 +123,46 @@ class WizardStart(WizardActions):
             use,
         )
         self.sync()
+
+    # -- the Connect page ------------------------------------------------------------------------
+    def on_use_changed(self, message: UseChanged) -> None:
+        """The Connect page's use changed: the sidebar shows its pages (nothing runs)."""
+        if self.busy is None:
+            self.model.mode = message.use.mode
+            self.model.plan = plan_of(message.use)
+            self.sync()
+
+    def _connect(self) -> None:
+        """Next on the Connect page: check the fields the use needs, then connect and preflight
+        (a changed use or manager is another migration)."""
+        connect = self.main.connect
+        forms = {label: connect.form(label).read() for label in ("old", "new")}
+        use = connect.read_use()
+        problem = check_forms(forms, use)
+        if problem is not None:
+            # said on the Connect page, before anything runs: the field to fill is right there
+            label, field, error = problem
+            connect.focus_use_field(label, field)
+            self.push_screen(ErrorDialog("A field is missing", error.message, error.remediation))
+            return
+        if forms != self.session.forms or use != self.session.use:
+            # another use, archive or backup directory is another migration (another journal)
+            moved = use != self.session.use or any(
+                (forms[label].url, forms[label].profile)
+                != (self.session.forms[label].url, self.session.forms[label].profile)
+                for label in labels_of(use.mode)
+            )
+            if use != self.session.use:
+                # what the other use's run did says nothing about this one
+                self.model = RunModel(connected=self.model.connected)
+            self.session.forms = forms
+            self.session.use = use
+            self.session.forget(managers_changed=moved)
+        self.model.mode = use.mode
+        self.model.plan = plan_of(use)
+        self.model.connected = True
+        self.navigate(Page.PREFLIGHT)
+        self._start("connect", Page.PREFLIGHT, ())
 
     def _focus_primary(self) -> None:
         """Focus the page's main button (the App's)."""
