@@ -1,7 +1,8 @@
 """Make screenshots/*.svg: one per wizard step (and the summary), from the real app driven
-through a complete migration against two simulated managers on loopback.
+through a complete migration against two simulated managers on loopback; and the Connect page in
+Back up and in Restore mode (`--only uses`: just those two, no simulator needed).
 
-    /work/venv/bin/python scripts/make_screenshots.py [--out screenshots]
+    /work/venv/bin/python scripts/make_screenshots.py [--out screenshots] [--only uses]
 
 Ports and temporary paths vary between runs; they are shown as fixed placeholders so the
 pictures do not change for no reason.
@@ -19,9 +20,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.tui.drive import full_migration  # noqa: E402
+from wizard.migration.config import Mode  # noqa: E402
 from wizard.simulator import SimulatorConfig, start_simulator  # noqa: E402
 from wizard.tui.app import MigrateApp  # noqa: E402
-from wizard.tui.options import LaunchOptions, ManagerForm  # noqa: E402
+from wizard.tui.options import LaunchOptions, ManagerForm, UseForm  # noqa: E402
 
 NAMES = {
     "01-connect": "01-connect.svg",
@@ -42,6 +44,47 @@ NARROW = {
 }
 SIZE = (120, 40)
 NARROW_SIZE = (80, 24)
+#: the Connect page in the other uses of a snapshot (fields as a person would fill them)
+BACKUP_DIR = "/var/backups/cloudify"
+USES = {
+    "01-connect-backup.svg": UseForm(Mode.BACKUP, backup_dir=BACKUP_DIR, keep="7"),
+    "01-connect-restore.svg": UseForm(
+        Mode.RESTORE, archive=f"{BACKUP_DIR}/cfy-backup-old-manager-20261207T020000Z-5c1e.zip"
+    ),
+}
+
+
+async def make_uses(out: Path) -> list[Path]:
+    """The Connect page in Back up and in Restore mode (nothing is contacted on that page)."""
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="cfy-migrate-shots-") as tmp:
+        for file_name, use in USES.items():
+            options = LaunchOptions(
+                old=ManagerForm(url="http://127.0.0.11:8100", password="old-admin-pw"),
+                # a restore's new manager took the lost manager's IP
+                new=ManagerForm(
+                    url="http://127.0.0.11:8100" if use.mode is Mode.RESTORE else "http://127.0.0.12:8100",
+                    password="new-admin-pw",
+                ),
+                use=use,
+                state_dir=Path(tmp),
+                environ={"HOME": tmp, "TERM": "xterm-256color", "TMUX": "screenshots"},
+                offer_resume=False,
+                check_multiplexer=False,
+                display_urls={tmp: "~/.local/state/cfy-migrate"},
+            )
+            app = MigrateApp(options)
+            async with app.run_test(size=SIZE) as pilot:
+                await pilot.pause()
+                svg = app.export_screenshot(title=f"cfy-migrate — connect ({use.mode.value})")
+                svg = svg.replace(tmp.replace("/", "&#47;"), "~/.local/state/cfy-migrate").replace(
+                    tmp, "~/.local/state/cfy-migrate"
+                )
+                path = out / file_name
+                path.write_text(svg, encoding="utf-8")
+                written.append(path)
+    return written
 
 
 async def make(out: Path) -> list[Path]:
@@ -126,8 +169,11 @@ def main() -> int:
     """Entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
+    parser.add_argument("--only", choices=("uses",), help="only the Connect page in Back up and Restore mode")
     args = parser.parse_args()
-    for path in asyncio.run(make(args.out)):
+    written = [] if args.only else asyncio.run(make(args.out))
+    written += asyncio.run(make_uses(args.out))
+    for path in written:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     return 0
 

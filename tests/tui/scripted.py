@@ -22,7 +22,7 @@ from wizard.migration.findings import Finding, Status
 from wizard.migration.steps import Outcome, StepId
 from wizard.tui.app import MigrateApp
 from wizard.tui.flow import Page
-from wizard.tui.options import LaunchOptions, ManagerForm
+from wizard.tui.options import LaunchOptions, ManagerForm, UseForm
 
 T0 = 1_767_258_000.0  # 2026-01-01 09:00:00 UTC
 OLD_URL = "https://old-manager.example.net:443"
@@ -33,10 +33,12 @@ MIGRATION_ID = "20260101-090000-3f2a"
 STATE_DIR = "/home/admin/.local/state/cfy-migrate"
 
 
-def snapshot_app(display: dict[str, str] | None = None) -> MigrateApp:
+def snapshot_app(display: dict[str, str] | None = None, use: UseForm | None = None) -> MigrateApp:
     """An app with fixed forms and environment; nothing is contacted until a job starts.
-    `display` replaces real paths on screen with fixed ones (e.g. a temporary directory)."""
+    `display` replaces real paths on screen with fixed ones (e.g. a temporary directory); `use`
+    starts it in a backup or a restore."""
     options = LaunchOptions(
+        use=use or UseForm(),
         display_urls=display or {},
         old=ManagerForm(url=OLD_URL, user="admin", password="correct-horse"),
         new=ManagerForm(url=NEW_URL, user="admin", password="battery-staple"),

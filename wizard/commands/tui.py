@@ -24,6 +24,8 @@ examples:
   cfy-migrate --old https://10.0.0.5 --new https://10.0.0.9 --old-ca-cert old-ca.pem --new-ca-cert new-ca.pem
   cfy-migrate --old-profile old --new-profile new      from existing cfy CLI profiles
   cfy-migrate --config migrate.toml             the settings `run` reads
+  cfy-migrate --mode backup --old https://10.0.0.5 --backup-dir /srv/backups --keep 7
+  cfy-migrate --mode restore --archive cfy-backup-….zip --new https://10.0.0.5   (the old manager is lost)
   cfy-migrate demo                              the wizard against two simulated managers
 
 Passwords are never taken from the command line: the wizard asks for them (not echoed), or they
@@ -153,6 +155,39 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             group.add_argument(flag, action="store_true", default=None, dest=dest, help=help_text)
         else:
             group.add_argument(flag, metavar=metavar, dest=dest, help=help_text)
+    group.add_argument(
+        "--mode",
+        choices=("migrate", "backup", "restore"),
+        dest="tui_mode",
+        help="the use of a snapshot to start in (default migrate; the Connect page can change it): "
+        "back up the old manager only, or restore an archive when the old manager is lost",
+    )
+    group.add_argument(
+        "--archive",
+        metavar="FILE",
+        dest="tui_archive",
+        help="a snapshot .zip you already have (migrate: instead of a new snapshot; restore: the one "
+        "to restore)",
+    )
+    group.add_argument(
+        "--repair-community-archive",
+        action="store_true",
+        default=None,
+        dest="tui_repair_community_archive",
+        help="restore a repaired copy of a community manager's archive on 7.x (the original is kept)",
+    )
+    group.add_argument(
+        "--backup-dir",
+        metavar="DIR",
+        dest="tui_backup_dir",
+        help="where a backup goes (default <state dir>/backups)",
+    )
+    group.add_argument(
+        "--keep",
+        metavar="N",
+        dest="tui_keep",
+        help="a backup keeps this manager's newest N backups (default all)",
+    )
     one_of = group.add_mutually_exclusive_group()
     one_of.add_argument(
         "--fresh", action="store_true", dest="tui_fresh", help="start a new migration (no offer to resume)"
@@ -173,9 +208,10 @@ def _settings(args: argparse.Namespace, env: dict[str, str], config_file: Path |
 def launch_options(args: argparse.Namespace) -> object:
     """LaunchOptions from the flags, the config file and the environment (passwords from
     CFY_MIGRATE_*_PASSWORD or a password file). Raises ConfigError for a bad file or value."""
+    from wizard.migration.config import Mode
     from wizard.migration.findings import Waiver
     from wizard.migration.passwords import PASSWORD_ENV, read_password_file
-    from wizard.tui.options import LaunchOptions, ManagerForm
+    from wizard.tui.options import LaunchOptions, ManagerForm, UseForm
 
     env = dict(os.environ)
     config_text = getattr(args, "tui_config", None) or env.get("CFY_MIGRATE_CONFIG")
@@ -198,9 +234,18 @@ def launch_options(args: argparse.Namespace) -> object:
         )
     state_dir = settings.get("state_dir")
     pace = settings.get("timing.pace")
+    keep = settings.get("backup.keep")
+    use = UseForm(
+        mode=Mode(getattr(args, "tui_mode", None) or Mode.MIGRATE),
+        archive=str(settings.get("archive") or ""),
+        repair_community_archive=bool(settings.get("repair_community_archive")),
+        backup_dir=str(settings.get("backup.dir") or ""),
+        keep=str(keep) if keep is not None else "",
+    )
     return LaunchOptions(
         old=forms["old"],
         new=forms["new"],
+        use=use,
         state_dir=Path(str(state_dir)).expanduser() if state_dir else None,
         environ=env,
         config_file=config_file,

@@ -39,7 +39,7 @@ from wizard.tui.dialogs.error import ErrorDialog
 from wizard.tui.dialogs.help import HelpDialog
 from wizard.tui.dialogs.waive import WaiveDialog
 from wizard.tui.errors import explain
-from wizard.tui.flow import INFO, ORDER, PAGE_OF_STEP, Page, next_page
+from wizard.tui.flow import ORDER, PAGE_OF_STEP, Page, next_page, page_steps
 from wizard.tui.jobs import DONE, JOB_STEPS
 from wizard.tui.messages import (
     ConnectionTested,
@@ -54,7 +54,7 @@ from wizard.tui.model import RunModel
 from wizard.tui.options import LaunchOptions, ManagerForm
 from wizard.tui.screens.findings_page import FindingsPage
 from wizard.tui.screens.main import MainScreen
-from wizard.tui.session import MigrationFactory, Session, check_forms, probe
+from wizard.tui.session import MigrationFactory, Session, probe
 
 
 class MigrateApp(WizardStart):
@@ -144,6 +144,8 @@ class MigrateApp(WizardStart):
                 state != "pending" and self.model.step_states.get(step) in (None, "pending")
             ):
                 self.model.step_states[step] = state
+        if message.steps is not None:
+            self.model.plan = message.steps
         self.sync()
 
     def _show_facts(self, event: Event) -> bool:
@@ -223,7 +225,10 @@ class MigrateApp(WizardStart):
             self._primary(page)
 
     def _page_done(self, page: Page) -> bool:
-        return all(self.model.step_states.get(s, "pending") in DONE for s in INFO[page].steps)
+        """Every step of the page in this use is done (a page without any is: it is skipped)."""
+        return all(
+            self.model.step_states.get(s, "pending") in DONE for s in page_steps(page, self.model.plan)
+        )
 
     def first_pending_page(self) -> Page:
         """The first page with a step not done yet."""
@@ -249,7 +254,7 @@ class MigrateApp(WizardStart):
             self._start("finish", Page.SUMMARY, JOB_STEPS[Page.SUMMARY])
             return
         if self._page_done(page):
-            following = next_page(page)
+            following = next_page(page, self.model.plan)
             if following is not None:
                 self._go_on(following)
             return
@@ -260,33 +265,14 @@ class MigrateApp(WizardStart):
         self.navigate(page)
         if page is Page.NEW_MANAGER and not self._page_done(page) and self.busy is None:
             self._start("steps", page, JOB_STEPS[page])
+        elif page is Page.SUMMARY and self.model.finished is None and self.busy is None:
+            # a backup's last page before the summary is Download: the report is written now
+            self._start("finish", Page.SUMMARY, JOB_STEPS[Page.SUMMARY])
 
     def navigate(self, page: Page) -> None:
         """Show a page and redraw."""
         self.main.show_page(page)
         self.sync()
-
-    def _connect(self) -> None:
-        connect = self.main.connect
-        forms = {label: connect.form(label).read() for label in ("old", "new")}
-        problem = check_forms(forms)
-        if problem is not None:
-            # said on the Connect page, before anything runs: the field to fill is right there
-            label, field, error = problem
-            connect.form(label).focus_field(field)
-            self.push_screen(ErrorDialog("A field is missing", error.message, error.remediation))
-            return
-        if forms != self.session.forms:
-            moved = any(
-                (forms[label].url, forms[label].profile)
-                != (self.session.forms[label].url, self.session.forms[label].profile)
-                for label in forms
-            )
-            self.session.forms = forms
-            self.session.forget(managers_changed=moved)
-        self.model.connected = True
-        self.navigate(Page.PREFLIGHT)
-        self._start("connect", Page.PREFLIGHT, ())
 
     def _waive(self, page: Page) -> None:
         widget = self.main.page_widget(page)

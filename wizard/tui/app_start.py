@@ -1,16 +1,23 @@
 """The wizard's start: the forms filled in, the advice outside tmux or screen and for skipped
-TLS verification, and the offer to resume an unfinished migration (or the one named with
---migration-id) — kept apart from app.py (the controller of the flow); the App mixes this in."""
+TLS verification, the offer to resume an unfinished migration (or the one named with
+--migration-id), and the Connect page's use and Next — kept apart from app.py (the controller of
+the flow); the App mixes this in."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from wizard.migration.config import Mode
 from wizard.migration.state import MigrationInfo, list_migrations
 from wizard.tui.app_actions import WizardActions
 from wizard.tui.dialogs.error import ErrorDialog
 from wizard.tui.dialogs.resume import ResumeAnswer, ResumeDialog
+from wizard.tui.flow import Page
+from wizard.tui.messages import UseChanged
+from wizard.tui.model import RunModel
 from wizard.tui.options import ManagerForm, in_multiplexer
+from wizard.tui.session import check_forms
+from wizard.tui.use import labels_of, plan_of, use_from_options
 
 
 class WizardStart(WizardActions):
@@ -18,8 +25,13 @@ class WizardStart(WizardActions):
 
     def _started(self) -> None:
         self.main.connect.fill(
-            self.options.old, self.options.new, self.options.show(str(self.session.state_dir()))
+            self.options.old,
+            self.options.new,
+            self.options.show(str(self.session.state_dir())),
+            self.options.use,
         )
+        self.model.mode = self.options.use.mode
+        self.model.plan = plan_of(self.options.use)
         self.sync()
         if all(form.url and form.password for form in (self.options.old, self.options.new)):
             self._focus_primary()
@@ -85,10 +97,17 @@ class WizardStart(WizardActions):
 
     def _prefill_from(self, info: MigrationInfo) -> None:
         options = info.options
+        use = use_from_options(options)
+        self.session.use = use
+        self.model.mode = use.mode
+        self.model.plan = plan_of(use)
         for label, url in (("old", info.old), ("new", info.new)):
             raw = options.get(label)
             saved: dict[str, Any] = raw if isinstance(raw, dict) else {}
             form = self.session.forms[label]
+            if url.startswith(("archive:", "backup:")):
+                # a restore's or a backup's journal key, not an address (see MigrationConfig.journal_key)
+                url = str(saved.get("url") or form.url) if use.mode is not Mode.RESTORE else ""
             self.session.forms[label] = ManagerForm(
                 url=url,
                 user=str(saved.get("user") or form.user),
@@ -101,7 +120,49 @@ class WizardStart(WizardActions):
             self.session.forms["old"],
             self.session.forms["new"],
             self.options.show(str(self.session.state_dir())),
+            use,
         )
+        self.sync()
+
+    # -- the Connect page ------------------------------------------------------------------------
+    def on_use_changed(self, message: UseChanged) -> None:
+        """The Connect page's use changed: the sidebar shows its pages (nothing runs)."""
+        if self.busy is None:
+            self.model.mode = message.use.mode
+            self.model.plan = plan_of(message.use)
+            self.sync()
+
+    def _connect(self) -> None:
+        """Next on the Connect page: check the fields the use needs, then connect and preflight
+        (a changed use or manager is another migration)."""
+        connect = self.main.connect
+        forms = {label: connect.form(label).read() for label in ("old", "new")}
+        use = connect.read_use()
+        problem = check_forms(forms, use)
+        if problem is not None:
+            # said on the Connect page, before anything runs: the field to fill is right there
+            label, field, error = problem
+            connect.focus_use_field(label, field)
+            self.push_screen(ErrorDialog("A field is missing", error.message, error.remediation))
+            return
+        if forms != self.session.forms or use != self.session.use:
+            # another use, archive or backup directory is another migration (another journal)
+            moved = use != self.session.use or any(
+                (forms[label].url, forms[label].profile)
+                != (self.session.forms[label].url, self.session.forms[label].profile)
+                for label in labels_of(use.mode)
+            )
+            if use != self.session.use:
+                # what the other use's run did says nothing about this one
+                self.model = RunModel(connected=self.model.connected)
+            self.session.forms = forms
+            self.session.use = use
+            self.session.forget(managers_changed=moved)
+        self.model.mode = use.mode
+        self.model.plan = plan_of(use)
+        self.model.connected = True
+        self.navigate(Page.PREFLIGHT)
+        self._start("connect", Page.PREFLIGHT, ())
 
     def _focus_primary(self) -> None:
         """Focus the page's main button (the App's)."""

@@ -22,6 +22,23 @@ profile. Use the **bootstrap admin** on the new manager: only it may restore a s
 
 Passwords are never shown, logged or written to the journal. *Test connection* shows each
 manager's version, edition and your role.
+
+**The use of a snapshot** (the choice at the top; the steps list strikes out the pages a use
+skips):
+
+* *Migrate to a new manager* — both managers online. *Archive* (optional): a snapshot `.zip`
+  you already have of the old manager; then no new snapshot is made.
+* *Back up only* — only the old manager; the archive and a manifest go into the backup
+  directory (*Keep newest N* deletes this manager's older backups). The archive holds the
+  manager's credentials, keys and password hashes: keep it as private as the manager.
+* *Restore an archive (old manager lost)* — nothing is asked of the old manager: the archive
+  names its IP and admin. **The new manager must have that IP**, or its agents never reconnect
+  (the preflight's `pair.ip-rule`). User and Password are the lost manager's admin: after the
+  restore the new manager's admin password is that one.
+
+*Repair a community archive (7.x)*: a 7.x manager restores nothing from a community manager's
+archive as it is; with the box ticked a copy with the two missing metadata keys is restored, the
+original is kept, and the inventory check proves the result.
 """,
     Page.PREFLIGHT: """
 ## 2. Preflight
@@ -46,6 +63,9 @@ Streams the snapshot to the state directory (mode 0600: it holds secrets), resum
 interruption, with a sha256 computed on the fly. The archive is then inspected: zip
 integrity, the `metadata.json` version and the snapshot format. Keep this file: after the
 restore the snapshot disappears from the new manager and this copy is the source of truth.
+
+An archive you gave (a restore, or a migration from an archive) is inspected where it is and
+never changed. A backup's archive then moves into the backup directory with its manifest.
 """,
     Page.NEW_MANAGER: """
 ## 5. New manager

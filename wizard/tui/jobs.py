@@ -30,10 +30,11 @@ if TYPE_CHECKING:
 #: the steps a page's main button runs (a page may run on into the next pages' steps)
 JOB_STEPS: dict[Page, tuple[StepId, ...]] = {
     Page.PREFLIGHT: (StepId.PREFLIGHT_OLD,),
-    # the snapshot runs on into its download and inspection, and stops there: the Download page
-    # shows the archive's path and sha256; its Next runs the new manager's checks
-    Page.SNAPSHOT: (StepId.CREATE_SNAPSHOT, StepId.DOWNLOAD, StepId.INSPECT_ARCHIVE),
-    Page.DOWNLOAD: (StepId.DOWNLOAD, StepId.INSPECT_ARCHIVE),
+    # the snapshot runs on into its download and inspection (a backup: and keeps it), and stops
+    # there: the Download page shows the archive's path and sha256; its Next goes on. The jobs run
+    # only the steps of the use's plan.
+    Page.SNAPSHOT: (StepId.CREATE_SNAPSHOT, StepId.DOWNLOAD, StepId.INSPECT_ARCHIVE, StepId.PUBLISH_BACKUP),
+    Page.DOWNLOAD: (StepId.DOWNLOAD, StepId.IMPORT_ARCHIVE, StepId.INSPECT_ARCHIVE, StepId.PUBLISH_BACKUP),
     Page.NEW_MANAGER: (StepId.PREFLIGHT_NEW,),
     Page.RESTORE: (StepId.UPLOAD, StepId.RESTORE, StepId.REAUTHENTICATE, StepId.VERIFY_INVENTORY),
     Page.AGENTS: (StepId.INSTALL_AGENTS,),
@@ -78,7 +79,7 @@ class EngineJobs(App[int]):
         migration = self.session.migration(self.emit, self.decider)
         if kind == "connect":
             states = {p.step.value: p.state for p in migration.plan()}
-            self.post_message(PlanReady(states))
+            self.post_message(PlanReady(states, steps=migration.steps))
             migration.preflight()
             self.post_message(JobFinished(kind, page, True))
             return

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from wizard.migration.events import Event, StepProgress
+from wizard.migration.steps import StepId
 from wizard.tui.flow import Page
+from wizard.tui.options import UseForm
 
 
 class EngineEvent(Message):
@@ -79,3 +81,12 @@ class PlanReady(Message):
 
     states: dict[str, str]
     replace: bool = False
+    #: the steps of this use of a snapshot, as the engine planned them
+    steps: tuple[StepId, ...] | None = None
+
+
+@dataclass
+class UseChanged(Message):
+    """The Connect page's use of a snapshot (or its archive) changed: the plan may differ."""
+
+    use: UseForm

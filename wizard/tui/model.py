@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from wizard.migration.config import Mode
 from wizard.migration.events import (
     AgentUpdate,
+    ArchiveFacts,
     Event,
     FindingsReady,
     LogLine,
@@ -19,7 +21,7 @@ from wizard.migration.events import (
     StepStarted,
 )
 from wizard.migration.findings import Finding
-from wizard.migration.steps import StepId
+from wizard.migration.steps import StepId, plan_steps
 
 
 @dataclass
@@ -34,6 +36,11 @@ class RunModel:
     finished: MigrationFinished | None = None
     connected: bool = False
     running_step: StepId | None = None
+    #: the use of a snapshot and its steps (pages without any are skipped)
+    mode: Mode = Mode.MIGRATE
+    plan: tuple[StepId, ...] = field(default_factory=lambda: plan_steps("migrate", makes_snapshot=True))
+    #: the archive as last described (after a backup is kept: its place in the backup directory)
+    archive: ArchiveFacts | None = None
 
     def apply(self, event: Event) -> None:
         """Fold one event into the model."""
@@ -53,6 +60,8 @@ class RunModel:
             self.agents[(event.tenant, event.deployment)] = event
         elif isinstance(event, MigrationFinished):
             self.finished = event
+        elif isinstance(event, ArchiveFacts):
+            self.archive = event
         elif isinstance(event, LogLine):
             pass
 

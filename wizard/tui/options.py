@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from wizard.cloudify.endpoint import DEFAULT_TENANT
+from wizard.migration.config import Mode
 from wizard.migration.findings import Waiver
 
 
@@ -30,6 +31,19 @@ class ManagerForm:
 
 
 @dataclass
+class UseForm:
+    """The use of a snapshot chosen on the Connect page and its own fields: an archive one already
+    has (migrate: optional; restore: required), the community-archive repair, and where a backup
+    goes and how many are kept. Strings as typed; checked in use.py."""
+
+    mode: Mode = Mode.MIGRATE
+    archive: str = ""
+    repair_community_archive: bool = False
+    backup_dir: str = ""
+    keep: str = ""
+
+
+@dataclass
 class LaunchOptions:
     """Everything the app needs before it opens.
 
@@ -41,6 +55,8 @@ class LaunchOptions:
 
     old: ManagerForm = field(default_factory=ManagerForm)
     new: ManagerForm = field(default_factory=ManagerForm)
+    #: the use of a snapshot to start in (`--mode`, `--archive`, `--backup-dir`, …)
+    use: UseForm = field(default_factory=UseForm)
     state_dir: Path | None = None
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     poll_interval: float | None = None

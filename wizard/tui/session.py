@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
-from wizard.migration.config import ManagerConfig, MigrationConfig, SnapshotOptions, load_config
+from wizard.migration.config import ManagerConfig, MigrationConfig, Mode, SnapshotOptions, load_config
 from wizard.migration.connection import LoginInfo, test_login
 from wizard.migration.decider import Decider
 from wizard.migration.errors import ConfigError
@@ -25,7 +25,8 @@ from wizard.migration.events import Event
 from wizard.migration.findings import Finding, Waiver
 from wizard.migration.runner import Migration, MigrationResult
 from wizard.migration.steps import PlannedStep, StepId, StepOutcome
-from wizard.tui.options import LaunchOptions, ManagerForm
+from wizard.tui.options import LaunchOptions, ManagerForm, UseForm
+from wizard.tui.use import labels_of, lost_manager_problem, plan_of, use_overrides, use_problem
 
 
 class MigrationLike(Protocol):
@@ -73,13 +74,35 @@ def form_problem(label: str, form: ManagerForm) -> tuple[str, ConfigError] | Non
     return None
 
 
-def check_forms(forms: Mapping[str, ManagerForm]) -> tuple[str, str, ConfigError] | None:
-    """The first problem over both forms: (manager label, field, error), or None."""
-    for label, form in forms.items():
-        problem = form_problem(label, form)
+def check_forms(
+    forms: Mapping[str, ManagerForm], use: UseForm | None = None
+) -> tuple[str, str, ConfigError] | None:
+    """The first problem over the use's fields and the forms it needs: (form label, field,
+    error), or None. A backup needs no new manager; a restore's lost manager no address."""
+    use = use or UseForm()
+    found = use_problem(use)
+    if found is not None:
+        return found
+    for label in labels_of(use.mode):
+        form = forms[label]
+        problem = (
+            lost_manager_problem(form)
+            if use.mode is Mode.RESTORE and label == "old"
+            else form_problem(label, form)
+        )
         if problem is not None:
             return label, problem[0], problem[1]
     return None
+
+
+def _use_form_overrides(use: UseForm, label: str, form: ManagerForm) -> dict[str, Any]:
+    """One form's settings in this use: none for a backup's new manager; for a restore's lost
+    manager only its admin user (its address is the one its archive names)."""
+    if label not in labels_of(use.mode):
+        return {}
+    if use.mode is Mode.RESTORE and label == "old":
+        return {"old.user": form.user.strip() or None}
+    return _overrides(label, form)
 
 
 def _check_form(label: str, form: ManagerForm) -> None:
@@ -120,6 +143,8 @@ class Session:
     def __init__(self, options: LaunchOptions, factory: MigrationFactory | None = None) -> None:
         self.options = options
         self.forms: dict[str, ManagerForm] = {"old": options.old, "new": options.new}
+        #: the use of a snapshot and its fields (Connect page)
+        self.use: UseForm = options.use
         self.snapshot = SnapshotOptions()
         self.waivers: dict[str, Waiver] = {w.id: w for w in options.waivers}
         self.migration_id: str | None = options.migration_id
@@ -147,21 +172,35 @@ class Session:
 
         return default_state_dir()
 
+    def plan(self) -> tuple[StepId, ...]:
+        """The steps of the chosen use (before any Migration is built)."""
+        return plan_of(self.use)
+
     def build_config(self) -> MigrationConfig:
-        """A MigrationConfig from the forms and the config file (raises ConfigError with the fix)."""
+        """A MigrationConfig from the use, the forms and the config file (raises ConfigError with
+        the fix)."""
+        problem = check_forms(self.forms, self.use)
+        if problem is not None:
+            raise problem[2]
+        overrides: dict[str, Any] = {
+            **self.options.settings,
+            "state_dir": str(self.state_dir()),
+            **use_overrides(self.use),
+        }
+        labels = labels_of(self.use.mode)
         for label, form in self.forms.items():
-            _check_form(label, form)
-        overrides: dict[str, Any] = {**self.options.settings, "state_dir": str(self.state_dir())}
-        for label, form in self.forms.items():
-            overrides.update(_overrides(label, form))
+            overrides.update(_use_form_overrides(self.use, label, form))
         config = load_config(
             None,
             _env(self.options.environ),
             need_passwords=True,
             interactive=False,
             overrides=overrides,
-            passwords={label: f.password for label, f in self.forms.items() if f.password},
+            passwords={
+                label: f.password for label, f in self.forms.items() if f.password and label in labels
+            },
             config_file=self.options.config_file,
+            mode=self.use.mode,
         )
         timing = config.timing
         if self.options.pace is not None:
@@ -210,6 +249,10 @@ class Session:
     def describe(self) -> dict[str, Any]:
         """A secret-free view for logs."""
         return {
-            label: {"url": f.url, "user": f.user, "tenant": f.tenant, "profile": f.profile}
-            for label, f in self.forms.items()
+            "mode": self.use.mode.value,
+            "archive": self.use.archive,
+            **{
+                label: {"url": f.url, "user": f.user, "tenant": f.tenant, "profile": f.profile}
+                for label, f in self.forms.items()
+            },
         }

@@ -53,6 +53,25 @@ PHRASES: tuple[tuple[str, str], ...] = (
         r"with its CA certificate \(--old-ca-cert/--new-ca-cert\)",
         "with its CA certificate in the CA bundle field",
     ),
+    # a restore in the wizard takes the lost manager's address from its archive only
+    (r"Give the old manager's address as it was with --old https://IP, or waive", "Waive"),
+    (
+        r"[Rr]un again with --repair-community-archive",
+        "Tick “Repair a community archive (7.x)” on the Connect page",
+    ),
+    (
+        r"add --repair-community-archive to `cfy-migrate restore`",
+        "tick “Repair a community archive (7.x)” when you restore it (Connect page)",
+    ),
+    (r"--repair-community-archive", "“Repair a community archive (7.x)” (Connect page)"),
+    (
+        r"Give it with --archive FILE(?: \(a snapshot \.zip\))?\.?",
+        "Type its path in the Archive field (Connect page).",
+    ),
+    (r"Check the --archive path", "Check the Archive field's path"),
+    (r"Give one with --backup-dir DIR\.?", "Type one in the Backup Directory field (Connect page)."),
+    (r"e\.g\. --keep (\d+)", r"e.g. \1 in the Keep newest field"),
+    (r"\(--keep (\d+)\)", r"(Keep newest \1)"),
     (r"--insecure disables verification", "“Skip TLS verification” disables it"),
     (
         r"check the --old-tenant/--new-tenant and --old-user/--new-user values",

@@ -27,6 +27,7 @@ from wizard.migration.backups import (
 )
 from wizard.migration.context import Context, StageView
 from wizard.migration.errors import MigrationError
+from wizard.migration.events import ArchiveFacts
 from wizard.migration.stages.archive_check import ensure_archive, file_sha256
 from wizard.migration.steps import Outcome, StepId, StepOutcome
 from wizard.migration.storage import atomic_write_text, private_dir, utc_now
@@ -138,6 +139,8 @@ def run(ctx: Context) -> StepOutcome:
     os.chmod(dest, 0o600)
     a.file = str(dest)
     ctx.save()
+    # where the archive is now (the wizard shows it on its Download and Summary pages)
+    ctx.emit(ArchiveFacts(str(dest), a.size or 0, a.sha256 or "", a.format, a.snapshot_version))
     atomic_write_text(manifest_path(dest), json.dumps(manifest(ctx, dest), indent=2, sort_keys=True) + "\n")
     deleted: list[Path] = []
     if ctx.config.backup.keep:

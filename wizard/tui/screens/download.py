@@ -6,16 +6,31 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Button, Label, Static
 
+from wizard.migration.config import Mode
 from wizard.migration.events import Event, FindingsReady, LogLine, StepFinished, StepProgress, StepStarted
 from wizard.migration.steps import StepId
 from wizard.migration.units import human_bytes
-from wizard.tui.flow import Page
+from wizard.tui.flow import ORDER, Page, next_page, page_steps
 from wizard.tui.model import RunModel
 from wizard.tui.screens.base import StepPage
 from wizard.tui.widgets.event_log import EventLog
 from wizard.tui.widgets.findings_table import STATUS_STYLE
 from wizard.tui.widgets.transfer import TransferProgress
 from wizard.tui.wording import in_wizard_words
+
+#: heading and intro of the page per use of a snapshot (a migration's are the class's)
+USE_TEXTS: dict[Mode, tuple[str, str]] = {
+    Mode.BACKUP: (
+        "Download, inspect and keep the backup",
+        "The snapshot is streamed to the state directory (resumable; sha256 computed on the fly), "
+        "inspected, then moved into the backup directory with its manifest.",
+    ),
+    Mode.RESTORE: (
+        "Take and inspect the archive",
+        "The archive you gave is checked (integrity, sha256, metadata, the IPs its certificates name) "
+        "and used where it is: it is never changed.",
+    ),
+}
 
 
 class DownloadPage(StepPage):
@@ -26,6 +41,7 @@ class DownloadPage(StepPage):
         "The snapshot is streamed to the state directory (resumable; sha256 computed on the fly) and "
         "then inspected. Keep this file: it is the source of truth after the restore."
     )
+    _mode: Mode = Mode.MIGRATE
 
     def compose_body(self) -> ComposeResult:
         """Progress, archive facts, inspection findings, log."""
@@ -92,11 +108,20 @@ class DownloadPage(StepPage):
         self.progress.update_progress(event)
 
     def sync(self, model: RunModel, busy: bool) -> None:
-        """Next once the archive is inspected."""
-        done = all(
-            model.step_states.get(s, "pending") in {"done", "already-done", "skipped"}
-            for s in (StepId.DOWNLOAD, StepId.INSPECT_ARCHIVE)
-        )
-        self.set_button(
-            "primary", label="Next: check the new manager ▶" if done else "Download ▶", disabled=busy
-        )
+        """Next once this use's steps of the page are done (inspected; a backup: kept)."""
+        if model.mode is not self._mode:
+            self._mode = model.mode
+            heading, intro = USE_TEXTS.get(model.mode, (None, self.intro))
+            number = ORDER.index(self.page) + 1
+            self.query_one(".page-heading", Label).update(
+                f"{number}. {heading or 'Download and inspect the snapshot'}"
+            )
+            self.query_one(".page-intro", Static).update(intro)
+        steps = page_steps(self.page, model.plan)
+        done = all(model.step_states.get(s, "pending") in {"done", "already-done", "skipped"} for s in steps)
+        after = next_page(self.page, model.plan)
+        if done:
+            label = "Next: check the new manager ▶" if after is Page.NEW_MANAGER else "Next: summary ▶"
+        else:
+            label = "Download ▶" if StepId.DOWNLOAD in steps else "Take the archive ▶"
+        self.set_button("primary", label=label, disabled=busy)

@@ -13,7 +13,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Header
 
-from wizard.tui.flow import ORDER, Page, PageState, page_state
+from wizard.tui.flow import MIGRATE_PLAN, ORDER, Page, PageState, page_state, previous_page
 from wizard.tui.model import RunModel
 from wizard.tui.options import LaunchOptions
 from wizard.tui.screens.agents import AgentsPage
@@ -82,6 +82,8 @@ class MainScreen(Screen[None]):
         self.reachable: set[Page] = {Page.CONNECT}
         self._footer_for: object = None
         self._pages: dict[Page, StepPage] = {}
+        #: the steps of the chosen use of a snapshot (Back skips the pages without any)
+        self._plan = MIGRATE_PLAN
 
     def compose(self) -> ComposeResult:
         """Header, sidebar, pages, footer."""
@@ -211,10 +213,10 @@ class MainScreen(Screen[None]):
         self._press(page.primary, page.hint or "Not yet: a step is running.")
 
     def action_back(self) -> None:
-        """Alt+Left: the previous page (only to look; nothing runs)."""
-        index = ORDER.index(self.current_page)
-        if index > 0:
-            self.show_page(ORDER[index - 1])
+        """Alt+Left: the previous page of this use (only to look; nothing runs)."""
+        previous = previous_page(self.current_page, self._plan)
+        if previous is not None:
+            self.show_page(previous)
             self._resync()
 
     def action_page_key(self, key: str) -> None:
@@ -222,7 +224,8 @@ class MainScreen(Screen[None]):
         button_ids, _pages = PAGE_KEYS[key]
         refused = REFUSED.get(key, "Not now: a step is running.")
         for button in self._buttons(button_ids):
-            self._press(button, refused)
+            if button.display:  # e.g. no test of a lost manager
+                self._press(button, refused)
 
     def action_toggle_steps(self) -> None:
         """F2: show or hide the step list (it folds away by itself under 100 columns)."""
@@ -245,18 +248,20 @@ class MainScreen(Screen[None]):
 
     def sync(self, model: RunModel, busy: bool) -> None:
         """Redraw the sidebar and every page's buttons from the model."""
-        states = {p: page_state(p, model.step_states, model.connected) for p in ORDER}
+        self._plan = model.plan
+        states = {p: page_state(p, model.step_states, model.connected, model.plan) for p in ORDER}
         current = self.current_page
         reachable = {Page.CONNECT, current}
-        for index, page in enumerate(ORDER):
+        used = [page for page in ORDER if states[page] is not PageState.SKIPPED]
+        for index, page in enumerate(used):
             if states[page] is not PageState.PENDING:
                 reachable.add(page)
-                if index + 1 < len(ORDER):
-                    reachable.add(ORDER[index + 1])
+                if index + 1 < len(used):
+                    reachable.add(used[index + 1])
         if not model.connected:
             reachable = {Page.CONNECT, current}
         self.reachable = reachable
-        self.sidebar.update_state(current, states, reachable)
+        self.sidebar.update_state(current, states, reachable, model.mode.value)
         for cls in PAGE_CLASSES:
             self.page_widget(cls.page).sync(model, busy)
         # the footer is drawn again only when what it shows may have changed (it recomposes)

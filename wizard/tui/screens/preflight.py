@@ -7,7 +7,7 @@ from textual.widgets import Button
 
 from wizard.migration.events import Event, FindingsReady
 from wizard.migration.verdict import ACKNOWLEDGEABLE
-from wizard.tui.flow import Page
+from wizard.tui.flow import Page, next_page
 from wizard.tui.model import RunModel
 from wizard.tui.screens.findings_page import FindingsPage
 from wizard.tui.widgets.census_table import CensusTable
@@ -55,5 +55,10 @@ class PreflightPage(FindingsPage):
         waivable = selected is not None and selected.id not in self.waived
         waivable = waivable and selected is not None and (selected.blocking or selected.id in ACKNOWLEDGEABLE)
         self.set_button("waive", disabled=busy or not waivable)
-        self.set_button("primary", disabled=busy or blocked or not findings)
+        after = next_page(self.page, model.plan)
+        self.set_button(
+            "primary",
+            label="Next: snapshot ▶" if after is Page.SNAPSHOT else "Next: the archive ▶",
+            disabled=busy or blocked or not findings,
+        )
         self.set_hint(self.why_not(model, busy, has_findings=bool(findings)))

@@ -10,29 +10,7 @@ from wizard.migration.events import Event, MigrationFinished
 from wizard.tui.flow import Page
 from wizard.tui.model import RunModel
 from wizard.tui.screens.base import StepPage
-
-NEXT_STEPS_OK = """\
-**Next steps**
-
-1. Log in to the new manager with the **old** manager's admin password; update your `cfy` profiles.
-2. Check a few deployments on the new manager (`cfy agents validate`, a harmless workflow).
-3. Upgrade plugins where needed (`cfy plugins update <blueprint>`); clear the UI's browser cache
-   (Ctrl+Shift+R).
-4. Only then may the **old manager** be stopped and decommissioned.
-"""
-
-NEXT_STEPS_NOT_YET = """\
-**Do not decommission the old manager yet.** Some agents still talk to it (see page 7): fix the
-cause, then run `cfy-migrate` again — it resumes and retries only what is left.
-"""
-
-EXIT_TEXT = {
-    0: ("✔ Migration complete", "bold green"),
-    1: ("✘ Migration stopped on an error", "bold red"),
-    2: ("■ Migration blocked by a check", "bold red"),
-    3: ("▲ Migrated, but some agents failed", "bold yellow"),
-    130: ("■ Migration interrupted (resumable)", "bold yellow"),
-}
+from wizard.tui.summary_texts import headline, next_steps
 
 
 class SummaryPage(StepPage):
@@ -62,16 +40,18 @@ class SummaryPage(StepPage):
         self.set_button("quit", disabled=busy)
         self.set_hint("Writing the report…" if busy and not written else "")
 
-    def show_finished(self, event: MigrationFinished) -> None:
-        """The outcome and where the report is."""
-        label, style = EXIT_TEXT.get(event.exit_code, (f"Finished (exit {event.exit_code})", "bold"))
+    def show_finished(self, event: MigrationFinished, model: RunModel | None = None) -> None:
+        """The outcome, where the report is, and what comes next in this use of a snapshot."""
+        model = model or RunModel()
+        label, style = headline(model.mode, event.exit_code)
         text = Text(label + "\n", style)
         text.append(self.options.show(event.summary))
         self.query_one("#outcome", Static).update(text)
         paths = "\n".join(self.options.show(p) for p in event.report_paths)
         self.query_one("#report-paths", Static).update(f"Report written to:\n{paths}" if paths else "")
+        ip_rule = next((f for f in model.all_findings() if f.id == "pair.ip-rule"), None)
         self.query_one("#next-steps", Markdown).update(
-            NEXT_STEPS_OK if event.exit_code == 0 and not event.old_manager_needed else NEXT_STEPS_NOT_YET
+            self.options.show(next_steps(model.mode, event, model.archive, ip_rule))
         )
 
     def show_report(self, markdown: str) -> None:
@@ -81,4 +61,4 @@ class SummaryPage(StepPage):
     def on_engine_event(self, event: Event, model: RunModel) -> None:
         """The end of the run."""
         if isinstance(event, MigrationFinished):
-            self.show_finished(event)
+            self.show_finished(event, model)

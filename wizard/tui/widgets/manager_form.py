@@ -25,8 +25,18 @@ class ManagerFormView(Vertical):
         self._profiles = profiles
         self._initial = initial or ManagerForm()
 
-    def _row(self, caption: str, widget: Input | Select[str] | Checkbox) -> Horizontal:
-        return Horizontal(Label(caption, classes="form-label"), widget, classes="form-row")
+    def _row(self, caption: str, widget: Input | Select[str] | Checkbox, name: str = "") -> Horizontal:
+        """A label/value row (with `name`, its id is `<label>-row-<name>`, to hide or relabel it)."""
+        row_id = f"{self.label}-row-{name}" if name else None
+        return Horizontal(Label(caption, classes="form-label"), widget, classes="form-row", id=row_id)
+
+    def compose_source_rows(self) -> ComposeResult:
+        """Rows after the address (a subclass's: the archive of the old manager)."""
+        yield from ()
+
+    def compose_extra(self) -> ComposeResult:
+        """Rows before the test button (a subclass's)."""
+        yield from ()
 
     def compose(self) -> ComposeResult:
         """The fields in label/value rows."""
@@ -41,12 +51,15 @@ class ManagerFormView(Vertical):
             id=f"{self.label}-profile",
             disabled=not options,
         )
-        yield self._row("cfy profile", select)
+        yield self._row("cfy profile", select, "profile")
         form = self._initial
         yield self._row(
-            "Address", Input(form.url, placeholder="https://10.0.0.5", compact=True, id=f"{self.label}-url")
+            "Address",
+            Input(form.url, placeholder="https://10.0.0.5", compact=True, id=f"{self.label}-url"),
+            "url",
         )
-        yield self._row("User", Input(form.user, compact=True, id=f"{self.label}-user"))
+        yield from self.compose_source_rows()
+        yield self._row("User", Input(form.user, compact=True, id=f"{self.label}-user"), "user")
         yield self._row(
             "Password",
             Input(
@@ -56,15 +69,20 @@ class ManagerFormView(Vertical):
                 compact=True,
                 id=f"{self.label}-password",
             ),
+            "password",
         )
-        yield self._row("Tenant", Input(form.tenant, compact=True, id=f"{self.label}-tenant"))
+        yield self._row("Tenant", Input(form.tenant, compact=True, id=f"{self.label}-tenant"), "tenant")
         yield self._row(
             "CA bundle",
             Input(form.ca_cert, placeholder="(system trust store)", compact=True, id=f"{self.label}-ca"),
+            "ca",
         )
         yield self._row(
-            "", Checkbox("Skip TLS verification", form.insecure, compact=True, id=f"{self.label}-insecure")
+            "",
+            Checkbox("Skip TLS verification", form.insecure, compact=True, id=f"{self.label}-insecure"),
+            "insecure",
         )
+        yield from self.compose_extra()
         yield Button("Test connection", id=f"test-{self.label}", classes="test-button")
         yield Static("Not tested yet.", id=f"{self.label}-result", classes="probe-result")
 

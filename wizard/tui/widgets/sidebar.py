@@ -17,6 +17,7 @@ ICONS: dict[PageState, tuple[str, str]] = {
     PageState.DONE: ("✔", "bold green"),
     PageState.FAILED: ("✘", "bold red"),
     PageState.BLOCKED: ("■", "bold red"),
+    PageState.SKIPPED: ("–", "dim"),
 }
 
 
@@ -46,8 +47,14 @@ class StepSidebar(OptionList):
         self.border_title = "Steps"
         self._redraw()
 
-    def update_state(self, current: Page, states: dict[Page, PageState], reachable: set[Page]) -> None:
-        """Redraw with the current page, each page's state and which pages may be opened."""
+    def update_state(
+        self, current: Page, states: dict[Page, PageState], reachable: set[Page], use: str = ""
+    ) -> None:
+        """Redraw with the current page, each page's state, which pages may be opened and the use
+        of a snapshot (its name under the list, unless it is a migration)."""
+        subtitle = "" if use in ("", "migrate") else f"– not in a {use}"
+        if self.border_subtitle != subtitle:
+            self.border_subtitle = subtitle
         if current == self._current and states == self._states and reachable == self._reachable:
             return
         self._current = current
@@ -58,11 +65,16 @@ class StepSidebar(OptionList):
     def _redraw(self) -> None:
         options: list[Option] = []
         for number, info in enumerate(PAGES, start=1):
-            icon, style = ICONS[self._states.get(info.page, PageState.PENDING)]
+            state = self._states.get(info.page, PageState.PENDING)
+            icon, style = ICONS[state]
             label = Text()
             label.append("▶ " if info.page == self._current else "  ", "bold")
             label.append(icon, style)
-            label.append(f" {number}. {info.label}", "bold" if info.page == self._current else "")
+            if state is PageState.SKIPPED:
+                # not in this use of a snapshot (a backup has no new manager, a restore no snapshot)
+                label.append(f" {number}. {info.label}", "dim strike")
+            else:
+                label.append(f" {number}. {info.label}", "bold" if info.page == self._current else "")
             options.append(Option(label, id=info.page.value, disabled=info.page not in self._reachable))
         highlighted = [info.page for info in PAGES].index(self._current)
         self.clear_options()
