@@ -5,10 +5,9 @@ inactive on the new one with no agent moved; a blueprint uploaded afterwards is 
 So right before the agents step (and again when the report is written) the old manager is asked,
 with timestamps from its own clock compared with its own snapshot's `created_at`:
 
-- executions created since (all tenants, system workflows included; create_snapshot (a snapshot
-  changes nothing a migration carries) and install_new_agents left out; create_deployment_environment
-  and upload_blueprint are told by the
-  two listings below),
+- executions created since (all tenants, system workflows included; create_snapshot, which changes
+  nothing a migration carries, and install_new_agents left out; create_deployment_environment and
+  upload_blueprint are told by the two listings below),
 - deployments created since, blueprints uploaded since,
 - deployments and blueprints deleted since (the totals against the snapshot's baseline),
 - and every execution schedule (5.2+): once the snapshot is restored they fire on both managers.

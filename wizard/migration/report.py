@@ -45,7 +45,7 @@ def _mode(state: MigrationState) -> str:
 def _advice(state: MigrationState) -> dict[str, Any]:
     """The decommissioning advice for this use of a snapshot: a backup has nothing to
     decommission; after a restore from an archive the old manager is already gone, so only what
-    is left to do on the new manager counts (its verdict, without the old manager's ledger)."""
+    is left to do on the new manager counts (the verdict reads no ledger for a lost manager)."""
     mode = _mode(state)
     if mode == "backup":
         return {
@@ -57,7 +57,7 @@ def _advice(state: MigrationState) -> dict[str, Any]:
     advice = decommission_advice(state)
     if mode != "restore":
         return advice
-    left = [b for b in advice.get("blockers", []) if "old manager's changes" not in b["what"]]
+    left = advice.get("blockers", [])
     if not left:
         text = "The old manager was lost; this restore stands in for it: the inventory matches and every "
         text += "installed deployment's agents talk to the new manager."

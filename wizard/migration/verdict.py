@@ -100,7 +100,9 @@ def decommission_advice(state: MigrationState) -> dict[str, Any]:
         else:
             block(what, manual)
     ledger = state.ledger
-    if not ledger.known:
+    if state.options.get("mode") == "restore":
+        pass  # the old manager is lost: nothing can change there any more, there is no ledger
+    elif not ledger.known:
         why = f" ({ledger.error})" if ledger.error else ""
         what = f"the old manager's changes since the snapshot were not read{why}"
         if is_acknowledged(state, ACK_CHANGES, 0):

@@ -10,6 +10,7 @@ systems is a streamed copy, checked by sha256, then the source is removed.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import shutil
@@ -59,7 +60,7 @@ def _move(src: Path, dest: Path) -> None:
         os.replace(src, dest)
         return
     except OSError as exc:
-        if exc.errno != 18:  # EXDEV: another file system
+        if exc.errno != errno.EXDEV:  # another file system: copy instead
             raise
     part = dest.with_name(dest.name + ".part")
     fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
